@@ -1,0 +1,244 @@
+//! One dispatch, start to end: route the event to the charm's handlers, run them, run the
+//! collect-status handlers, commit, and turn the outcome into an exit code.
+
+use crate::error::{Error, Result};
+use crate::event::{
+    Event, EnvError, HookEnv, RelationEventKind, SecretEventKind, StorageEventKind, WorkloadEventKind,
+};
+use crate::hooktools::{cmd, HookTools, ProcessTools};
+use crate::log::LogLevel;
+use crate::metadata::CharmMetadata;
+use crate::model::Model;
+use crate::relation::Endpoint;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::process::ExitCode;
+
+/// A charm: what `#[charm]` implements for the type whose `impl` block it annotates.
+pub trait Charm: Default + 'static {
+    /// The endpoints the charm declares, in declaration order.
+    const ENDPOINTS: &'static [Endpoint];
+
+    /// The handlers, in declaration order.
+    const HANDLERS: &'static [Handler<Self>];
+
+    /// The charm's complete metadata: what `charmcraft.yaml` says.
+    fn metadata() -> CharmMetadata;
+}
+
+/// A handler method and the events it is routed.
+pub struct Handler<C: 'static> {
+    /// The method's name, for messages.
+    pub name: &'static str,
+    /// The events that call it.
+    pub on: &'static [On],
+    /// Calls the method.
+    pub call: fn(&mut C, &mut Model<'_>) -> Result<()>,
+}
+
+/// An event selector, as written in `#[on(...)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum On {
+    /// `install`
+    Install,
+    /// `start`
+    Start,
+    /// `stop`
+    Stop,
+    /// `remove`
+    Remove,
+    /// `config_changed`
+    ConfigChanged,
+    /// `update_status`
+    UpdateStatus,
+    /// `upgrade_charm`
+    UpgradeCharm,
+    /// `leader_elected`
+    LeaderElected,
+    /// `leader_settings_changed`
+    LeaderSettingsChanged,
+    /// `relation_created("endpoint")` and the other four relation hooks.
+    Relation(RelationEventKind, &'static str),
+    /// `storage_attached("name")`, `storage_detaching("name")`.
+    Storage(StorageEventKind, &'static str),
+    /// `pebble_ready("container")` and the other workload hooks.
+    Workload(WorkloadHook, &'static str),
+    /// `secret_changed`, `secret_rotate`, `secret_remove`, `secret_expired`.
+    Secret(SecretEventKind),
+    /// `action("name")`
+    Action(&'static str),
+    /// `collect_status`: runs at the end of every dispatch in which another handler ran,
+    /// to add statuses (ops' `collect-unit-status` / `collect-app-status`).
+    CollectStatus,
+}
+
+/// The workload hook kinds, without their data (for selectors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkloadHook {
+    /// `pebble_ready`
+    PebbleReady,
+    /// `pebble_custom_notice`
+    CustomNotice,
+    /// `pebble_check_failed`
+    CheckFailed,
+    /// `pebble_check_recovered`
+    CheckRecovered,
+}
+
+impl On {
+    /// Whether this selector matches the event.
+    pub fn matches(&self, event: &Event) -> bool {
+        match (self, event) {
+            (On::Install, Event::Install)
+            | (On::Start, Event::Start)
+            | (On::Stop, Event::Stop)
+            | (On::Remove, Event::Remove)
+            | (On::ConfigChanged, Event::ConfigChanged)
+            | (On::UpdateStatus, Event::UpdateStatus)
+            | (On::UpgradeCharm, Event::UpgradeCharm)
+            | (On::LeaderElected, Event::LeaderElected)
+            | (On::LeaderSettingsChanged, Event::LeaderSettingsChanged) => true,
+            (On::Relation(k, ep), Event::Relation(r)) => *k == r.kind && *ep == r.endpoint,
+            (On::Storage(k, name), Event::Storage(s)) => *k == s.kind && *name == s.name,
+            (On::Workload(k, c), Event::Workload(w)) => {
+                let kind = match w.kind {
+                    WorkloadEventKind::PebbleReady => WorkloadHook::PebbleReady,
+                    WorkloadEventKind::CustomNotice { .. } => WorkloadHook::CustomNotice,
+                    WorkloadEventKind::CheckFailed { .. } => WorkloadHook::CheckFailed,
+                    WorkloadEventKind::CheckRecovered { .. } => WorkloadHook::CheckRecovered,
+                };
+                *k == kind && *c == w.container
+            }
+            (On::Secret(k), Event::Secret(s)) => *k == s.kind,
+            (On::Action(name), Event::Action(a)) => *name == a.name,
+            _ => false,
+        }
+    }
+}
+
+/// How a dispatch ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// No handler is routed this event: nothing ran, no hook tool was called.
+    Unhandled,
+    /// Every handler succeeded and the staged writes were committed.
+    Committed,
+    /// A handler (or the commit) failed; nothing staged was applied.
+    Failed(Error),
+}
+
+impl Outcome {
+    /// The process exit code Juju sees: 0 unless failed.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Outcome::Failed(_) => 1,
+            _ => 0,
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic payload)".into()
+    }
+}
+
+/// Runs one dispatch of charm `C` for `env` against any hook-tool backend: the handlers
+/// routed the event in declaration order, then the collect-status handlers, then the commit.
+/// A handler error or panic stops the dispatch and nothing staged is applied.
+pub fn dispatch<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools) -> Outcome {
+    let routed: Vec<&Handler<C>> = C::HANDLERS
+        .iter()
+        .filter(|h| h.on.iter().any(|on| on.matches(&env.event)))
+        .collect();
+    if routed.is_empty() {
+        return Outcome::Unhandled;
+    }
+    let collectors = C::HANDLERS
+        .iter()
+        .filter(|h| h.on.contains(&On::CollectStatus) && !env.event.is_restricted());
+    let mut model = Model::new(env, tools, C::ENDPOINTS);
+    let result = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
+        let mut charm = C::default();
+        for h in routed.iter().copied().chain(collectors) {
+            (h.call)(&mut charm, &mut model).map_err(|e| e.context(format!("handler `{}`", h.name)))?;
+        }
+        model.commit()
+    }));
+    match result {
+        Ok(Ok(())) => Outcome::Committed,
+        Ok(Err(e)) => Outcome::Failed(e),
+        Err(payload) => Outcome::Failed(Error::msg(format!(
+            "a handler panicked: {}",
+            panic_message(&*payload)
+        ))),
+    }
+}
+
+/// The entry point of a charm binary: `fn main() -> ExitCode { charm_runtime::run::<MyCharm>() }`.
+///
+/// Under Juju (`JUJU_DISPATCH_PATH` set) it dispatches the event with the real hook tools.
+/// A failure is printed to stderr, logged at ERROR with `juju-log`, and the process exits 1
+/// so Juju retries the hook. Otherwise it is a small CLI: `metadata` prints the charm's
+/// `charmcraft.yaml`.
+pub fn run<C: Charm>() -> ExitCode {
+    match HookEnv::from_env() {
+        Ok(Some(env)) => {
+            let mut tools = ProcessTools;
+            let outcome = dispatch::<C>(&env, &mut tools);
+            report(&env, &mut tools, &outcome);
+            ExitCode::from(outcome.exit_code())
+        }
+        Ok(None) => cli::<C>(std::env::args().skip(1).collect()),
+        // ops ignores events it has no class for (e.g. `meter-status-changed`); so do we.
+        Err(EnvError::UnknownHook { hook }) => {
+            eprintln!("charm dispatch: hook `{hook}` is not one this runtime knows; ignored");
+            ExitCode::SUCCESS
+        }
+        Err(e) => env_error(e),
+    }
+}
+
+fn env_error(e: EnvError) -> ExitCode {
+    eprintln!("charm dispatch: the Juju environment is not usable: {e}");
+    ExitCode::from(1)
+}
+
+/// Reports a failed dispatch: stderr (Juju logs it at WARNING) and `juju-log` at ERROR.
+fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) {
+    if let Outcome::Failed(e) = outcome {
+        let hook = env.event.hook_name();
+        let msg = format!("hook `{hook}` failed: {e}");
+        eprintln!("{msg}");
+        // Best effort: the error is already on stderr if juju-log is unavailable.
+        let _ = cmd::juju_log(tools, LogLevel::Error, &msg);
+    }
+}
+
+fn cli<C: Charm>(args: Vec<String>) -> ExitCode {
+    let name = C::metadata().name;
+    match args.first().map(String::as_str) {
+        Some("metadata") | Some("--print-metadata") => {
+            print!("{}", C::metadata().to_charmcraft_yaml());
+            ExitCode::SUCCESS
+        }
+        Some("--help") | Some("-h") | Some("help") => {
+            println!("{}", usage(&name));
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{}", usage(&name));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage(name: &str) -> String {
+    format!(
+        "{name}: a Juju charm. Juju runs this binary as `dispatch` with JUJU_DISPATCH_PATH set.\n\
+         Outside Juju:\n  metadata    print the charm's charmcraft.yaml\n  --help      this text"
+    )
+}

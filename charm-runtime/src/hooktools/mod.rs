@@ -1,0 +1,223 @@
+//! Where hook tools are called: the [`HookTools`] trait every backend implements, the
+//! process backend that spawns Juju's tools ([`ProcessTools`]), the typed calls with their
+//! exact argv ([`cmd`]), and the mapping of exit status and stderr to [`ToolError`].
+
+pub mod cmd;
+mod process;
+
+pub use process::ProcessTools;
+
+use std::fmt;
+
+/// One hook-tool invocation: the tool, its argv (without the tool name) and its stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolCall {
+    /// The tool, e.g. `relation-get`.
+    pub tool: &'static str,
+    /// Its arguments, exactly as passed to the process.
+    pub args: Vec<String>,
+    /// What is written to its stdin (`relation-set --file -`, `state-set --file -`).
+    pub stdin: Option<String>,
+}
+
+impl ToolCall {
+    /// A call with these arguments and no stdin.
+    pub fn new(tool: &'static str, args: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        ToolCall {
+            tool,
+            args: args.into_iter().map(Into::into).collect(),
+            stdin: None,
+        }
+    }
+
+    /// The same call with this stdin.
+    pub fn with_stdin(mut self, stdin: impl Into<String>) -> Self {
+        self.stdin = Some(stdin.into());
+        self
+    }
+
+    /// The command line, for messages and logs: the tool then its arguments.
+    pub fn argv(&self) -> Vec<String> {
+        std::iter::once(self.tool.to_string())
+            .chain(self.args.iter().cloned())
+            .collect()
+    }
+}
+
+impl fmt::Display for ToolCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tool)?;
+        for a in &self.args {
+            write!(f, " {a}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Something that runs hook tools: Juju's real tools ([`ProcessTools`]), or an in-memory
+/// model of them in tests. Implementations return the tool's stdout on exit status 0, and a
+/// [`ToolError`] built with [`ToolError::from_exit`] otherwise.
+pub trait HookTools {
+    /// Runs one tool and returns its stdout.
+    fn call(&mut self, call: &ToolCall) -> Result<String, ToolError>;
+}
+
+impl<T: HookTools + ?Sized> HookTools for &mut T {
+    fn call(&mut self, call: &ToolCall) -> Result<String, ToolError> {
+        (**self).call(call)
+    }
+}
+
+/// A failed hook-tool call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolError {
+    /// The relation does not exist (`relation not found`).
+    RelationNotFound {
+        /// The command line.
+        call: String,
+        /// The tool's stderr.
+        stderr: String,
+    },
+    /// Juju refused the call: not the leader, or no permission.
+    PermissionDenied {
+        /// The command line.
+        call: String,
+        /// The tool's stderr.
+        stderr: String,
+    },
+    /// The secret does not exist or is not visible to this unit.
+    SecretNotFound {
+        /// The command line.
+        call: String,
+        /// The tool's stderr.
+        stderr: String,
+    },
+    /// Any other non-zero exit.
+    Failed {
+        /// The command line.
+        call: String,
+        /// The exit code (`2` for usage errors, `1` for runtime errors); `-1` if killed.
+        code: i32,
+        /// The tool's stderr.
+        stderr: String,
+    },
+    /// The tool could not be started at all (not on `PATH`: not running under Juju?).
+    Spawn {
+        /// The tool.
+        tool: String,
+        /// Why.
+        message: String,
+    },
+    /// The tool succeeded but printed something that could not be understood.
+    BadOutput {
+        /// The command line.
+        call: String,
+        /// What it printed.
+        output: String,
+        /// What was wrong.
+        problem: String,
+    },
+}
+
+impl ToolError {
+    /// Maps a non-zero exit to the typed error, as ops does (`_ModelBackend._wrap_hookcmd`):
+    /// `relation not found` from `relation-*`/`network-*` tools, `not found` from `secret-*`
+    /// tools, and permission problems are recognised; everything else is
+    /// [`ToolError::Failed`].
+    pub fn from_exit(call: &ToolCall, code: i32, stderr: &str) -> Self {
+        let lower = stderr.to_ascii_lowercase();
+        let tool = call.tool;
+        let c = call.to_string();
+        let stderr = stderr.trim_end().to_string();
+        if (tool.starts_with("relation-") || tool.starts_with("network-"))
+            && lower.contains("relation not found")
+        {
+            ToolError::RelationNotFound { call: c, stderr }
+        } else if tool.starts_with("secret-") && lower.contains("not found") {
+            ToolError::SecretNotFound { call: c, stderr }
+        } else if [
+            "access denied",
+            "permission denied",
+            "not the leader",
+            "cannot write relation settings",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
+        {
+            ToolError::PermissionDenied { call: c, stderr }
+        } else {
+            ToolError::Failed {
+                call: c,
+                code,
+                stderr,
+            }
+        }
+    }
+
+    /// The tool's stderr, when it ran.
+    pub fn stderr(&self) -> Option<&str> {
+        match self {
+            ToolError::RelationNotFound { stderr, .. }
+            | ToolError::PermissionDenied { stderr, .. }
+            | ToolError::SecretNotFound { stderr, .. }
+            | ToolError::Failed { stderr, .. } => Some(stderr),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ToolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ToolError::RelationNotFound { call, stderr } => {
+                write!(f, "`{call}`: relation not found ({stderr})")
+            }
+            ToolError::PermissionDenied { call, stderr } => {
+                write!(f, "`{call}`: permission denied ({stderr})")
+            }
+            ToolError::SecretNotFound { call, stderr } => {
+                write!(f, "`{call}`: secret not found ({stderr})")
+            }
+            ToolError::Failed { call, code, stderr } => {
+                write!(f, "`{call}` failed with exit code {code}: {stderr}")
+            }
+            ToolError::Spawn { tool, message } => {
+                write!(f, "cannot run hook tool `{tool}` (is this running under Juju?): {message}")
+            }
+            ToolError::BadOutput {
+                call,
+                output,
+                problem,
+            } => write!(f, "`{call}` printed output that cannot be read ({problem}): {output:?}"),
+        }
+    }
+}
+
+impl std::error::Error for ToolError {}
+
+/// A [`HookTools`] wrapper that records every call it passes on, for tests and the
+/// `events` log of the simulator.
+#[derive(Debug, Default)]
+pub struct Recorder<T> {
+    /// The wrapped backend.
+    pub inner: T,
+    /// Every call made, in order.
+    pub calls: Vec<ToolCall>,
+}
+
+impl<T: HookTools> Recorder<T> {
+    /// Wraps a backend.
+    pub fn new(inner: T) -> Self {
+        Recorder {
+            inner,
+            calls: Vec::new(),
+        }
+    }
+}
+
+impl<T: HookTools> HookTools for Recorder<T> {
+    fn call(&mut self, call: &ToolCall) -> Result<String, ToolError> {
+        self.calls.push(call.clone());
+        self.inner.call(call)
+    }
+}
