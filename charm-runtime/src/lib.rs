@@ -105,3 +105,6 @@ pub mod __private {
         r.into_result()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -379,7 +379,7 @@ impl<'a> Model<'a> {
 
     // ----- end of dispatch -----
 
-    /// Applies the staged writes: one `relation-set` per changed bag, the port changes,
+    /// Applies the staged writes: one `relation-set` per changed bag, the port changes (closes, then opens),
     /// then the collected statuses. The runtime calls this once, after every handler
     /// returned `Ok`.
     pub fn commit(&mut self) -> Result<()> {
@@ -393,12 +393,12 @@ impl<'a> Model<'a> {
         for (rel, app, changes) in writes {
             cmd::relation_set(self.tools, rel.endpoint, rel.id, app, &changes)?;
         }
-        for (port, open) in std::mem::take(&mut self.ports) {
-            if open {
-                cmd::open_port(self.tools, &port)?;
-            } else {
-                cmd::close_port(self.tools, &port)?;
-            }
+        let ports = std::mem::take(&mut self.ports);
+        for (port, _) in ports.iter().filter(|(_, open)| !**open) {
+            cmd::close_port(self.tools, port)?;
+        }
+        for (port, _) in ports.iter().filter(|(_, open)| **open) {
+            cmd::open_port(self.tools, port)?;
         }
         if let Some(s) = Status::highest(&self.unit_statuses).cloned() {
             cmd::status_set(self.tools, false, &s)?;
