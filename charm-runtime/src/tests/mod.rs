@@ -1,6 +1,7 @@
 //! Unit tests of the runtime against a scripted hook-tool backend.
 
 mod cmd;
+mod dispatch;
 mod model;
 
 use crate::event::{Event, HookEnv};
