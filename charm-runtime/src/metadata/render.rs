@@ -77,7 +77,7 @@ fn sorted(value: Value) -> Value {
     match value {
         Value::Mapping(map) => {
             let mut entries: Vec<(Value, Value)> = map.into_iter().collect();
-            entries.sort_by(|(a, _), (b, _)| key_order(a).cmp(&key_order(b)));
+            entries.sort_by_key(|(k, _)| key_order(k));
             Value::Mapping(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
         }
         Value::Sequence(items) => Value::Sequence(items.into_iter().map(sorted).collect()),
@@ -88,14 +88,12 @@ fn sorted(value: Value) -> Value {
 fn key_order(key: &Value) -> String {
     match key {
         Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).unwrap_or_default(),
+        other => emit::scalar(other),
     }
 }
 
 fn to_yaml(value: &Value) -> String {
-    // Serializing a `Value` built from strings, numbers, booleans, sequences and mappings
-    // with string keys cannot fail.
-    serde_yaml::to_string(value).expect("a serde_yaml::Value always serializes")
+    emit::document(value)
 }
 
 /// A `serde_json::Value` (an action parameter default) as YAML.
@@ -332,25 +330,8 @@ impl CharmMetadata {
 
     /// `charmcraft.yaml`: [`GENERATED_HEADER`] followed by [`Self::to_charmcraft_value`].
     pub fn to_charmcraft_yaml(&self) -> String {
-        let yaml = to_yaml(&self.to_charmcraft_value());
-        // Charmcraft's own shorthand is `amd64:` rather than `amd64: null`; both parse the
-        // same, so write the familiar one for the platform names.
-        let mut out = String::with_capacity(GENERATED_HEADER.len() + yaml.len());
-        out.push_str(GENERATED_HEADER);
-        let mut in_platforms = false;
-        for line in yaml.lines() {
-            if !line.starts_with(' ') {
-                in_platforms = line == "platforms:";
-            }
-            match line.strip_suffix(": null") {
-                Some(key) if in_platforms && line.starts_with("  ") => {
-                    out.push_str(key);
-                    out.push(':');
-                }
-                _ => out.push_str(line),
-            }
-            out.push('\n');
-        }
+        let mut out = String::from(GENERATED_HEADER);
+        out.push_str(&to_yaml(&self.to_charmcraft_value()));
         out
     }
 
@@ -447,6 +428,242 @@ impl CharmMetadata {
             .put("charmcraft-started-at", started_at)
             .put("charmcraft-version", charmcraft_version);
         to_yaml(&m.into_value())
+    }
+}
+
+/// A small block-style YAML emitter.
+///
+/// yaml_serde quotes strings by YAML 1.2 rules, so it writes `on`, `yes`, `2024-01-01`,
+/// `1:20` or `1_000` plain; the readers of these files (PyYAML in charmcraft and ops, and
+/// Go's yaml.v2 in Juju) use YAML 1.1 rules and would read those as booleans, dates or
+/// numbers. This emitter writes a string plain only when every common resolver reads it
+/// back as the same string; otherwise it quotes it. Multi-line strings become literal
+/// blocks. Mapping entries whose value is null are written as `key:` (charmcraft's
+/// `platforms: {amd64: }` shorthand).
+mod emit {
+    use serde_yaml::Value;
+
+    /// The whole document, ending with a newline.
+    pub(super) fn document(value: &Value) -> String {
+        let mut lines = Vec::new();
+        match value {
+            Value::Mapping(m) if !m.is_empty() => mapping(&mut lines, m, 0),
+            Value::Sequence(s) if !s.is_empty() => sequence(&mut lines, s, 0),
+            other => lines.push(scalar(other)),
+        }
+        let mut out = lines.join("\n");
+        out.push('\n');
+        out
+    }
+
+    fn pad(indent: usize) -> String {
+        " ".repeat(indent)
+    }
+
+    fn is_block(value: &Value) -> bool {
+        match value {
+            Value::Mapping(m) => !m.is_empty(),
+            Value::Sequence(s) => !s.is_empty(),
+            Value::Tagged(t) => is_block(&t.value),
+            _ => false,
+        }
+    }
+
+    fn mapping(lines: &mut Vec<String>, map: &serde_yaml::Mapping, indent: usize) {
+        for (key, value) in map {
+            let key = format!("{}{}:", pad(indent), scalar(key));
+            match value {
+                Value::Mapping(m) if !m.is_empty() => {
+                    lines.push(key);
+                    mapping(lines, m, indent + 2);
+                }
+                // Block sequences sit at their key's indentation, as PyYAML writes them.
+                Value::Sequence(s) if !s.is_empty() => {
+                    lines.push(key);
+                    sequence(lines, s, indent);
+                }
+                Value::Null => lines.push(key),
+                Value::String(s) if literal_ok(s) => {
+                    lines.push(format!("{key} {}", literal_header(s)));
+                    literal_body(lines, s, indent + 2);
+                }
+                other => lines.push(format!("{key} {}", scalar(other))),
+            }
+        }
+    }
+
+    fn sequence(lines: &mut Vec<String>, items: &[Value], indent: usize) {
+        for item in items {
+            match item {
+                v if is_block(v) => {
+                    // Render the collection one level deeper, then put the dash on its
+                    // first line: `- key: value` / `  other: value`.
+                    let mut sub = Vec::new();
+                    match v {
+                        Value::Mapping(m) => mapping(&mut sub, m, indent + 2),
+                        Value::Sequence(s) => sequence(&mut sub, s, indent + 2),
+                        _ => unreachable!("is_block"),
+                    }
+                    if let Some(first) = sub.first_mut() {
+                        first.replace_range(indent..indent + 2, "- ");
+                    }
+                    lines.extend(sub);
+                }
+                Value::String(s) if literal_ok(s) => {
+                    lines.push(format!("{}- {}", pad(indent), literal_header(s)));
+                    literal_body(lines, s, indent + 2);
+                }
+                other => lines.push(format!("{}- {}", pad(indent), scalar(other))),
+            }
+        }
+    }
+
+    /// Whether `s` can be written as a literal block scalar that reads back unchanged.
+    fn literal_ok(s: &str) -> bool {
+        s.contains('\n')
+            && s.chars().all(|c| c == '\n' || c == '\t' || printable(c))
+            // A line of only blanks can be taken for indentation or an empty line.
+            && s.split('\n').all(|l| l.is_empty() || !l.trim().is_empty())
+            // Trailing blank lines need `|+` and are easy to get subtly wrong: quote those.
+            && !s.ends_with("\n\n")
+    }
+
+    fn literal_header(s: &str) -> String {
+        // An explicit indentation indicator when the first line starts with a blank (or
+        // is empty) so the parser does not guess the indentation from it.
+        let indicator = if s.starts_with([' ', '\t', '\n']) {
+            "2"
+        } else {
+            ""
+        };
+        let chomp = if s.ends_with('\n') { "" } else { "-" };
+        format!("|{indicator}{chomp}")
+    }
+
+    fn literal_body(lines: &mut Vec<String>, s: &str, indent: usize) {
+        let body = s.strip_suffix('\n').unwrap_or(s);
+        for line in body.split('\n') {
+            if line.is_empty() {
+                lines.push(String::new());
+            } else {
+                lines.push(format!("{}{line}", pad(indent)));
+            }
+        }
+    }
+
+    fn printable(c: char) -> bool {
+        !c.is_control() && c != '\u{feff}' && c != '\u{2028}' && c != '\u{2029}'
+    }
+
+    /// A scalar (or an empty collection) on one line.
+    pub(super) fn scalar(value: &Value) -> String {
+        match value {
+            Value::Null => "null".to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => number(n),
+            Value::String(s) => string(s),
+            Value::Sequence(s) if s.is_empty() => "[]".to_string(),
+            Value::Mapping(m) if m.is_empty() => "{}".to_string(),
+            // Only scalars and empty collections reach here from the callers above;
+            // fall back to a flow rendering for anything else.
+            Value::Sequence(s) => {
+                let items: Vec<String> = s.iter().map(scalar).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Value::Mapping(m) => {
+                let items: Vec<String> = m
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", scalar(k), scalar(v)))
+                    .collect();
+                format!("{{{}}}", items.join(", "))
+            }
+            Value::Tagged(t) => scalar(&t.value),
+        }
+    }
+
+    fn number(n: &serde_yaml::Number) -> String {
+        if let Some(i) = n.as_i64() {
+            return i.to_string();
+        }
+        if let Some(u) = n.as_u64() {
+            return u.to_string();
+        }
+        let f = n.as_f64().unwrap_or(f64::NAN);
+        if f.is_nan() {
+            ".nan".to_string()
+        } else if f.is_infinite() {
+            if f > 0.0 { ".inf" } else { "-.inf" }.to_string()
+        } else {
+            // Rust's `Display` for f64 never uses an exponent; YAML 1.1 needs a `.` in a
+            // float, so `3` becomes `3.0`.
+            let s = f.to_string();
+            if s.contains('.') {
+                s
+            } else {
+                format!("{s}.0")
+            }
+        }
+    }
+
+    /// A string: plain when safe, else single-quoted, else double-quoted with escapes.
+    fn string(s: &str) -> String {
+        if plain_ok(s) {
+            s.to_string()
+        } else if s.chars().all(printable) {
+            format!("'{}'", s.replace('\'', "''"))
+        } else {
+            double_quoted(s)
+        }
+    }
+
+    /// Words that YAML 1.1 or 1.2 resolves to booleans, nulls or special floats.
+    const RESERVED: &[&str] = &[
+        "y", "n", "yes", "no", "true", "false", "on", "off", "null", "~", "=", "<<",
+    ];
+
+    fn plain_ok(s: &str) -> bool {
+        let Some(first) = s.chars().next() else {
+            return false;
+        };
+        let last = s.chars().next_back().unwrap_or(first);
+        // Indicators that cannot start a plain scalar, and `-`, `+` and digits, which may
+        // start a number, a date or `-.inf`: quote those too, to be safe.
+        if "-?:,[]{}#&*!|>'\"%@`+ \t".contains(first) || first.is_ascii_digit() {
+            return false;
+        }
+        // `.5`, `.inf`, `.NaN` are floats; `.` or `./src` are strings.
+        if first == '.' && s[1..].starts_with(|c: char| c.is_ascii_digit() || "iInN".contains(c)) {
+            return false;
+        }
+        if last == ' ' || last == '\t' || last == ':' {
+            return false;
+        }
+        if RESERVED.contains(&s.to_ascii_lowercase().as_str()) {
+            return false;
+        }
+        if s.contains(": ") || s.contains(" #") || s.contains(":\t") || s.contains('\t') {
+            return false;
+        }
+        s.chars().all(printable)
+    }
+
+    fn double_quoted(s: &str) -> String {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if printable(c) => out.push(c),
+                c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push_str(&format!("\\U{:08x}", c as u32)),
+            }
+        }
+        out.push('"');
+        out
     }
 }
 
@@ -551,18 +768,60 @@ mod tests {
             .collect()
     }
 
+    /// The tricky-string charm used by `render_tricky_strings_round_trip`.
+    fn tricky() -> CharmMetadata {
+        let mut meta = minimal();
+        meta.description = "Para one.\n\n  Indented code.\nLast line".into();
+        meta.config = TRICKY
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ConfigOption {
+                name: format!("o{i}"),
+                kind: OptionType::String,
+                default: Some(ConfigValue::String(s.to_string())),
+                description: Some(s.to_string()),
+            })
+            .collect();
+        meta.assumes = TRICKY.iter().map(|s| s.to_string()).collect();
+        meta.build = Build {
+            crate_dir: "tiny".into(),
+            binary: "tiny".into(),
+        };
+        meta
+    }
+
+    /// Prints the demo's files. With `RENDER_OUT_DIR=<dir>` it also writes
+    /// `<dir>/charmcraft.yaml`, `<dir>/tricky/charmcraft.yaml` and the `.charm` files in
+    /// `<dir>/charm/` (apart: charmcraft refuses a `config.yaml` next to a
+    /// `charmcraft.yaml` with `config:`), for checking with the real tools:
+    /// `RENDER_OUT_DIR=/tmp/r cargo test -p charm-runtime render_print -- --nocapture`, then
+    /// `.venv/bin/python tools/validate_charmcraft.py /tmp/r/charmcraft.yaml
+    /// --compare-charm-dir /tmp/r/charm`.
     #[test]
-    fn render_print_demo_charmcraft_yaml() {
-        // `cargo test -p charm-runtime render_print -- --nocapture` shows the output.
+    fn render_print_demo_files() {
         let meta = demo();
-        println!("{}", meta.to_charmcraft_yaml());
-        println!("--- metadata.yaml\n{}", meta.to_metadata_yaml());
-        println!("--- config.yaml\n{}", meta.to_config_yaml().unwrap());
-        println!("--- actions.yaml\n{}", meta.to_actions_yaml().unwrap());
-        println!(
-            "--- manifest.yaml\n{}",
-            meta.to_manifest_yaml("4.5.0", "2025-01-01T00:00:00Z")
-        );
+        let files = [
+            ("charmcraft.yaml", meta.to_charmcraft_yaml()),
+            ("charm/metadata.yaml", meta.to_metadata_yaml()),
+            ("charm/config.yaml", meta.to_config_yaml().unwrap()),
+            ("charm/actions.yaml", meta.to_actions_yaml().unwrap()),
+            (
+                "charm/manifest.yaml",
+                meta.to_manifest_yaml("4.5.0", "2025-01-01T00:00:00+00:00"),
+            ),
+            ("tricky/charmcraft.yaml", tricky().to_charmcraft_yaml()),
+        ];
+        for (name, text) in &files[..5] {
+            println!("--- {name}\n{text}");
+        }
+        if let Some(dir) = std::env::var_os("RENDER_OUT_DIR") {
+            let dir = std::path::PathBuf::from(dir);
+            for (name, text) in &files {
+                let path = dir.join(name);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, text).unwrap();
+            }
+        }
     }
 
     #[test]
@@ -816,6 +1075,132 @@ mod tests {
         assert_eq!(options["version"]["default"], "1.10");
         assert_eq!(options["flag"]["default"], "true");
         assert_eq!(keys(&options["ratio"]), ["type", "default"]);
+    }
+
+    /// Strings that YAML 1.1 readers (PyYAML, Go yaml.v2) would take for something else,
+    /// and multi-line shapes; each must read back as the same string.
+    const TRICKY: &[&str] = &[
+        "yes",
+        "No",
+        "on",
+        "OFF",
+        "y",
+        "n",
+        "true",
+        "False",
+        "null",
+        "~",
+        "=",
+        "<<",
+        "",
+        "2025-01-01",
+        "2025-01-01T00:00:00Z",
+        "1:20",
+        "0o17",
+        "0x1f",
+        "1_000",
+        "1e3",
+        "010",
+        "4.5.0",
+        ".inf",
+        ".5",
+        "-.nan",
+        "+1",
+        "-x",
+        "- x",
+        " lead",
+        "trail ",
+        "a: b",
+        "a #b",
+        "#c",
+        "@x",
+        "it's",
+        "say \"hi\"",
+        "back\\slash",
+        "tab\there",
+        "cr\rlf",
+        "bell\u{7}",
+        "emoji \u{1f600}",
+        "key:",
+        "?q",
+        "[x]",
+        "{x}",
+        "*a",
+        "&a",
+        "!t",
+        "|p",
+        ">f",
+        "%d",
+        "`b",
+        ",c",
+        ".",
+        "./src",
+        "a\nb",
+        "a\nb\n",
+        "\nlead",
+        " indented\nsecond\n",
+        "tail\n\n",
+        "blank\n\nline\n",
+        "ws\n   \nline",
+        "x\r\ny",
+    ];
+
+    #[test]
+    fn render_tricky_strings_round_trip() {
+        let meta = tricky();
+        for text in [
+            meta.to_charmcraft_yaml(),
+            meta.to_metadata_yaml(),
+            meta.to_config_yaml().unwrap(),
+        ] {
+            let v = parse(&text);
+            if let Some(assumes) = v.get("assumes") {
+                let got: Vec<&str> = assumes
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap())
+                    .collect();
+                assert_eq!(got, TRICKY, "{text}");
+            }
+            if let Some(d) = v.get("description") {
+                assert_eq!(d.as_str(), Some(meta.description.as_str()), "{text}");
+            }
+            let options = v
+                .get("options")
+                .or_else(|| v.get("config").map(|c| &c["options"]));
+            if let Some(options) = options {
+                for (i, s) in TRICKY.iter().enumerate() {
+                    let o = &options[format!("o{i}").as_str()];
+                    assert_eq!(o["default"].as_str(), Some(*s), "{i}: {s:?}\n{text}");
+                    assert_eq!(o["description"].as_str(), Some(*s), "{i}: {s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn render_numbers() {
+        let mut meta = minimal();
+        meta.config = [3.0, 0.25, -1.5, 1e20, 1e-7]
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ConfigOption {
+                name: format!("f{i}"),
+                kind: OptionType::Float,
+                default: Some(ConfigValue::Float(*f)),
+                description: None,
+            })
+            .collect();
+        let text = meta.to_config_yaml().unwrap();
+        assert!(text.contains("default: 3.0\n"), "{text}");
+        let v = parse(&text);
+        for (i, f) in [3.0, 0.25, -1.5, 1e20, 1e-7].iter().enumerate() {
+            assert_eq!(
+                v["options"][format!("f{i}").as_str()]["default"].as_f64(),
+                Some(*f)
+            );
+        }
     }
 
     #[test]
