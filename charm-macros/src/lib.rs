@@ -1,15 +1,142 @@
-//! Procedural macros for `charm-runtime` (stubs; being written).
+//! Procedural macros for `charm-runtime`; use them through its re-exports
+//! (`use charm_runtime::prelude::*;`).
+//!
+//! Layout (serde_derive style): this file only converts token streams; `internals` reads
+//! attributes into a model (`attr`, `ast`), validates it (`check`) and accumulates errors
+//! (`ctxt`); `expand` generates code. On errors the item is still emitted (helper attributes
+//! stripped) with stand-in impls, so only the real mistakes are reported.
+
+mod expand;
+mod internals;
+
 use proc_macro::TokenStream;
 
-/// stub
+/// Declares a charm on the inherent `impl` block of its type (PyO3 `#[pymethods]` style).
+///
+/// ```text
+/// #[charm(
+///     name = "demo-api-charm",                 // required; lowercase words joined by `-`
+///     title = "Demo API",
+///     summary = "One line, at most 78 chars",  // required
+///     description = "Longer text.",            // required
+///     assumes("juju >= 3.1", "k8s-api"),
+///     base = "ubuntu@22.04",                   // the default
+///     platforms("amd64", "arm64"),             // default: amd64
+///     links(contact = "...", documentation = "...", issues = "...", source = "...", website = "..."),
+///     config = DemoConfig,                     // a #[derive(CharmConfig)] type; default none
+///     crate_dir = "demo-charm",                // default: the package name
+///     binary = "demo-charm",                   // default: the package name
+///     crate = ::charm_runtime,                 // where the runtime is
+/// )]
+/// #[peer("fastapi-peer", interface = "fastapi_demo_peers", optional = false, scope = "global")]
+/// #[requires("database", interface = "postgresql_client", limit = 1, optional = false)]
+/// #[provides("metrics", interface = "prometheus_scrape", scope = "container")]
+/// #[container("demo-server", resource = "demo-server-image", upstream_source = "ghcr.io/x:1", description = "...")]
+/// #[resource("blob", kind = "file", filename = "blob.tar", description = "...")]
+/// #[storage("data", kind = "filesystem", location = "/data", description = "...")]
+/// #[action("get-db-info", description = "...", additional_properties = false,
+///          param(show_password: bool = false, description = "..."), param(limit: Option<i64>))]
+/// impl DemoCharm {
+///     #[on(install, config_changed, relation_changed("database"), pebble_ready("demo-server"))]
+///     fn reconcile(&mut self, model: &mut Model) -> Result<()> { Ok(()) }
+/// }
+/// ```
+///
+/// The sibling attributes go after `#[charm(...)]`. A container declares an `oci-image`
+/// resource (`<container>-image` unless `resource` says otherwise). Action parameters are
+/// `name: Type [= literal]`: the name is declared in kebab case, the type is `String`, `bool`,
+/// an integer type or `f64` (JSON-schema string/boolean/integer/number); a parameter without
+/// default that is not an `Option` is required.
+///
+/// Events: `install`, `start`, `stop`, `remove`, `config_changed`, `update_status`,
+/// `upgrade_charm`, `leader_elected`, `leader_settings_changed`, `collect_status`,
+/// `relation_{created,joined,changed,departed,broken}("endpoint")`,
+/// `storage_{attached,detaching}("storage")`,
+/// `pebble_{ready,custom_notice,check_failed,check_recovered}("container")`,
+/// `secret_{changed,rotate,remove,expired}` and `action("name")`. A handler takes `&self` or
+/// `&mut self` and the `&mut Model`, and returns `()` or `Result<(), E>`.
+///
+/// Generated: one `pub const` [`Endpoint`] per endpoint, named in upper snake case
+/// (`DemoCharm::FASTAPI_PEER`), and `impl Charm` with `ENDPOINTS`, `HANDLERS` and
+/// `metadata()`.
+///
+/// [`Endpoint`]: https://docs.rs/charm-runtime/latest/charm_runtime/struct.Endpoint.html
 #[proc_macro_attribute]
-pub fn charm(_a: TokenStream, i: TokenStream) -> TokenStream { i }
-/// stub
+pub fn charm(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::expand(args.into(), input.into()).into()
+}
+
+/// Declares a peer endpoint; goes after `#[charm(...)]` (see [`macro@charm`]).
 #[proc_macro_attribute]
-pub fn json_value(_a: TokenStream, i: TokenStream) -> TokenStream { i }
-/// stub
+pub fn peer(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::misplaced("peer", args.into(), input.into()).into()
+}
+
+/// Declares a requires endpoint; goes after `#[charm(...)]` (see [`macro@charm`]).
+#[proc_macro_attribute]
+pub fn requires(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::misplaced("requires", args.into(), input.into()).into()
+}
+
+/// Declares a provides endpoint; goes after `#[charm(...)]` (see [`macro@charm`]).
+#[proc_macro_attribute]
+pub fn provides(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::misplaced("provides", args.into(), input.into()).into()
+}
+
+/// Declares a workload container and its image; goes after `#[charm(...)]`.
+#[proc_macro_attribute]
+pub fn container(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::misplaced("container", args.into(), input.into()).into()
+}
+
+/// Declares a resource; goes after `#[charm(...)]`.
+#[proc_macro_attribute]
+pub fn resource(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::misplaced("resource", args.into(), input.into()).into()
+}
+
+/// Declares a storage; goes after `#[charm(...)]`.
+#[proc_macro_attribute]
+pub fn storage(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::misplaced("storage", args.into(), input.into()).into()
+}
+
+/// Declares an action; goes after `#[charm(...)]`.
+#[proc_macro_attribute]
+pub fn action(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::misplaced("action", args.into(), input.into()).into()
+}
+
+/// Routes events to a method of a `#[charm(...)]` impl block, which reads and strips it.
+/// Found anywhere else, it is an error.
+#[proc_macro_attribute]
+pub fn on(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::charm::misplaced("on", args.into(), input.into()).into()
+}
+
+/// Derives serde's `Serialize` and `Deserialize` through `charm_runtime::serde`, so a type
+/// stored as JSON (in a databag field, say) needs no serde dependency. Put it before other
+/// derives and `#[serde(...)]` attributes.
+#[proc_macro_attribute]
+pub fn json_value(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::json_value::expand(args.into(), input.into()).into()
+}
+
+/// Derives `CharmConfig` for a struct with named fields: one option per field.
+///
+/// The option name is the field name with `_` replaced by `-`, or `#[config(name = "...")]`;
+/// the description is the doc comment; `#[config(default = literal)]` sets the default. A
+/// field without a default must be an `Option`, since Juju does not send unset options.
 #[proc_macro_derive(CharmConfig, attributes(config))]
-pub fn charm_config(_i: TokenStream) -> TokenStream { TokenStream::new() }
-/// stub
+pub fn charm_config(input: TokenStream) -> TokenStream {
+    expand::config::expand(input.into()).into()
+}
+
+/// Derives `Databag` for a struct with named fields: one JSON-encoded key per field, named
+/// after it or `#[databag(rename = "key")]`. `Option` fields may be missing; saving `None`
+/// deletes the key.
 #[proc_macro_derive(Databag, attributes(databag))]
-pub fn databag(_i: TokenStream) -> TokenStream { TokenStream::new() }
+pub fn databag(input: TokenStream) -> TokenStream {
+    expand::databag::expand(input.into()).into()
+}

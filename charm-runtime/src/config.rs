@@ -85,7 +85,9 @@ int_config!(i64, i32, i16, u8, u16, u32);
 impl ConfigType for f64 {
     const KIND: OptionType = OptionType::Float;
     fn from_json(value: &Value) -> Result<Self, String> {
-        value.as_f64().ok_or_else(|| format!("expected a float, got {value}"))
+        value
+            .as_f64()
+            .ok_or_else(|| format!("expected a float, got {value}"))
     }
     fn to_config_value(&self) -> ConfigValue {
         ConfigValue::Float(*self)
@@ -95,7 +97,9 @@ impl ConfigType for f64 {
 impl ConfigType for bool {
     const KIND: OptionType = OptionType::Boolean;
     fn from_json(value: &Value) -> Result<Self, String> {
-        value.as_bool().ok_or_else(|| format!("expected a boolean, got {value}"))
+        value
+            .as_bool()
+            .ok_or_else(|| format!("expected a boolean, got {value}"))
     }
     fn to_config_value(&self) -> ConfigValue {
         ConfigValue::Boolean(*self)

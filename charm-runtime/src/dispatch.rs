@@ -3,7 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::event::{
-    Event, EnvError, HookEnv, RelationEventKind, SecretEventKind, StorageEventKind, WorkloadEventKind,
+    EnvError, Event, HookEnv, RelationEventKind, SecretEventKind, StorageEventKind,
+    WorkloadEventKind,
 };
 use crate::hooktools::{cmd, HookTools, ProcessTools};
 use crate::log::LogLevel;
@@ -164,7 +165,8 @@ pub fn dispatch<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools) -> Outcome {
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let mut charm = C::default();
         for h in routed.iter().copied().chain(collectors) {
-            (h.call)(&mut charm, &mut model).map_err(|e| e.context(format!("handler `{}`", h.name)))?;
+            (h.call)(&mut charm, &mut model)
+                .map_err(|e| e.context(format!("handler `{}`", h.name)))?;
         }
         model.commit()
     }));

@@ -10,7 +10,11 @@ use std::io;
 struct PythonFormatter;
 
 impl serde_json::ser::Formatter for PythonFormatter {
-    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         if first {
             Ok(())
         } else {
@@ -18,7 +22,11 @@ impl serde_json::ser::Formatter for PythonFormatter {
         }
     }
 
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         if first {
             Ok(())
         } else {
@@ -30,7 +38,11 @@ impl serde_json::ser::Formatter for PythonFormatter {
         w.write_all(b": ")
     }
 
-    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
         for c in fragment.chars() {
             if c.is_ascii() {
                 w.write_all(&[c as u8])?;
@@ -108,7 +120,10 @@ mod tests {
     #[test]
     fn matches_python_json_dumps() {
         // Expected strings are what CPython 3.11's json.dumps prints.
-        assert_eq!(to_string(&json!({"a": [1, 2], "b": {"c": null}})).unwrap(), r#"{"a": [1, 2], "b": {"c": null}}"#);
+        assert_eq!(
+            to_string(&json!({"a": [1, 2], "b": {"c": null}})).unwrap(),
+            r#"{"a": [1, 2], "b": {"c": null}}"#
+        );
         assert_eq!(to_string(&json!("x\"y\n")).unwrap(), r#""x\"y\n""#);
         assert_eq!(to_string(&json!("😀")).unwrap(), r#""\ud83d\ude00""#);
         assert_eq!(to_string(&json!(1.5)).unwrap(), "1.5");

@@ -45,7 +45,10 @@ pub mod port;
 pub mod relation;
 pub mod status;
 
-pub use charm_macros::{charm, json_value, CharmConfig, Databag};
+pub use charm_macros::{
+    action, charm, container, json_value, on, peer, provides, requires, resource, storage,
+    CharmConfig, Databag,
+};
 pub use config::{CharmConfig, ConfigError};
 pub use databag::Databag;
 pub use dispatch::{dispatch, run, Charm, Handler, On, Outcome};
@@ -65,8 +68,9 @@ pub use serde_json;
 /// Everything a charm usually needs: `use charm_runtime::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        active, blocked, charm, json_value, maintenance, waiting, Bag, Charm, CharmConfig, Context,
-        Databag, Error, LogLevel, Model, Port, Relation, Result, Status,
+        action, active, blocked, charm, container, json_value, maintenance, on, peer, provides,
+        requires, resource, storage, waiting, Bag, Charm, CharmConfig, Context, Databag, Error,
+        LogLevel, Model, Port, Relation, Result, Status,
     };
 }
 
@@ -83,6 +87,10 @@ pub mod __private {
     pub use std::vec::Vec;
 
     /// What a handler may return: `()` or `Result<(), E>` with `E: Into<Error>`.
+    #[diagnostic::on_unimplemented(
+        message = "a handler returns `()` or `Result<(), E>` with `E: Into<charm_runtime::Error>`, not `{Self}`",
+        label = "this handler's return type"
+    )]
     pub trait HandlerReturn {
         /// Converts into the runtime's result.
         fn into_result(self) -> crate::Result<()>;
@@ -103,6 +111,125 @@ pub mod __private {
     /// Converts a handler's return value.
     pub fn handler_result<R: HandlerReturn>(r: R) -> crate::Result<()> {
         r.into_result()
+    }
+
+    /// Short constructors for the `metadata()` that `#[charm]` generates.
+    pub mod meta {
+        pub use crate::metadata::{
+            Action, ActionParam, Build, CharmMetadata, Container, Endpoint, Links, ParamType,
+            Resource, ResourceKind, Scope, Storage, StorageKind,
+        };
+        pub use core::option::Option::{None, Some};
+        use serde_json::Value;
+
+        /// An owned string.
+        pub fn s(v: &str) -> String {
+            v.to_owned()
+        }
+
+        /// Owned strings.
+        pub fn strings(v: &[&str]) -> Vec<String> {
+            v.iter().map(|s| s.to_string()).collect()
+        }
+
+        /// An array as a `Vec`.
+        pub fn list<T, const N: usize>(items: [T; N]) -> Vec<T> {
+            items.into()
+        }
+
+        /// A JSON value.
+        pub fn json(v: impl Into<Value>) -> Value {
+            v.into()
+        }
+
+        /// A relation endpoint.
+        pub fn endpoint(
+            name: &str,
+            interface: &str,
+            limit: Option<u32>,
+            optional: Option<bool>,
+            scope: Option<Scope>,
+        ) -> Endpoint {
+            Endpoint {
+                name: s(name),
+                interface: s(interface),
+                limit,
+                optional,
+                scope,
+            }
+        }
+
+        /// A workload container.
+        pub fn container(name: &str, resource: &str) -> Container {
+            Container {
+                name: s(name),
+                resource: s(resource),
+            }
+        }
+
+        /// A resource.
+        pub fn resource(
+            name: &str,
+            kind: ResourceKind,
+            description: Option<&str>,
+            upstream_source: Option<&str>,
+            filename: Option<&str>,
+        ) -> Resource {
+            Resource {
+                name: s(name),
+                kind,
+                description: description.map(s),
+                upstream_source: upstream_source.map(s),
+                filename: filename.map(s),
+            }
+        }
+
+        /// A storage.
+        pub fn storage(
+            name: &str,
+            kind: StorageKind,
+            description: Option<&str>,
+            location: Option<&str>,
+        ) -> Storage {
+            Storage {
+                name: s(name),
+                kind,
+                description: description.map(s),
+                location: location.map(s),
+            }
+        }
+
+        /// An action.
+        pub fn action(
+            name: &str,
+            description: Option<&str>,
+            additional_properties: bool,
+            params: Vec<ActionParam>,
+        ) -> Action {
+            Action {
+                name: s(name),
+                description: description.map(s),
+                params,
+                additional_properties,
+            }
+        }
+
+        /// An action parameter.
+        pub fn param(
+            name: &str,
+            kind: ParamType,
+            description: Option<&str>,
+            default: Option<Value>,
+            required: bool,
+        ) -> ActionParam {
+            ActionParam {
+                name: s(name),
+                kind,
+                description: description.map(s),
+                default,
+                required,
+            }
+        }
     }
 }
 

@@ -72,7 +72,11 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     /// A model for one dispatch. The runtime builds it; tests use `charm_runtime::testing`.
-    pub fn new(env: &'a HookEnv, tools: &'a mut dyn HookTools, endpoints: &'static [Endpoint]) -> Self {
+    pub fn new(
+        env: &'a HookEnv,
+        tools: &'a mut dyn HookTools,
+        endpoints: &'static [Endpoint],
+    ) -> Self {
         Model {
             env,
             tools,
@@ -298,7 +302,11 @@ impl<'a> Model<'a> {
     }
 
     /// Loads a bag from Juju once per dispatch (after the access check).
-    fn bag_state(&mut self, relation: &Relation, bag: &Bag) -> Result<&mut BagState, RelationError> {
+    fn bag_state(
+        &mut self,
+        relation: &Relation,
+        bag: &Bag,
+    ) -> Result<&mut BagState, RelationError> {
         let key = (*relation, bag.clone());
         if !self.bags.contains_key(&key) {
             let (owner, app) = match bag {
@@ -307,7 +315,8 @@ impl<'a> Model<'a> {
                 Bag::RemoteApp => (self.remote_app(relation)?, true),
                 Bag::RemoteUnit(u) => (u.clone(), false),
             };
-            let original = cmd::relation_get(self.tools, relation.endpoint, relation.id, &owner, app)?;
+            let original =
+                cmd::relation_get(self.tools, relation.endpoint, relation.id, &owner, app)?;
             self.bags.insert(
                 key.clone(),
                 BagState {
@@ -326,7 +335,12 @@ impl<'a> Model<'a> {
     }
 
     /// One value of a bag.
-    pub fn get(&mut self, relation: &Relation, bag: Bag, key: &str) -> Result<Option<String>, RelationError> {
+    pub fn get(
+        &mut self,
+        relation: &Relation,
+        bag: Bag,
+        key: &str,
+    ) -> Result<Option<String>, RelationError> {
         Ok(self.bag(relation, bag)?.remove(key))
     }
 
@@ -339,10 +353,19 @@ impl<'a> Model<'a> {
         key: &str,
         value: impl Into<String>,
     ) -> Result<(), RelationError> {
-        self.set_many(relation, bag, [(key.to_string(), value.into())].into_iter().collect())
+        self.set_many(
+            relation,
+            bag,
+            [(key.to_string(), value.into())].into_iter().collect(),
+        )
     }
 
-    fn set_many(&mut self, relation: &Relation, bag: Bag, values: BagData) -> Result<(), RelationError> {
+    fn set_many(
+        &mut self,
+        relation: &Relation,
+        bag: Bag,
+        values: BagData,
+    ) -> Result<(), RelationError> {
         self.check_write(relation, &bag)?;
         if values.keys().any(|k| k.is_empty()) {
             return Err(RelationError::EmptyKey {
@@ -368,7 +391,12 @@ impl<'a> Model<'a> {
 
     /// Stages a typed bag: every key the struct declares (`None` fields delete theirs).
     /// Keys the struct does not declare are left alone.
-    pub fn save<D: Databag>(&mut self, relation: &Relation, bag: Bag, data: &D) -> Result<(), RelationError> {
+    pub fn save<D: Databag>(
+        &mut self,
+        relation: &Relation,
+        bag: Bag,
+        data: &D,
+    ) -> Result<(), RelationError> {
         let values = data.to_bag().map_err(|field| RelationError::Decode {
             relation: relation.to_string(),
             bag: bag.to_string(),
@@ -404,7 +432,9 @@ impl<'a> Model<'a> {
             cmd::status_set(self.tools, false, &s)?;
         }
         if !self.app_statuses.is_empty() && self.is_leader()? {
-            let s = Status::highest(&self.app_statuses).cloned().expect("non-empty");
+            let s = Status::highest(&self.app_statuses)
+                .cloned()
+                .expect("non-empty");
             cmd::status_set(self.tools, true, &s)?;
         }
         Ok(())

@@ -34,9 +34,9 @@ impl FromStr for Port {
             return Ok(Port::Icmp);
         }
         let (num, proto) = s.split_once('/').unwrap_or((s, "tcp"));
-        let n: u16 = num
-            .parse()
-            .map_err(|_| format!("port {s:?} is not `<port>/<protocol>` (ranges are not supported)"))?;
+        let n: u16 = num.parse().map_err(|_| {
+            format!("port {s:?} is not `<port>/<protocol>` (ranges are not supported)")
+        })?;
         match proto {
             "tcp" => Ok(Port::Tcp(n)),
             "udp" => Ok(Port::Udp(n)),
@@ -51,7 +51,11 @@ mod tests {
 
     #[test]
     fn parse_and_print() {
-        for (s, p) in [("8080/tcp", Port::Tcp(8080)), ("53/udp", Port::Udp(53)), ("icmp", Port::Icmp)] {
+        for (s, p) in [
+            ("8080/tcp", Port::Tcp(8080)),
+            ("53/udp", Port::Udp(53)),
+            ("icmp", Port::Icmp),
+        ] {
             assert_eq!(s.parse::<Port>().unwrap(), p);
             assert_eq!(p.to_string(), s);
         }

@@ -19,15 +19,24 @@ pub struct Endpoint {
 impl Endpoint {
     /// A peer endpoint.
     pub const fn peer(name: &'static str) -> Self {
-        Endpoint { name, role: Role::Peer }
+        Endpoint {
+            name,
+            role: Role::Peer,
+        }
     }
     /// A provides endpoint.
     pub const fn provides(name: &'static str) -> Self {
-        Endpoint { name, role: Role::Provides }
+        Endpoint {
+            name,
+            role: Role::Provides,
+        }
     }
     /// A requires endpoint.
     pub const fn requires(name: &'static str) -> Self {
-        Endpoint { name, role: Role::Requires }
+        Endpoint {
+            name,
+            role: Role::Requires,
+        }
     }
 }
 

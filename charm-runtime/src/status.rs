@@ -50,7 +50,10 @@ impl Status {
     /// The message.
     pub fn message(&self) -> &str {
         match self {
-            Status::Active(m) | Status::Blocked(m) | Status::Maintenance(m) | Status::Waiting(m) => m,
+            Status::Active(m)
+            | Status::Blocked(m)
+            | Status::Maintenance(m)
+            | Status::Waiting(m) => m,
         }
     }
 
@@ -113,7 +116,10 @@ mod tests {
             blocked("second"),
         ];
         assert_eq!(Status::highest(&list), Some(&blocked("first")));
-        assert_eq!(Status::highest(&[active("a"), active("b")]), Some(&active("a")));
+        assert_eq!(
+            Status::highest(&[active("a"), active("b")]),
+            Some(&active("a"))
+        );
         assert_eq!(Status::highest(&[]), None);
         assert_eq!(
             Status::highest(&[waiting("w"), maintenance("m")]),

@@ -21,7 +21,10 @@ fn json<T: DeserializeOwned>(call: &ToolCall, out: &str) -> Result<T, ToolError>
     })
 }
 
-fn json_map<T: DeserializeOwned>(call: &ToolCall, out: &str) -> Result<BTreeMap<String, T>, ToolError> {
+fn json_map<T: DeserializeOwned>(
+    call: &ToolCall,
+    out: &str,
+) -> Result<BTreeMap<String, T>, ToolError> {
     let v: Option<BTreeMap<String, T>> = json(call, out)?;
     Ok(v.unwrap_or_default())
 }
@@ -68,7 +71,11 @@ pub fn relation_list(
         tools,
         ToolCall::new(
             "relation-list",
-            ["--format=json".to_string(), "-r".into(), relation_arg(endpoint, id)],
+            [
+                "--format=json".to_string(),
+                "-r".into(),
+                relation_arg(endpoint, id),
+            ],
         ),
     )?;
     let units: Option<Vec<String>> = json(&call, &out)?;
@@ -76,7 +83,11 @@ pub fn relation_list(
 }
 
 /// `relation-list --format=json --app -r <ep>:<id>`: the remote application's name.
-pub fn relation_app(tools: &mut dyn HookTools, endpoint: &str, id: u64) -> Result<String, ToolError> {
+pub fn relation_app(
+    tools: &mut dyn HookTools,
+    endpoint: &str,
+    id: u64,
+) -> Result<String, ToolError> {
     let (call, out) = run(
         tools,
         ToolCall::new(
@@ -100,7 +111,11 @@ pub fn relation_get(
     owner: &str,
     app: bool,
 ) -> Result<BagData, ToolError> {
-    let mut args = vec!["--format=json".to_string(), "-r".into(), relation_arg(endpoint, id)];
+    let mut args = vec![
+        "--format=json".to_string(),
+        "-r".into(),
+        relation_arg(endpoint, id),
+    ];
     if app {
         args.push("--app".into());
     }
@@ -146,7 +161,11 @@ pub fn is_leader(tools: &mut dyn HookTools) -> Result<bool, ToolError> {
 }
 
 /// `status-set --application=<True|False> <status> -- <message>`.
-pub fn status_set(tools: &mut dyn HookTools, application: bool, status: &Status) -> Result<(), ToolError> {
+pub fn status_set(
+    tools: &mut dyn HookTools,
+    application: bool,
+    status: &Status,
+) -> Result<(), ToolError> {
     let flag = if application {
         "--application=True"
     } else {
@@ -160,7 +179,11 @@ pub fn status_set(tools: &mut dyn HookTools, application: bool, status: &Status)
 }
 
 /// `juju-log --log-level <LEVEL> -- <message>`.
-pub fn juju_log(tools: &mut dyn HookTools, level: LogLevel, message: &str) -> Result<(), ToolError> {
+pub fn juju_log(
+    tools: &mut dyn HookTools,
+    level: LogLevel,
+    message: &str,
+) -> Result<(), ToolError> {
     tools.call(&ToolCall::new(
         "juju-log",
         ["--log-level", level.as_str(), "--", message],
@@ -213,7 +236,10 @@ pub fn action_get(
 }
 
 /// `action-set k1=v1 k2=v2 ...` (one argv item per pair; keys may be dotted).
-pub fn action_set(tools: &mut dyn HookTools, results: &BTreeMap<String, String>) -> Result<(), ToolError> {
+pub fn action_set(
+    tools: &mut dyn HookTools,
+    results: &BTreeMap<String, String>,
+) -> Result<(), ToolError> {
     let args: Vec<String> = results.iter().map(|(k, v)| format!("{k}={v}")).collect();
     tools.call(&ToolCall::new("action-set", args))?;
     Ok(())
@@ -281,7 +307,10 @@ pub enum SecretRead {
 pub fn storage_location(tools: &mut dyn HookTools, storage_id: &str) -> Result<String, ToolError> {
     let (call, out) = run(
         tools,
-        ToolCall::new("storage-get", ["--format=json", "-s", storage_id, "location"]),
+        ToolCall::new(
+            "storage-get",
+            ["--format=json", "-s", storage_id, "location"],
+        ),
     )?;
     json(&call, &out)
 }
@@ -293,7 +322,13 @@ pub fn resource_get(tools: &mut dyn HookTools, name: &str) -> Result<String, Too
 }
 
 /// `network-get --format=json <binding>`: the binding's addresses, as JSON.
-pub fn network_get(tools: &mut dyn HookTools, binding: &str) -> Result<serde_json::Value, ToolError> {
-    let (call, out) = run(tools, ToolCall::new("network-get", ["--format=json", binding]))?;
+pub fn network_get(
+    tools: &mut dyn HookTools,
+    binding: &str,
+) -> Result<serde_json::Value, ToolError> {
+    let (call, out) = run(
+        tools,
+        ToolCall::new("network-get", ["--format=json", binding]),
+    )?;
     json(&call, &out)
 }

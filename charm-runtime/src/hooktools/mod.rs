@@ -182,13 +182,19 @@ impl fmt::Display for ToolError {
                 write!(f, "`{call}` failed with exit code {code}: {stderr}")
             }
             ToolError::Spawn { tool, message } => {
-                write!(f, "cannot run hook tool `{tool}` (is this running under Juju?): {message}")
+                write!(
+                    f,
+                    "cannot run hook tool `{tool}` (is this running under Juju?): {message}"
+                )
             }
             ToolError::BadOutput {
                 call,
                 output,
                 problem,
-            } => write!(f, "`{call}` printed output that cannot be read ({problem}): {output:?}"),
+            } => write!(
+                f,
+                "`{call}` printed output that cannot be read ({problem}): {output:?}"
+            ),
         }
     }
 }

@@ -30,7 +30,11 @@ impl Test {
         panic!("handler bug")
     }
     fn status(&mut self, m: &mut Model) -> Result<()> {
-        assert_eq!(self.seen, ["write"], "collect-status runs last, on the same charm");
+        assert_eq!(
+            self.seen,
+            ["write"],
+            "collect-status runs last, on the same charm"
+        );
         m.add_status(status::active("ok"));
         Ok(())
     }
@@ -39,14 +43,37 @@ impl Test {
 impl Charm for Test {
     const ENDPOINTS: &'static [Endpoint] = &[PEER];
     const HANDLERS: &'static [Handler<Self>] = &[
-        Handler { name: "write", on: &[On::Start, On::Relation(RelationEventKind::Changed, "peers")], call: |c, m| c.write(m) },
-        Handler { name: "fail", on: &[On::Stop, On::ConfigChanged], call: |c, m| c.fail(m) },
-        Handler { name: "fail", on: &[On::ConfigChanged], call: |c, m| c.write(m) },
-        Handler { name: "panic", on: &[On::Remove], call: |c, m| c.panic(m) },
-        Handler { name: "status", on: &[On::CollectStatus], call: |c, m| c.status(m) },
+        Handler {
+            name: "write",
+            on: &[On::Start, On::Relation(RelationEventKind::Changed, "peers")],
+            call: |c, m| c.write(m),
+        },
+        Handler {
+            name: "fail",
+            on: &[On::Stop, On::ConfigChanged],
+            call: |c, m| c.fail(m),
+        },
+        Handler {
+            name: "fail",
+            on: &[On::ConfigChanged],
+            call: |c, m| c.write(m),
+        },
+        Handler {
+            name: "panic",
+            on: &[On::Remove],
+            call: |c, m| c.panic(m),
+        },
+        Handler {
+            name: "status",
+            on: &[On::CollectStatus],
+            call: |c, m| c.status(m),
+        },
     ];
     fn metadata() -> CharmMetadata {
-        CharmMetadata { name: "test".into(), ..Default::default() }
+        CharmMetadata {
+            name: "test".into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -86,10 +113,22 @@ fn relation_selector_matches_endpoint_and_kind() {
         })
     };
     let mut t = tools();
-    assert!(matches!(dispatch::<Test>(&env("test/0", ev(RelationEventKind::Changed, "peers")), &mut t), Outcome::Committed));
-    for e in [ev(RelationEventKind::Joined, "peers"), ev(RelationEventKind::Changed, "other")] {
+    assert!(matches!(
+        dispatch::<Test>(
+            &env("test/0", ev(RelationEventKind::Changed, "peers")),
+            &mut t
+        ),
+        Outcome::Committed
+    ));
+    for e in [
+        ev(RelationEventKind::Joined, "peers"),
+        ev(RelationEventKind::Changed, "other"),
+    ] {
         let mut t = tools();
-        assert!(matches!(dispatch::<Test>(&env("test/0", e), &mut t), Outcome::Unhandled));
+        assert!(matches!(
+            dispatch::<Test>(&env("test/0", e), &mut t),
+            Outcome::Unhandled
+        ));
         assert!(t.calls.is_empty());
     }
 }
@@ -107,7 +146,9 @@ fn unhandled_event_calls_nothing() {
 fn failing_handler_stops_and_flushes_nothing() {
     let mut t = tools();
     let out = dispatch::<Test>(&env("test/0", Event::ConfigChanged), &mut t);
-    let Outcome::Failed(e) = &out else { panic!("{out:?}") };
+    let Outcome::Failed(e) = &out else {
+        panic!("{out:?}")
+    };
     assert_eq!(e.to_string(), "handler `fail`: boom");
     assert_eq!(out.exit_code(), 1);
     // The second handler never ran, nothing was written, no status was set.
@@ -118,7 +159,12 @@ fn failing_handler_stops_and_flushes_nothing() {
 fn panicking_handler_is_caught_and_flushes_nothing() {
     let mut t = tools();
     let out = dispatch::<Test>(&env("test/0", Event::Remove), &mut t);
-    let Outcome::Failed(e) = &out else { panic!("{out:?}") };
-    assert!(e.to_string().contains("a handler panicked: handler bug"), "{e}");
+    let Outcome::Failed(e) = &out else {
+        panic!("{out:?}")
+    };
+    assert!(
+        e.to_string().contains("a handler panicked: handler bug"),
+        "{e}"
+    );
     assert!(t.calls.is_empty());
 }

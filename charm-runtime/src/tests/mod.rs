@@ -24,7 +24,8 @@ impl Scripted {
     }
 
     pub fn fail(mut self, cmdline: &str, code: i32, stderr: &str) -> Self {
-        self.answers.insert(cmdline.into(), Err((code, stderr.into())));
+        self.answers
+            .insert(cmdline.into(), Err((code, stderr.into())));
         self
     }
 
@@ -44,12 +45,21 @@ impl HookTools for Scripted {
             // Writes succeed silently unless scripted otherwise.
             None if matches!(
                 call.tool,
-                "relation-set" | "status-set" | "juju-log" | "open-port" | "close-port" | "application-version-set"
+                "relation-set"
+                    | "status-set"
+                    | "juju-log"
+                    | "open-port"
+                    | "close-port"
+                    | "application-version-set"
             ) =>
             {
                 Ok(String::new())
             }
-            None => Err(ToolError::from_exit(call, 1, &format!("ERROR unscripted call: {line}"))),
+            None => Err(ToolError::from_exit(
+                call,
+                1,
+                &format!("ERROR unscripted call: {line}"),
+            )),
         }
     }
 }

@@ -14,17 +14,31 @@ const DB: Endpoint = Endpoint::requires("database");
 const ENDPOINTS: &[Endpoint] = &[PEER, DB];
 
 fn peer_rel() -> Relation {
-    Relation { endpoint: "fastapi-peer", id: 3, role: Role::Peer }
+    Relation {
+        endpoint: "fastapi-peer",
+        id: 3,
+        role: Role::Peer,
+    }
 }
 
 fn db_rel() -> Relation {
-    Relation { endpoint: "database", id: 7, role: Role::Requires }
+    Relation {
+        endpoint: "database",
+        id: 7,
+        role: Role::Requires,
+    }
 }
 
 fn base(leader: bool) -> Scripted {
     Scripted::default()
-        .answer("is-leader --format=json", if leader { "true" } else { "false" })
-        .answer("relation-ids fastapi-peer --format=json", r#"["fastapi-peer:3"]"#)
+        .answer(
+            "is-leader --format=json",
+            if leader { "true" } else { "false" },
+        )
+        .answer(
+            "relation-ids fastapi-peer --format=json",
+            r#"["fastapi-peer:3"]"#,
+        )
         .answer("relation-ids database --format=json", r#"["database:7"]"#)
         .answer(
             "relation-get --format=json -r fastapi-peer:3 --app - demo",
@@ -34,7 +48,10 @@ fn base(leader: bool) -> Scripted {
             "relation-get --format=json -r fastapi-peer:3 - demo/1",
             r#"{"ingress-address":"10.0.0.2","private-address":"10.0.0.2"}"#,
         )
-        .answer("relation-get --format=json -r database:7 --app - demo", "{}")
+        .answer(
+            "relation-get --format=json -r database:7 --app - demo",
+            "{}",
+        )
         .answer("relation-list --format=json --app -r database:7", r#""pg""#)
         .answer(
             "relation-get --format=json -r database:7 --app - pg",
@@ -82,9 +99,16 @@ fn commit_writes_one_relation_set_per_changed_bag_only() {
         m.set(&r, Bag::Unit, "ingress-address", "10.0.0.2").unwrap(); // unchanged bag
         m.commit().unwrap();
     }
-    let sets: Vec<_> = t.calls.iter().filter(|c| c.tool == "relation-set").collect();
+    let sets: Vec<_> = t
+        .calls
+        .iter()
+        .filter(|c| c.tool == "relation-set")
+        .collect();
     assert_eq!(sets.len(), 1, "{:#?}", t.cmdlines());
-    assert_eq!(sets[0].to_string(), "relation-set -r fastapi-peer:3 --app --file -");
+    assert_eq!(
+        sets[0].to_string(),
+        "relation-set -r fastapi-peer:3 --app --file -"
+    );
     assert_eq!(sets[0].stdin.as_deref(), Some(r#"{"a":"1","b":"2"}"#));
 }
 
@@ -96,9 +120,15 @@ fn non_leader_cannot_write_app_bag_before_calling_juju() {
     let err = m.set(&peer_rel(), Bag::App, "k", "v").unwrap_err();
     assert!(matches!(err, RelationError::NotLeaderWrite { .. }));
     let msg = err.to_string();
-    assert!(msg.contains("demo/1") && msg.contains("fastapi-peer:3") && msg.contains("application bag"), "{msg}");
+    assert!(
+        msg.contains("demo/1") && msg.contains("fastapi-peer:3") && msg.contains("application bag"),
+        "{msg}"
+    );
     // Peer app bags are readable by every unit.
-    assert!(m.bag(&peer_rel(), Bag::App).unwrap().contains_key("unit_stats"));
+    assert!(m
+        .bag(&peer_rel(), Bag::App)
+        .unwrap()
+        .contains_key("unit_stats"));
     m.commit().unwrap();
     drop(m);
     assert!(!t.cmdlines().iter().any(|l| l.starts_with("relation-set")));
@@ -110,12 +140,24 @@ fn non_leader_cannot_read_own_app_bag_of_non_peer_relation() {
     let mut t = base(false);
     let mut m = Model::new(&e, &mut t, ENDPOINTS);
     let err = m.bag(&db_rel(), Bag::App).unwrap_err();
-    assert!(matches!(err, RelationError::NotLeaderRead { .. }), "{err:?}");
+    assert!(
+        matches!(err, RelationError::NotLeaderRead { .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("database:7"));
     // The remote app bag is fine, leader or not.
-    assert_eq!(m.get(&db_rel(), Bag::RemoteApp, "username").unwrap().as_deref(), Some("u"));
+    assert_eq!(
+        m.get(&db_rel(), Bag::RemoteApp, "username")
+            .unwrap()
+            .as_deref(),
+        Some("u")
+    );
     drop(m);
-    assert!(!t.cmdlines().iter().any(|l| l.contains("--app - demo")), "{:#?}", t.cmdlines());
+    assert!(
+        !t.cmdlines().iter().any(|l| l.contains("--app - demo")),
+        "{:#?}",
+        t.cmdlines()
+    );
 }
 
 #[test]
@@ -158,11 +200,18 @@ fn remote_app_comes_from_the_event_when_it_can() {
 #[test]
 fn too_many_relations_is_an_error() {
     let e = env("demo/0", Event::Start);
-    let mut t = Scripted::default().answer("relation-ids database --format=json", r#"["database:1","database:2"]"#);
+    let mut t = Scripted::default().answer(
+        "relation-ids database --format=json",
+        r#"["database:1","database:2"]"#,
+    );
     let mut m = Model::new(&e, &mut t, ENDPOINTS);
     assert_eq!(m.relations(DB).unwrap().len(), 2);
     let err = m.relation(DB).unwrap_err();
-    assert!(err.to_string().contains("endpoint database has 2 relations"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("endpoint database has 2 relations"),
+        "{err}"
+    );
 }
 
 #[derive(Debug, PartialEq)]
@@ -197,24 +246,43 @@ fn typed_bags_decode_errors_name_relation_bag_and_key() {
     let mut m = Model::new(&e, &mut t, ENDPOINTS);
     let err = m.load::<Stats>(&peer_rel(), Bag::Unit).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("fastapi-peer:3") && msg.contains("unit bag") && msg.contains("`count`"), "{msg}");
+    assert!(
+        msg.contains("fastapi-peer:3") && msg.contains("unit bag") && msg.contains("`count`"),
+        "{msg}"
+    );
     let err = m.load::<Stats>(&peer_rel(), Bag::App).unwrap_err();
     assert!(err.to_string().contains("`count`: missing"), "{err}");
     // Saving writes JSON values in Python's format; None deletes.
     m.save(
         &peer_rel(),
         Bag::App,
-        &Stats { unit_stats: Some(serde_json::json!({"started_counter": 6})), count: 2 },
+        &Stats {
+            unit_stats: Some(serde_json::json!({"started_counter": 6})),
+            count: 2,
+        },
     )
     .unwrap();
     let bag = m.bag(&peer_rel(), Bag::App).unwrap();
     assert_eq!(bag["unit_stats"], r#"{"started_counter": 6}"#);
     assert_eq!(bag["count"], "2");
     assert_eq!(bag["other"], "x", "undeclared keys are left alone");
-    m.save(&peer_rel(), Bag::App, &Stats { unit_stats: None, count: 2 }).unwrap();
-    assert!(!m.bag(&peer_rel(), Bag::App).unwrap().contains_key("unit_stats"));
+    m.save(
+        &peer_rel(),
+        Bag::App,
+        &Stats {
+            unit_stats: None,
+            count: 2,
+        },
+    )
+    .unwrap();
+    assert!(!m
+        .bag(&peer_rel(), Bag::App)
+        .unwrap()
+        .contains_key("unit_stats"));
     // Juju's own keys are ignored by the untyped databag.
-    let raw: BagData = m.load(&peer_rel(), Bag::RemoteUnit("demo/1".into())).unwrap();
+    let raw: BagData = m
+        .load(&peer_rel(), Bag::RemoteUnit("demo/1".into()))
+        .unwrap();
     assert!(raw.is_empty(), "{raw:?}");
 }
 
@@ -230,8 +298,15 @@ fn statuses_collected_and_set_once_app_only_on_leader() {
         m.add_app_status(status::waiting("app"));
         m.commit().unwrap();
     }
-    let sets: Vec<_> = t.cmdlines().into_iter().filter(|l| l.starts_with("status-set")).collect();
-    assert_eq!(sets, vec!["status-set --application=False blocked -- first"]);
+    let sets: Vec<_> = t
+        .cmdlines()
+        .into_iter()
+        .filter(|l| l.starts_with("status-set"))
+        .collect();
+    assert_eq!(
+        sets,
+        vec!["status-set --application=False blocked -- first"]
+    );
 
     let mut t = base(true);
     {
@@ -242,7 +317,10 @@ fn statuses_collected_and_set_once_app_only_on_leader() {
     }
     assert_eq!(
         t.cmdlines(),
-        vec!["is-leader --format=json", "status-set --application=True maintenance -- busy"]
+        vec![
+            "is-leader --format=json",
+            "status-set --application=True maintenance -- busy"
+        ]
     );
 }
 

@@ -1,0 +1,495 @@
+//! `#[charm(...)]`: the impl block as written (helper attributes stripped), one associated
+//! const per endpoint, and `impl Charm` (endpoints, handlers, metadata). Also the standalone
+//! sibling attributes, which only say where they belong.
+
+use crate::internals::ast::{CharmDef, EventKind, EventSel, HandlerDef, ParamKind, Role};
+use crate::internals::attr::attr_name;
+use crate::internals::check::{self, is_valid_name};
+use crate::internals::ctxt::Ctxt;
+use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, quote_spanned};
+use syn::{LitInt, LitStr};
+
+/// Expands `#[charm(args)] impl Type { ... }`.
+pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut item: syn::ItemImpl = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let err = syn::Error::new(
+                Span::call_site(),
+                "`#[charm(...)]` goes on the charm type's impl block: `impl MyCharm { ... }`",
+            )
+            .into_compile_error();
+            return quote!(#err #input);
+        }
+    };
+    let cx = Ctxt::new();
+    let def = CharmDef::from_ast(&cx, args, &mut item);
+    check::check_charm(&cx, &def);
+    match cx.check() {
+        Ok(()) => generate(&def, &item),
+        Err(errors) => {
+            // The item (attributes stripped) and stand-ins keep the rest of the crate
+            // compiling, so only the errors above are reported.
+            let errors = errors.into_compile_error();
+            let dummy = dummy(&def, &item);
+            quote!(#item #dummy #errors)
+        }
+    }
+}
+
+/// Expands a sibling attribute (`#[peer]`, ...) or `#[on]` found on its own: it was placed
+/// where `#[charm]` cannot see it. A sibling placed before `#[charm(...)]` is moved after it,
+/// so the charm still compiles as intended and only this error is reported.
+pub fn misplaced(name: &str, args: TokenStream, input: TokenStream) -> TokenStream {
+    let msg = if name == "on" {
+        "`#[on(...)]` only works on methods of an impl block annotated with `#[charm(...)]`"
+            .to_string()
+    } else {
+        format!("`#[{name}]` must come after `#[charm(...)]` on the same impl block")
+    };
+    let err = syn::Error::new(Span::call_site(), msg).into_compile_error();
+    if name != "on" {
+        if let Ok(mut item) = syn::parse2::<syn::ItemImpl>(input.clone()) {
+            if let Some(i) = item
+                .attrs
+                .iter()
+                .position(|a| attr_name(a).as_deref() == Some("charm"))
+            {
+                let ident = Ident::new(name, Span::call_site());
+                item.attrs
+                    .insert(i + 1, syn::parse_quote!(#[#ident(#args)]));
+                return quote!(#err #item);
+            }
+        }
+    }
+    quote!(#err #input)
+}
+
+/// `fastapi-peer` → `FASTAPI_PEER`, spanned at the endpoint's name.
+fn const_ident(name: &LitStr) -> Ident {
+    Ident::new(&name.value().to_uppercase().replace('-', "_"), name.span())
+}
+
+/// One const per endpoint (a name that is invalid or repeated, in the error path, has none).
+fn endpoint_consts(def: &CharmDef, krate: &TokenStream) -> Vec<TokenStream> {
+    let mut seen = std::collections::BTreeSet::new();
+    def.endpoints
+        .iter()
+        .filter(|e| is_valid_name(&e.name.value()) && seen.insert(e.name.value()))
+        .map(|e| {
+            let ident = const_ident(&e.name);
+            let name = &e.name;
+            // `Endpoint::peer`, `Endpoint::requires`, `Endpoint::provides`.
+            let ctor = format_ident!("{}", e.role.attr());
+            let role = e.role.attr();
+            let interface = e
+                .interface
+                .as_ref()
+                .map(|i| format!(" (interface `{}`)", i.value()))
+                .unwrap_or_default();
+            let doc = format!("The `{}` {role} endpoint{interface}.", name.value());
+            quote! {
+                #[doc = #doc]
+                pub const #ident: #krate::Endpoint = #krate::Endpoint::#ctor(#name);
+            }
+        })
+        .collect()
+}
+
+/// Stand-ins emitted next to the errors: the endpoint consts and an empty `impl Charm`.
+fn dummy(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
+    if item.trait_.is_some() || !item.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let krate = def.args.krate();
+    let ty = &def.self_ty;
+    let consts = endpoint_consts(def, &krate);
+    quote! {
+        impl #ty { #(#consts)* }
+        impl #krate::Charm for #ty {
+            const ENDPOINTS: &'static [#krate::Endpoint] = &[];
+            const HANDLERS: &'static [#krate::Handler<Self>] = &[];
+            fn metadata() -> #krate::metadata::CharmMetadata {
+                ::core::default::Default::default()
+            }
+        }
+    }
+}
+
+fn generate(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
+    let krate = def.args.krate();
+    let ty = &def.self_ty;
+    let consts = endpoint_consts(def, &krate);
+    let consts = (!consts.is_empty()).then(|| quote!(impl #ty { #(#consts)* }));
+    let endpoints = def.endpoints.iter().map(|e| const_ident(&e.name));
+    let handlers = def.handlers.iter().map(|h| handler(h, &krate));
+    let metadata = metadata(def, &krate);
+    quote! {
+        #item
+        #consts
+        #[automatically_derived]
+        impl #krate::Charm for #ty {
+            const ENDPOINTS: &'static [#krate::Endpoint] = &[#(Self::#endpoints),*];
+            const HANDLERS: &'static [#krate::Handler<Self>] = &[#(#handlers),*];
+            fn metadata() -> #krate::metadata::CharmMetadata {
+                #metadata
+            }
+        }
+    }
+}
+
+/// One `Handler`. The method call is spanned at the method's name, its model argument at
+/// the model parameter's type and the return conversion at the return type, so a type error
+/// points at the user's code rather than at `#[charm]`.
+fn handler(h: &HandlerDef, krate: &TokenStream) -> TokenStream {
+    let method = &h.ident;
+    let at = |span: Span| Span::call_site().located_at(span);
+    let charm = Ident::new("charm", at(method.span()));
+    let model = Ident::new("model", at(h.model_span));
+    let returned = Ident::new("returned", at(h.output_span));
+    let call = quote_spanned!(at(method.span())=> Self::#method(#charm, #model));
+    let convert = respan(quote!(#krate::__private::handler_result), at(h.output_span));
+    let name = method.to_string();
+    let on = h.events.iter().map(|e| on_variant(e, krate));
+    quote! {
+        #krate::Handler {
+            name: #name,
+            on: &[#(#on),*],
+            call: |charm, model| {
+                let #returned = #call;
+                #convert(#returned)
+            },
+        }
+    }
+}
+
+/// The same tokens, all spanned at `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let TokenTree::Group(g) = &tt {
+                let mut group = Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
+}
+
+/// The `On` value of one event selector.
+fn on_variant(ev: &EventSel, krate: &TokenStream) -> TokenStream {
+    let arg = &ev.arg;
+    let simple = |v: &str| {
+        let v = Ident::new(v, Span::call_site());
+        quote!(#krate::On::#v)
+    };
+    match ev.kind {
+        EventKind::Install => simple("Install"),
+        EventKind::Start => simple("Start"),
+        EventKind::Stop => simple("Stop"),
+        EventKind::Remove => simple("Remove"),
+        EventKind::ConfigChanged => simple("ConfigChanged"),
+        EventKind::UpdateStatus => simple("UpdateStatus"),
+        EventKind::UpgradeCharm => simple("UpgradeCharm"),
+        EventKind::LeaderElected => simple("LeaderElected"),
+        EventKind::LeaderSettingsChanged => simple("LeaderSettingsChanged"),
+        EventKind::CollectStatus => simple("CollectStatus"),
+        EventKind::Relation(v) => {
+            let v = Ident::new(v, Span::call_site());
+            quote!(#krate::On::Relation(#krate::__private::RelationEventKind::#v, #arg))
+        }
+        EventKind::Storage(v) => {
+            let v = Ident::new(v, Span::call_site());
+            quote!(#krate::On::Storage(#krate::__private::StorageEventKind::#v, #arg))
+        }
+        EventKind::Workload(v) => {
+            let v = Ident::new(v, Span::call_site());
+            quote!(#krate::On::Workload(#krate::__private::WorkloadHook::#v, #arg))
+        }
+        EventKind::Secret(v) => {
+            let v = Ident::new(v, Span::call_site());
+            quote!(#krate::On::Secret(#krate::__private::SecretEventKind::#v))
+        }
+        EventKind::Action => quote!(#krate::On::Action(#arg)),
+    }
+}
+
+fn opt_str(v: &Option<LitStr>) -> TokenStream {
+    match v {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    }
+}
+
+fn opt_string(v: &Option<LitStr>) -> TokenStream {
+    match v {
+        Some(s) => quote!(Some(s(#s))),
+        None => quote!(None),
+    }
+}
+
+/// The body of `metadata()`: a `CharmMetadata` literal built with the short constructors of
+/// `__private::meta`, imported in an inner block where no user token appears.
+fn metadata(def: &CharmDef, krate: &TokenStream) -> TokenStream {
+    let a = &def.args;
+    let mut fields: Vec<TokenStream> = Vec::new();
+    let name = &a.name;
+    let summary = &a.summary;
+    let description = &a.description;
+    fields.push(quote!(name: s(#name)));
+    if a.title.is_some() {
+        let title = opt_string(&a.title);
+        fields.push(quote!(title: #title));
+    }
+    fields.push(quote!(summary: s(#summary)));
+    fields.push(quote!(description: s(#description)));
+    if !a.links.is_empty() {
+        let links = a
+            .links
+            .entries()
+            .into_iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, v)| {
+                let k = Ident::new(k, Span::call_site());
+                let v = opt_string(v);
+                quote!(#k: #v)
+            });
+        fields.push(quote!(links: Links { #(#links,)* ..Links::default() }));
+    }
+    if let Some(assumes) = a.assumes.as_ref().filter(|v| !v.is_empty()) {
+        fields.push(quote!(assumes: strings(&[#(#assumes),*])));
+    }
+    let base = a
+        .base
+        .clone()
+        .unwrap_or_else(|| LitStr::new("ubuntu@22.04", Span::call_site()));
+    fields.push(quote!(base: s(#base)));
+    let platforms = a
+        .platforms
+        .clone()
+        .unwrap_or_else(|| vec![LitStr::new("amd64", Span::call_site())]);
+    fields.push(quote!(platforms: strings(&[#(#platforms),*])));
+    let pkg = quote!(::core::env!("CARGO_PKG_NAME"));
+    let crate_dir = a.crate_dir.as_ref().map_or(pkg.clone(), |l| quote!(#l));
+    let binary = a.binary.as_ref().map_or(pkg, |l| quote!(#l));
+    fields.push(quote!(build: Build { crate_dir: s(#crate_dir), binary: s(#binary) }));
+
+    if !def.containers.is_empty() {
+        let containers = def.containers.iter().map(|c| {
+            let name = &c.name;
+            let resource = c.resource_name();
+            quote!(container(#name, #resource))
+        });
+        fields.push(quote!(containers: list([#(#containers),*])));
+    }
+    let images = def.containers.iter().map(|c| {
+        let name = c.resource_name();
+        let description = opt_str(&c.description);
+        let upstream = opt_str(&c.upstream_source);
+        quote!(resource(#name, ResourceKind::OciImage, #description, #upstream, None))
+    });
+    let others = def.resources.iter().map(|r| {
+        let name = &r.name;
+        let kind = if r.oci_image {
+            quote!(OciImage)
+        } else {
+            quote!(File)
+        };
+        let description = opt_str(&r.description);
+        let upstream = opt_str(&r.upstream_source);
+        let filename = opt_str(&r.filename);
+        quote!(resource(#name, ResourceKind::#kind, #description, #upstream, #filename))
+    });
+    let resources: Vec<TokenStream> = images.chain(others).collect();
+    if !resources.is_empty() {
+        fields.push(quote!(resources: list([#(#resources),*])));
+    }
+    for (role, field) in [
+        (Role::Peer, "peers"),
+        (Role::Provides, "provides"),
+        (Role::Requires, "requires"),
+    ] {
+        let list: Vec<TokenStream> = def
+            .endpoints
+            .iter()
+            .filter(|e| e.role == role)
+            .map(|e| {
+                let name = &e.name;
+                let interface = &e.interface;
+                let limit = match &e.limit {
+                    Some(l) => {
+                        let v = LitInt::new(l.base10_digits(), l.span());
+                        quote!(Some(#v))
+                    }
+                    None => quote!(None),
+                };
+                let optional = match &e.optional {
+                    Some(b) => quote!(Some(#b)),
+                    None => quote!(None),
+                };
+                let scope = match &e.scope {
+                    Some((true, _)) => quote!(Some(Scope::Container)),
+                    Some((false, _)) => quote!(Some(Scope::Global)),
+                    None => quote!(None),
+                };
+                quote!(endpoint(#name, #interface, #limit, #optional, #scope))
+            })
+            .collect();
+        if !list.is_empty() {
+            let field = Ident::new(field, Span::call_site());
+            fields.push(quote!(#field: list([#(#list),*])));
+        }
+    }
+    if !def.storage.is_empty() {
+        let storage = def.storage.iter().map(|st| {
+            let name = &st.name;
+            let kind = if st.block {
+                quote!(Block)
+            } else {
+                quote!(Filesystem)
+            };
+            let description = opt_str(&st.description);
+            let location = opt_str(&st.location);
+            quote!(storage(#name, StorageKind::#kind, #description, #location))
+        });
+        fields.push(quote!(storage: list([#(#storage),*])));
+    }
+    let config = a.config.as_ref().map(|ty| {
+        fields.push(quote!(config));
+        quote!(let config = <#ty as #krate::CharmConfig>::options();)
+    });
+    if !def.actions.is_empty() {
+        let actions = def.actions.iter().map(|act| {
+            let name = &act.name;
+            let description = opt_str(&act.description);
+            let extra = act
+                .additional_properties
+                .as_ref()
+                .map_or(quote!(false), |b| quote!(#b));
+            let params = act.params.iter().map(|p| {
+                let name = LitStr::new(&p.name, p.name_span);
+                let kind = match check::param_kind(&p.ty) {
+                    Some(ParamKind::String) => quote!(String),
+                    Some(ParamKind::Integer) => quote!(Integer),
+                    Some(ParamKind::Number) => quote!(Number),
+                    Some(ParamKind::Boolean) | None => quote!(Boolean),
+                };
+                let description = opt_str(&p.description);
+                let default = match &p.default {
+                    Some(d) => {
+                        let value = json_literal(d);
+                        quote!(Some(json(#value)))
+                    }
+                    None => quote!(None),
+                };
+                let required =
+                    p.default.is_none() && crate::internals::ast::option_inner(&p.ty).is_none();
+                quote!(param(#name, ParamType::#kind, #description, #default, #required))
+            });
+            quote!(action(#name, #description, #extra, list([#(#params),*])))
+        });
+        fields.push(quote!(actions: list([#(#actions),*])));
+    }
+    const ALL_FIELDS: usize = 17;
+    let rest = (fields.len() < ALL_FIELDS).then(|| quote!(..CharmMetadata::default()));
+    quote! {
+        #config
+        {
+            use #krate::__private::meta::*;
+            CharmMetadata {
+                #(#fields,)*
+                #rest
+            }
+        }
+    }
+}
+
+/// A default as a typed literal for `serde_json::Value::from`: integers as `i64` (or `u64`
+/// when larger), the rest as written.
+fn json_literal(d: &crate::internals::ast::DefaultLit) -> TokenStream {
+    let neg = &d.neg;
+    match &d.lit {
+        syn::Lit::Int(i) => {
+            let big = i.base10_parse::<i64>().is_err() && neg.is_none();
+            let suffix = if big { "u64" } else { "i64" };
+            let lit = LitInt::new(&format!("{}{suffix}", i.base10_digits()), i.span());
+            quote!(#neg #lit)
+        }
+        lit => quote!(#neg #lit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn squash(s: &str) -> String {
+        s.split_whitespace().collect()
+    }
+
+    #[test]
+    fn expansion_has_consts_handlers_and_metadata() {
+        let out = super::expand(
+            quote!(
+                name = "demo",
+                summary = "s",
+                description = "d",
+                config = DemoConfig
+            ),
+            quote! {
+                #[peer("fastapi-peer", interface = "fastapi_demo_peers")]
+                #[requires("database", interface = "postgresql_client", limit = 1)]
+                impl Demo {
+                    #[on(start, relation_changed("database"))]
+                    fn count_start(&mut self, model: &mut Model) -> Result<()> { Ok(()) }
+                    fn helper(&self) {}
+                }
+            },
+        )
+        .to_string();
+        let out = squash(&out);
+        for expected in [
+            "pubconstFASTAPI_PEER:::charm_runtime::Endpoint=::charm_runtime::Endpoint::peer(\"fastapi-peer\");",
+            "constENDPOINTS:&'static[::charm_runtime::Endpoint]=&[Self::FASTAPI_PEER,Self::DATABASE];",
+            "name:\"count_start\",on:&[::charm_runtime::On::Start,::charm_runtime::On::Relation(::charm_runtime::__private::RelationEventKind::Changed,\"database\")]",
+            "letreturned=Self::count_start(charm,model);::charm_runtime::__private::handler_result(returned)",
+            "letconfig=<DemoConfigas::charm_runtime::CharmConfig>::options();",
+            "requires:list([endpoint(\"database\",\"postgresql_client\",Some(1),None,None)])",
+            "fnhelper(&self){}",
+        ] {
+            assert!(out.contains(&squash(expected)), "missing {expected} in {out}");
+        }
+        assert!(!out.contains("#[on"), "{out}");
+        assert!(!out.contains("#[peer"), "{out}");
+    }
+
+    #[test]
+    fn errors_keep_the_stripped_item_and_stand_ins() {
+        let out = super::expand(
+            quote!(name = "demo", summary = "s", description = "d"),
+            quote! {
+                #[requires("db", interface = "x")]
+                impl Demo {
+                    #[on(strat)]
+                    fn start(&self, model: &mut Model) {}
+                }
+            },
+        )
+        .to_string();
+        let out = squash(&out);
+        assert!(out.contains("compile_error!"), "{out}");
+        assert!(out.contains("didyoumean`start`"), "{out}");
+        assert!(out.contains("fnstart(&self,model:&mutModel){}"), "{out}");
+        assert!(out.contains("pubconstDB:"), "{out}");
+        assert!(
+            out.contains("constHANDLERS:&'static[::charm_runtime::Handler<Self>]=&[];"),
+            "{out}"
+        );
+        assert!(!out.contains("#[on"), "{out}");
+    }
+}

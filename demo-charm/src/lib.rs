@@ -1,0 +1,134 @@
+//! The Juju SDK tutorial's `demo-api-charm` at the "Preserve your charm's data" stage,
+//! written with `charm-runtime`.
+//!
+//! The counter: on every `start` (which Kubernetes pod churn repeats), the leader adds one
+//! to `started_counter` in `unit_stats` in the application bag of the peer relation
+//! `fastapi-peer`, stored as `{"started_counter": N}` exactly as the tutorial's Python
+//! charm stores it, so it survives pod deletion.
+//!
+//! Non-leaders: the tutorial's code crashes there (only the leader may write the
+//! application bag). Here a non-leader counts its own pod's starts in its own unit bag of
+//! `fastapi-peer`, under the same key and format. Before the peer relation exists, `start`
+//! logs a warning and counts nothing.
+
+use charm_runtime::prelude::*;
+
+/// The charm. A new value is built for every dispatch; it holds no state of its own.
+#[derive(Default)]
+pub struct DemoCharm;
+
+/// The charm's config options.
+#[derive(CharmConfig, Debug, PartialEq)]
+pub struct Config {
+    /// Default port on which FastAPI is available
+    #[config(default = 8000)]
+    pub server_port: i64,
+}
+
+/// What the tutorial keeps under `unit_stats`: `{"started_counter": N}`.
+#[json_value]
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct UnitStats {
+    /// Pod starts counted so far. A numeric string (`"5"`) is accepted, as the tutorial's
+    /// `int(counter)` accepted it.
+    #[serde(deserialize_with = "charm_runtime::json::int_or_string")]
+    pub started_counter: u64,
+}
+
+/// The keys this charm uses in the bags of `fastapi-peer`.
+#[derive(Databag, Debug, Default, PartialEq)]
+pub struct PeerData {
+    /// The start counter.
+    pub unit_stats: Option<UnitStats>,
+}
+
+#[charm(
+    name = "demo-api-charm",
+    title = "demo-fastapi-k8s",
+    summary = "FastAPI Demo charm for Kubernetes",
+    description = "This is a demo charm built on top of a small Python FastAPI server. \
+                   This charm can be integrated with the PostgreSQL charm and COS Lite bundle \
+                   (Canonical Observability Stack).",
+    assumes("juju >= 3.1", "k8s-api"),
+    config = Config,
+)]
+#[container(
+    "demo-server",
+    resource = "demo-server-image",
+    description = "OCI image from GitHub Container Repository",
+    upstream_source = "ghcr.io/canonical/api_demo_server:1.0.1"
+)]
+#[peer("fastapi-peer", interface = "fastapi_demo_peers")]
+#[requires("database", interface = "postgresql_client", limit = 1)]
+impl DemoCharm {
+    /// Counts pod starts: the leader in the app bag, other units in their own unit bag.
+    #[on(start)]
+    fn count_start(&self, model: &mut Model) -> Result<()> {
+        let Some(peers) = model.relation(Self::FASTAPI_PEER)? else {
+            model.log(
+                LogLevel::Warning,
+                "fastapi-peer does not exist yet; this start is not counted",
+            )?;
+            return Ok(());
+        };
+        let bag = if model.is_leader()? {
+            Bag::App
+        } else {
+            Bag::Unit
+        };
+        let mut data: PeerData = model.load(&peers, bag.clone())?;
+        data.unit_stats.get_or_insert_default().started_counter += 1;
+        model.save(&peers, bag, &data)?;
+        Ok(())
+    }
+
+    /// Opens the configured port, unless it is 22.
+    #[on(config_changed)]
+    fn configure(&self, model: &mut Model) -> Result<()> {
+        let config: Config = model.config()?;
+        if config.server_port == 22 {
+            model.log(
+                LogLevel::Warning,
+                "Invalid port number, 22 is reserved for SSH",
+            )?;
+            return Ok(());
+        }
+        let port = u16::try_from(config.server_port).map_err(|_| {
+            Error::msg(format!(
+                "server-port {} is not a TCP port",
+                config.server_port
+            ))
+        })?;
+        model.set_ports(&[Port::Tcp(port)])?;
+        Ok(())
+    }
+
+    /// Asks the database for `names_db` (leader only: it is the application's request).
+    #[on(relation_created("database"))]
+    fn request_database(&self, model: &mut Model) -> Result<()> {
+        if let (Some(rel), true) = (model.event_relation()?, model.is_leader()?) {
+            model.set(&rel, Bag::App, "database", "names_db")?;
+        }
+        Ok(())
+    }
+
+    /// The unit status, after every handled event (the tutorial's collect-status).
+    #[on(collect_status)]
+    fn collect_status(&self, model: &mut Model) -> Result<()> {
+        let config: Config = model.config()?;
+        if config.server_port == 22 {
+            model.add_status(blocked("Invalid port number, 22 is reserved for SSH"));
+        }
+        match model.relation(Self::DATABASE)? {
+            None => model.add_status(blocked("Waiting for database relation")),
+            Some(db) => {
+                let creds = model.bag(&db, Bag::RemoteApp)?;
+                if !(creds.contains_key("endpoints") && creds.contains_key("username")) {
+                    model.add_status(waiting("Waiting for database relation"));
+                }
+            }
+        }
+        model.add_status(active(""));
+        Ok(())
+    }
+}
