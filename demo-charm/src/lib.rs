@@ -60,6 +60,11 @@ pub struct PeerData {
 )]
 #[peer("fastapi-peer", interface = "fastapi_demo_peers")]
 #[requires("database", interface = "postgresql_client", limit = 1)]
+#[action(
+    "get-db-info",
+    description = "Fetches Database authentication information",
+    param(show_password: bool = false, description = "Show username and password in output information")
+)]
 impl DemoCharm {
     /// Counts pod starts: the leader in the app bag, other units in their own unit bag.
     #[on(start)]
@@ -112,6 +117,23 @@ impl DemoCharm {
         Ok(())
     }
 
+    /// Reports how to reach the database; the credentials only with `show-password=true`.
+    #[on(action("get-db-info"))]
+    fn get_db_info(&self, model: &mut Model) -> Result<()> {
+        let params: GetDbInfo = model.action_params()?;
+        let Some(db) = database_info(model)? else {
+            model.action_fail("No database connected")?;
+            return Ok(());
+        };
+        let mut results = vec![("db-host", db.host), ("db-port", db.port)];
+        if params.show_password {
+            results.push(("db-username", db.username));
+            results.push(("db-password", db.password));
+        }
+        model.set_action_results(results)?;
+        Ok(())
+    }
+
     /// The unit status, after every handled event (the tutorial's collect-status).
     #[on(collect_status)]
     fn collect_status(&self, model: &mut Model) -> Result<()> {
@@ -119,16 +141,63 @@ impl DemoCharm {
         if config.server_port == 22 {
             model.add_status(blocked("Invalid port number, 22 is reserved for SSH"));
         }
-        match model.relation(Self::DATABASE)? {
-            None => model.add_status(blocked("Waiting for database relation")),
-            Some(db) => {
-                let creds = model.bag(&db, Bag::RemoteApp)?;
-                if !(creds.contains_key("endpoints") && creds.contains_key("username")) {
-                    model.add_status(waiting("Waiting for database relation"));
-                }
-            }
+        if model.relation(Self::DATABASE)?.is_none() {
+            model.add_status(blocked("Waiting for database relation"));
+        } else if database_info(model)?.is_none() {
+            model.add_status(waiting("Waiting for database relation"));
         }
         model.add_status(active(""));
         Ok(())
     }
+}
+
+/// The parameters of `get-db-info`.
+#[json_value]
+#[serde(rename_all = "kebab-case")]
+pub struct GetDbInfo {
+    /// Also return the username and password.
+    #[serde(default)]
+    pub show_password: bool,
+}
+
+/// What the database provider has sent: host, port, username and password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseInfo {
+    /// Host of the first endpoint.
+    pub host: String,
+    /// Port of the first endpoint.
+    pub port: String,
+    /// User name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Reads the provider's application bag of `database`. `None` until the relation exists
+/// and the provider has sent `endpoints` (`host:port`, comma-separated for several hosts;
+/// the first is used), `username` and `password`.
+pub fn database_info(model: &mut Model) -> Result<Option<DatabaseInfo>> {
+    let Some(rel) = model.relation(DemoCharm::DATABASE)? else {
+        return Ok(None);
+    };
+    let bag = model.bag(&rel, Bag::RemoteApp)?;
+    let (Some(endpoints), Some(username), Some(password)) = (
+        bag.get("endpoints"),
+        bag.get("username"),
+        bag.get("password"),
+    ) else {
+        return Ok(None);
+    };
+    let first = endpoints.split(',').next().unwrap_or_default().trim();
+    let Some((host, port)) = first.rsplit_once(':') else {
+        return Err(Error::msg(format!(
+            "relation {rel}, remote application bag, key `endpoints`: {endpoints:?} is not `host:port`"
+        )));
+    };
+    Ok(Some(DatabaseInfo {
+        host: host.to_string(),
+        port: port.to_string(),
+        username: username.clone(),
+        password: password.clone(),
+    }))
 }

@@ -361,3 +361,62 @@ fn a_failing_write_at_commit_is_an_error() {
     drop(m);
     assert!(!t.cmdlines().iter().any(|l| l.starts_with("status-set")));
 }
+
+#[test]
+fn actions_params_results_log_fail() {
+    use crate::event::ActionEvent;
+    let e = env(
+        "demo/0",
+        Event::Action(ActionEvent {
+            name: "get-db-info".into(),
+            id: "1".into(),
+        }),
+    );
+    let mut t = Scripted::default()
+        .answer("action-get --format=json", r#"{"show-password": true}"#)
+        .answer("action-set db-host=h db-port=5432", "")
+        .answer("action-log -- fetching", "")
+        .answer("action-fail -- No database connected", "");
+    {
+        let mut m = Model::new(&e, &mut t, ENDPOINTS);
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        struct P {
+            show_password: bool,
+        }
+        assert!(m.action_params::<P>().unwrap().show_password);
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Wrong {
+            limit: u32,
+        }
+        let err = m.action_params::<Wrong>().unwrap_err().to_string();
+        assert!(
+            err.contains("get-db-info") && err.contains("limit"),
+            "{err}"
+        );
+        m.set_action_results([("db-host", "h"), ("db-port", "5432")])
+            .unwrap();
+        assert!(m
+            .set_action_results([("Bad_Key", "x")])
+            .unwrap_err()
+            .to_string()
+            .contains("Bad_Key"));
+        assert!(m
+            .set_action_results([("stdout", "x")])
+            .unwrap_err()
+            .to_string()
+            .contains("reserved"));
+        m.action_log("fetching").unwrap();
+        m.action_fail("No database connected").unwrap();
+    }
+    assert_eq!(
+        t.cmdlines(),
+        [
+            "action-get --format=json",
+            "action-set db-host=h db-port=5432",
+            "action-log -- fetching",
+            "action-fail -- No database connected"
+        ]
+    );
+}
