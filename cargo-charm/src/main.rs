@@ -1,0 +1,2 @@
+//! `cargo charm`: being written.
+fn main() {}
