@@ -7,6 +7,15 @@
 //! transactional (relation data, ports, unit state, secrets) are staged in the
 //! [`HookContext`] and applied by [`commit`] only if the hook succeeds; `status-set`,
 //! `juju-log`, `action-*` and `application-version-set` take effect at once, as in Juju.
+//! A failed hook just does not call [`commit`]: its staged writes are dropped and the
+//! statuses it set stay.
+//!
+//! Reads follow Juju's hook-context cache: this unit's relation bags, the leader's own
+//! application bags, unit state and secrets include the hook's staged writes; other bags
+//! and `opened-ports` show the committed world. The relation-data access rules
+//! (juju-protocol.md §3) are enforced here, on Juju's side: a non-leader reading its own
+//! application bag of a non-peer relation gets `permission denied`, and `relation-set
+//! --app` needs the leader.
 
 mod tools;
 mod world;

@@ -45,6 +45,23 @@ pub struct UnitWorld {
     pub action: Option<ActionWorld>,
     /// Units of the application that are alive (for `goal-state`).
     pub planned_units: Vec<String>,
+    /// The statuses of the application's other units, by unit name (what the leader's
+    /// `status-get --application` lists under `units`, next to this unit's own status).
+    #[serde(default)]
+    pub other_unit_statuses: BTreeMap<String, StatusValue>,
+    /// Config options that have neither a value nor a default: `config-get --all` prints
+    /// them as `null`; they are not in [`UnitWorld::config`].
+    #[serde(default)]
+    pub unset_config_options: BTreeSet<String>,
+    /// What `credential-get` prints (the cloud spec, as JSON); `None` when the application
+    /// is not trusted (`juju trust`), which makes `credential-get` fail.
+    #[serde(default)]
+    pub cloud_spec: Option<Value>,
+    /// How many secret ids this unit has had generated (`secret-add`); ids are derived from
+    /// it, so they are deterministic. Bumped at once, like Juju's id allocation, even if the
+    /// hook then fails.
+    #[serde(default)]
+    pub secret_seq: u64,
 }
 
 /// A status and its message.
@@ -77,6 +94,10 @@ pub struct RelationWorld {
     pub remote_units: BTreeMap<String, BagData>,
     /// False once the relation is being removed (`relation-ids` leaves it out).
     pub alive: bool,
+    /// The remote application's model UUID (`relation-model-get`), for cross-model
+    /// relations; `None` means this model.
+    #[serde(default)]
+    pub remote_model_uuid: Option<String>,
 }
 
 /// A secret this unit owns or observes.
@@ -141,6 +162,12 @@ pub struct HookInfo {
     pub is_action: bool,
     /// True in restricted contexts (`collect-metrics`).
     pub restricted: bool,
+    /// `JUJU_STORAGE_ID` (`data/0`), in storage hooks: what `storage-get` reads without `-s`.
+    #[serde(default)]
+    pub storage_id: Option<String>,
+    /// `JUJU_DEPARTING_UNIT`, in `-relation-departed` hooks (`relation-list` leaves it out).
+    #[serde(default)]
+    pub departing_unit: Option<String>,
 }
 
 /// One recorded tool call.
@@ -196,4 +223,9 @@ pub struct HookContext {
     pub action_failed: Option<String>,
     /// Every call, in order.
     pub calls: Vec<CallRecord>,
+    /// `storage-add` requests, in order: (storage name, count). Juju queues them until the
+    /// hook ends; [`commit`](super::commit) leaves them here for the caller to act on (new
+    /// storage arrives later as `-storage-attached` events).
+    #[serde(default)]
+    pub storage_adds: Vec<(String, u64)>,
 }

@@ -1,0 +1,215 @@
+//! charm-runtime's real `dispatch` over [`MemoryTools`]: the runtime and this model of
+//! Juju agree on argv, outputs, errors and commit.
+
+use super::{bag, world};
+use crate::jujuc::{commit, HookContext, HookInfo, MemoryTools, UnitWorld};
+use charm_runtime::dispatch::{dispatch, Charm, Handler, On, Outcome};
+use charm_runtime::event::{Event, HookEnv, RelationEvent, RelationEventKind};
+use charm_runtime::metadata::CharmMetadata;
+use charm_runtime::relation::{Bag, Endpoint};
+use charm_runtime::{status, Model, Result};
+use std::path::PathBuf;
+
+const PEERS: Endpoint = Endpoint::peer("peers");
+const DB: Endpoint = Endpoint::requires("db");
+
+/// A charm written as `#[charm]` would generate it.
+#[derive(Default)]
+struct Demo;
+
+impl Demo {
+    /// The leader shares a value through the peer application bag; every unit records its
+    /// own address and copies the database user it sees in the remote application bag.
+    fn start(&mut self, m: &mut Model) -> Result<()> {
+        let peers = m.relation(PEERS)?.expect("peer relation");
+        m.set(&peers, Bag::App, "cluster", "formed")?;
+        m.set(&peers, Bag::Unit, "address", "10.0.0.7")?;
+        let db = m.relation(DB)?;
+        if let Some(db) = db {
+            let user = m.get(&db, Bag::RemoteApp, "user")?.unwrap_or_default();
+            m.set(&db, Bag::Unit, "seen-user", user)?;
+        }
+        m.open_port(charm_runtime::Port::Tcp(8080));
+        m.add_status(status::active("started"));
+        Ok(())
+    }
+
+    fn changed(&mut self, m: &mut Model) -> Result<()> {
+        let r = m.event_relation()?.expect("relation event");
+        let units = m.units(&r)?;
+        let host = m.get(&r, Bag::RemoteUnit(units[0].clone()), "host")?;
+        m.log(charm_runtime::LogLevel::Info, format!("host {host:?}"))?;
+        m.add_status(status::waiting("for more"));
+        Ok(())
+    }
+}
+
+impl Charm for Demo {
+    const ENDPOINTS: &'static [Endpoint] = &[PEERS, DB];
+    const HANDLERS: &'static [Handler<Self>] = &[
+        Handler {
+            name: "start",
+            on: &[On::Start],
+            call: |c, m| c.start(m),
+        },
+        Handler {
+            name: "changed",
+            on: &[On::Relation(RelationEventKind::Changed, "db")],
+            call: |c, m| c.changed(m),
+        },
+    ];
+    fn metadata() -> CharmMetadata {
+        CharmMetadata {
+            name: "app".into(),
+            ..Default::default()
+        }
+    }
+}
+
+fn env(w: &UnitWorld, event: Event) -> HookEnv {
+    HookEnv {
+        unit_name: w.unit.clone(),
+        app_name: "app".into(),
+        unit_number: 0,
+        model_name: w.model_name.clone(),
+        model_uuid: w.model_uuid.clone(),
+        juju_version: "3.6.4".into(),
+        charm_dir: PathBuf::from("."),
+        dispatch_path: format!("hooks/{}", event.hook_name()),
+        hook_name: event.hook_name(),
+        context_id: None,
+        event,
+    }
+}
+
+fn run(w: &mut UnitWorld, h: &mut HookContext, event: Event) -> Outcome {
+    let env = env(w, event);
+    let mut tools = MemoryTools {
+        world: &mut *w,
+        hook: &mut *h,
+    };
+    let out = dispatch::<Demo>(&env, &mut tools);
+    if matches!(out, Outcome::Committed) {
+        commit(w, h);
+    }
+    out
+}
+
+fn start_hook() -> HookContext {
+    HookContext {
+        info: HookInfo {
+            hook: "start".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+fn argv0(h: &HookContext) -> Vec<String> {
+    h.calls.iter().map(|c| c.argv.join(" ")).collect()
+}
+
+#[test]
+fn leader_writes_the_peer_app_bag_and_commit_applies_it() {
+    let mut w = world();
+    // One db relation only (the runtime's `relation()` wants at most one).
+    w.relations.retain(|r| r.id != 10);
+    let mut h = start_hook();
+    let out = run(&mut w, &mut h, Event::Start);
+    assert!(matches!(out, Outcome::Committed), "{out:?}");
+    let peers = w.relations.iter().find(|r| r.id == 1).unwrap();
+    assert_eq!(
+        peers.local_app_data,
+        bag(&[("cluster", "formed"), ("shared", "yes")])
+    );
+    assert_eq!(peers.remote_app_data, peers.local_app_data);
+    assert_eq!(
+        peers.local_unit_data,
+        bag(&[("address", "10.0.0.7"), ("me", "0")])
+    );
+    let db = w.relations.iter().find(|r| r.id == 4).unwrap();
+    assert_eq!(db.local_unit_data["seen-user"], "u1");
+    assert!(w.opened_ports.contains("8080/tcp"));
+    assert_eq!(
+        (
+            w.unit_status.status.as_str(),
+            w.unit_status.message.as_str()
+        ),
+        ("active", "started")
+    );
+    // Every call succeeded, and the runtime issued exactly the argv of §2.
+    assert!(h.calls.iter().all(|c| c.code == 0), "{:?}", h.calls);
+    let calls = argv0(&h);
+    assert!(
+        calls.contains(&"relation-set -r peers:1 --app --file -".to_string()),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&"open-port 8080/tcp".to_string()),
+        "{calls:?}"
+    );
+    assert_eq!(
+        calls.last().unwrap(),
+        "status-set --application=False active -- started"
+    );
+}
+
+#[test]
+fn a_non_leader_gets_the_runtimes_own_error_before_any_relation_set() {
+    let mut w = world();
+    w.leader = false;
+    w.relations.retain(|r| r.id != 10);
+    let before = w.clone();
+    let mut h = start_hook();
+    let out = run(&mut w, &mut h, Event::Start);
+    let Outcome::Failed(e) = &out else {
+        panic!("{out:?}")
+    };
+    assert!(
+        e.to_string().contains(
+            "app/0 is not leader and cannot write the application bag of relation peers:1"
+        ),
+        "{e}"
+    );
+    // The runtime refused before calling relation-set; nothing was committed.
+    assert!(
+        h.calls.iter().all(|c| c.argv[0] != "relation-set"),
+        "{:?}",
+        argv0(&h)
+    );
+    assert!(h.relation_writes.is_empty());
+    assert_eq!(w, before);
+}
+
+#[test]
+fn relation_hook_defaults_flow_through_the_runtime() {
+    let mut w = world();
+    let mut h = HookContext {
+        info: HookInfo {
+            hook: "db-relation-changed".into(),
+            relation_id: Some(4),
+            remote_unit: Some("pg/1".into()),
+            remote_app: Some("pg".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let event = Event::Relation(RelationEvent {
+        kind: RelationEventKind::Changed,
+        endpoint: "db".into(),
+        id: 4,
+        remote_app: "pg".into(),
+        remote_unit: Some("pg/1".into()),
+        departing_unit: None,
+    });
+    let out = run(&mut w, &mut h, event);
+    assert!(matches!(out, Outcome::Committed), "{out:?}");
+    assert_eq!(
+        h.logs,
+        vec![(
+            "INFO".to_string(),
+            "db:4: host Some(\"10.0.0.1\")".to_string()
+        )]
+    );
+    assert_eq!(w.unit_status.status, "waiting");
+}
