@@ -1,0 +1,811 @@
+//! The consistency checker: rejects, before the charm runs, inputs Juju could never
+//! produce. Every problem is reported (not only the first), each naming the offending item.
+//!
+//! The rules, by area (see [`Inconsistency`] for the error):
+//!
+//! - **Context**: the application name and Juju version are well formed.
+//! - **Config**: every key is a declared option; every value has the option's type
+//!   (`int` an integer, `float` a number, `boolean` a bool, `string` a string, `secret` a
+//!   `secret:` URI and Juju ≥ 3.4).
+//! - **Relations**: the endpoint is declared; its kind matches the declaration (a peer
+//!   endpoint as [`Relation::peer`], a `scope: container` endpoint as
+//!   [`Relation::subordinate`], anything else as [`Relation::new`]); the interface, if
+//!   given, matches; ids are unique; no more relations than the endpoint's `limit` and
+//!   exactly one per peer endpoint; a regular relation's remote application is not this
+//!   application; a subordinate relation has exactly one remote unit; a peer relation's
+//!   other units do not include the unit under test; no bag has an empty key; every
+//!   declared peer relation is present (Juju creates it when the application is deployed)
+//!   except in `install`, `stop` and `remove`, unless
+//!   [`Context::allow_missing_peer_relations`](super::Context::allow_missing_peer_relations).
+//! - **Containers**: declared; layers are JSON objects; service statuses only for services
+//!   in the plan; check infos only for checks in the plan and with the plan's level and
+//!   threshold; no two exec answers with the same command prefix; notice ids unique.
+//! - **Secrets**: ids are `secret:` URIs and unique; labels unique; at least one revision;
+//!   the tracked revision exists; grants name relations in the state; Juju ≥ 3.0.
+//! - **Storage, resources, networks, ports**: storages and resources declared; one storage
+//!   per (name, index); network bindings are declared non-subordinate endpoints or
+//!   `juju-info`; no port 0.
+//! - **The event**: a relation event's relation is in the state (same id and endpoint), and
+//!   its remote unit is one of the relation's remote units (for peers: not this unit); a
+//!   workload event's container is declared and in the state, its notice or check in that
+//!   container; a storage event's storage declared and attached; a secret event's secret in
+//!   the state, `secret-changed` only for an observer and `secret-rotate`, `-remove`,
+//!   `-expired` only for the owner, with an existing revision; an action is declared, its
+//!   parameters are known (unless the action allows additional properties), of the
+//!   declared types, the required ones given, and the defaults are filled in, as Juju
+//!   does; the event exists in the Juju version (custom notices from 3.4, check events
+//!   from 3.6).
+
+use super::event::{EventKind, RelHook, SecretHook, WorkloadHook};
+use super::state::{Relation, RelationKind, State};
+use super::Event;
+use charm_runtime::metadata::{CharmMetadata, OptionType, ParamType, Role, Scope};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// The test input is something Juju could never produce; nothing was run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inconsistency {
+    /// What was wrong, one sentence per problem, each naming the offending item.
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for Inconsistency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "inconsistent test input (Juju could never produce this), {} problem{}:",
+            self.problems.len(),
+            if self.problems.len() == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Inconsistency {}
+
+/// What the context tells the checker.
+pub(crate) struct Who<'a> {
+    pub app_name: &'a str,
+    pub unit_id: u32,
+    pub juju_version: &'a str,
+    pub allow_missing_peers: bool,
+}
+
+/// A Juju version as numbers, `3.6.14` → `[3, 6, 14]`.
+pub(crate) fn parse_version(v: &str) -> Option<Vec<u64>> {
+    // Juju versions may carry a tag: 3.6-beta2, 3.6.1.2.
+    let core = v.split(['-', '+']).next()?;
+    let parts: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
+    parts.filter(|p| (2..=4).contains(&p.len()))
+}
+
+fn at_least(version: &[u64], want: &[u64]) -> bool {
+    version.iter().take(want.len()).cmp(want.iter()) != std::cmp::Ordering::Less
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a float",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    let v: Vec<String> = names
+        .into_iter()
+        .map(|n| format!("`{}`", n.as_ref()))
+        .collect();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// A secret URI as Juju makes them: `secret:` and 20 characters of `[0-9a-v]`
+/// (a model-qualified `secret://<model-uuid>/<id>` is accepted too).
+pub(crate) fn is_secret_uri(s: &str) -> bool {
+    let id = if let Some(rest) = s.strip_prefix("secret://") {
+        match rest.rsplit_once('/') {
+            Some((_, id)) => id,
+            None => return false,
+        }
+    } else if let Some(id) = s.strip_prefix("secret:") {
+        id
+    } else {
+        return false;
+    };
+    id.len() == 20
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'v').contains(&b))
+}
+
+fn is_valid_app_name(name: &str) -> bool {
+    // Juju: lowercase letters, digits and dashes; starts with a letter; no segment of
+    // only digits after a dash; not ending with a dash.
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+        && name
+            .split('-')
+            .skip(1)
+            .all(|seg| !seg.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Checks `event` against `state` and the metadata; on success returns the action
+/// parameters with their defaults filled in (for actions).
+pub(crate) fn check(
+    meta: &CharmMetadata,
+    who: &Who<'_>,
+    event: &Event,
+    state: &State,
+) -> Result<Option<Map<String, Value>>, Inconsistency> {
+    let mut p = Vec::new();
+    let version = match parse_version(who.juju_version) {
+        Some(v) => v,
+        None => {
+            p.push(format!(
+                "Juju version `{}` is not `<major>.<minor>.<patch>`",
+                who.juju_version
+            ));
+            vec![3, 6, 0]
+        }
+    };
+    if !is_valid_app_name(who.app_name) {
+        p.push(format!(
+            "application name `{}` is not a valid Juju application name (lowercase letters, digits and dashes, starting with a letter)",
+            who.app_name
+        ));
+    }
+    check_config(meta, &version, state, &mut p);
+    check_relations(meta, who, event, state, &mut p);
+    check_containers(meta, state, &mut p);
+    check_secrets(&version, state, &mut p);
+    check_other(meta, state, &mut p);
+    let params = check_event(meta, who, &version, event, state, &mut p);
+    if p.is_empty() {
+        Ok(params)
+    } else {
+        Err(Inconsistency { problems: p })
+    }
+}
+
+fn check_config(meta: &CharmMetadata, version: &[u64], state: &State, p: &mut Vec<String>) {
+    for (key, value) in state.config() {
+        let Some(opt) = meta.config_option(key) else {
+            p.push(format!(
+                "config option `{key}` is not declared by the charm (declared: {})",
+                list(meta.config.iter().map(|o| &o.name))
+            ));
+            continue;
+        };
+        let ok = match opt.kind {
+            OptionType::String => value.is_string(),
+            OptionType::Int => value.is_i64() || value.is_u64(),
+            OptionType::Float => value.is_number(),
+            OptionType::Boolean => value.is_boolean(),
+            OptionType::Secret => value.as_str().is_some_and(is_secret_uri),
+        };
+        let kind = match opt.kind {
+            OptionType::String => "string",
+            OptionType::Int => "int",
+            OptionType::Float => "float",
+            OptionType::Boolean => "boolean",
+            OptionType::Secret => "secret",
+        };
+        if !ok {
+            let expected = if opt.kind == OptionType::Secret {
+                "a secret URI (`secret:<20 characters>`)".to_string()
+            } else {
+                format!("of type {kind}")
+            };
+            p.push(format!(
+                "config option `{key}` is declared as {kind}, but the state gives {} {value}; Juju only accepts values {expected}",
+                type_name(value)
+            ));
+        }
+        if opt.kind == OptionType::Secret && !at_least(version, &[3, 4]) {
+            p.push(format!(
+                "config option `{key}` has type secret, which Juju supports from 3.4 (the context says {})",
+                version_str(version)
+            ));
+        }
+    }
+}
+
+fn version_str(v: &[u64]) -> String {
+    v.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
+}
+
+fn bag_keys(rel: &Relation, p: &mut Vec<String>) {
+    let mut bags: Vec<(String, &BTreeMap<String, String>)> = vec![
+        ("local application bag".into(), &rel.local_app_data),
+        ("local unit bag".into(), &rel.local_unit_data),
+    ];
+    if rel.kind != RelationKind::Peer {
+        bags.push(("remote application bag".into(), &rel.remote_app_data));
+    }
+    for (n, b) in &rel.remote_units_data {
+        bags.push((format!("bag of remote unit {n}"), b));
+    }
+    for (name, b) in bags {
+        if b.contains_key("") {
+            p.push(format!(
+                "relation {}:{} has an empty key in its {name}; Juju never stores one",
+                rel.endpoint, rel.id
+            ));
+        }
+    }
+}
+
+fn check_relations(
+    meta: &CharmMetadata,
+    who: &Who<'_>,
+    event: &Event,
+    state: &State,
+    p: &mut Vec<String>,
+) {
+    let mut seen_ids = BTreeSet::new();
+    let mut per_endpoint: BTreeMap<&str, usize> = BTreeMap::new();
+    for rel in state.relations() {
+        let name = format!("{}:{}", rel.endpoint, rel.id);
+        if !seen_ids.insert(rel.id) {
+            p.push(format!(
+                "duplicate relation id {}: more than one relation in the state has it (set distinct ids with `Relation::id`)",
+                rel.id
+            ));
+        }
+        bag_keys(rel, p);
+        let Some((role, ep)) = meta.endpoint(&rel.endpoint) else {
+            let declared: Vec<&str> = meta
+                .peers
+                .iter()
+                .chain(&meta.provides)
+                .chain(&meta.requires)
+                .map(|e| e.name.as_str())
+                .collect();
+            p.push(format!(
+                "relation {name}: endpoint `{}` is not declared by the charm (declared: {})",
+                rel.endpoint,
+                list(declared)
+            ));
+            continue;
+        };
+        *per_endpoint.entry(ep.name.as_str()).or_default() += 1;
+        let expected = match (role, ep.scope) {
+            (Role::Peer, _) => RelationKind::Peer,
+            (_, Some(Scope::Container)) => RelationKind::Subordinate,
+            _ => RelationKind::Regular,
+        };
+        if rel.kind != expected {
+            let ctor = match expected {
+                RelationKind::Peer => "Relation::peer",
+                RelationKind::Subordinate => "Relation::subordinate",
+                RelationKind::Regular => "Relation::new",
+            };
+            let decl = match (role, ep.scope) {
+                (Role::Peer, _) => "a peer endpoint".to_string(),
+                (r, Some(Scope::Container)) => format!(
+                    "a {} endpoint with `scope: container`",
+                    if r == Role::Provides {
+                        "provides"
+                    } else {
+                        "requires"
+                    }
+                ),
+                (r, _) => format!(
+                    "a {} endpoint",
+                    if r == Role::Provides {
+                        "provides"
+                    } else {
+                        "requires"
+                    }
+                ),
+            };
+            p.push(format!(
+                "relation {name} is given as a {}, but `{}` is {decl}: build it with `{ctor}(\"{}\")`",
+                rel.kind, rel.endpoint, rel.endpoint
+            ));
+        }
+        if let Some(iface) = &rel.interface {
+            if *iface != ep.interface {
+                p.push(format!(
+                    "relation {name} has interface `{iface}`, but endpoint `{}` is declared with interface `{}`",
+                    rel.endpoint, ep.interface
+                ));
+            }
+        }
+        match rel.kind {
+            RelationKind::Peer => {
+                if rel.remote_units_data.contains_key(&who.unit_id) {
+                    p.push(format!(
+                        "peer relation {name} has a bag for unit {}/{} among the other units, but that is the unit under test: put its data in `local_unit_data`",
+                        who.app_name, who.unit_id
+                    ));
+                }
+            }
+            RelationKind::Regular => {
+                if rel.remote_app_name == who.app_name {
+                    p.push(format!(
+                        "relation {name} has remote application `{}`, the application under test; Juju relates an application to itself only through peer endpoints",
+                        rel.remote_app_name
+                    ));
+                }
+            }
+            RelationKind::Subordinate => {
+                if rel.remote_units_data.len() != 1 {
+                    p.push(format!(
+                        "subordinate relation {name} has {} remote units; a subordinate unit is attached to exactly one",
+                        rel.remote_units_data.len()
+                    ));
+                }
+            }
+        }
+        if rel.kind != RelationKind::Peer && !is_valid_app_name(&rel.remote_app_name) {
+            p.push(format!(
+                "relation {name}: remote application name `{}` is not a valid Juju application name",
+                rel.remote_app_name
+            ));
+        }
+    }
+    for (endpoint, count) in &per_endpoint {
+        let Some((role, ep)) = meta.endpoint(endpoint) else {
+            continue;
+        };
+        if role == Role::Peer && *count > 1 {
+            p.push(format!(
+                "peer endpoint `{endpoint}` has {count} relations in the state; Juju creates exactly one"
+            ));
+        } else if let Some(limit) = ep.limit {
+            if *count as u64 > u64::from(limit) {
+                p.push(format!(
+                    "endpoint `{endpoint}` has {count} relations in the state, more than its `limit: {limit}`; Juju refuses to create them"
+                ));
+            }
+        }
+    }
+    let peers_may_be_missing = who.allow_missing_peers
+        || matches!(
+            event.kind,
+            EventKind::Unit("install") | EventKind::Unit("stop") | EventKind::Unit("remove")
+        );
+    if !peers_may_be_missing {
+        for ep in &meta.peers {
+            if !per_endpoint.contains_key(ep.name.as_str()) {
+                p.push(format!(
+                    "peer relation `{}` is missing from the state: Juju creates it when the application is deployed, so every hook after `install` sees it (add `Relation::peer(\"{}\")`, or call `Context::allow_missing_peer_relations()` to test code for the impossible case)",
+                    ep.name, ep.name
+                ));
+            }
+        }
+    }
+}
+
+fn check_containers(meta: &CharmMetadata, state: &State, p: &mut Vec<String>) {
+    let mut notice_ids = BTreeSet::new();
+    for c in state.containers() {
+        if meta.container(&c.name).is_none() {
+            p.push(format!(
+                "container `{}` is not declared by the charm (declared: {})",
+                c.name,
+                list(meta.containers.iter().map(|c| &c.name))
+            ));
+        }
+        for (label, layer) in &c.layers {
+            if !layer.0.is_object() {
+                p.push(format!(
+                    "container `{}`: layer `{label}` is not a JSON object",
+                    c.name
+                ));
+            }
+        }
+        let services = c.plan_services();
+        for svc in c.service_statuses.keys() {
+            if !services.contains(svc) {
+                p.push(format!(
+                    "container `{}` has a status for service `{svc}`, which is not in its plan (services in the plan: {}); Pebble only knows planned services",
+                    c.name,
+                    list(&services)
+                ));
+            }
+        }
+        let plan = c.plan();
+        let checks = plan.get("checks").and_then(Value::as_object);
+        for info in &c.check_infos {
+            let Some(def) = checks.and_then(|m| m.get(&info.name)) else {
+                p.push(format!(
+                    "container `{}` has check info `{}`, but its plan has {}",
+                    c.name,
+                    info.name,
+                    match checks {
+                        Some(m) if !m.is_empty() => format!("only the checks {}", list(m.keys())),
+                        _ => "no checks".into(),
+                    }
+                ));
+                continue;
+            };
+            let plan_level = def.get("level").and_then(Value::as_str);
+            let plan_level = plan_level.filter(|l| !l.is_empty() && *l != "unset");
+            if info.level.as_deref() != plan_level {
+                p.push(format!(
+                    "container `{}`: check `{}` has level {:?}, but the plan says {:?}",
+                    c.name, info.name, info.level, plan_level
+                ));
+            }
+            let plan_threshold = def.get("threshold").and_then(Value::as_u64).unwrap_or(3);
+            if u64::from(info.threshold) != plan_threshold {
+                p.push(format!(
+                    "container `{}`: check `{}` has threshold {}, but the plan says {plan_threshold}",
+                    c.name, info.name, info.threshold
+                ));
+            }
+        }
+        let mut prefixes = BTreeSet::new();
+        for e in &c.execs {
+            if !prefixes.insert(&e.command_prefix) {
+                p.push(format!(
+                    "container `{}` has two exec answers for the command prefix {:?}",
+                    c.name, e.command_prefix
+                ));
+            }
+        }
+        for n in &c.notices {
+            if !notice_ids.insert(n.id.as_str()) {
+                p.push(format!(
+                    "notice id `{}` is used twice; Pebble notice ids are unique",
+                    n.id
+                ));
+            }
+        }
+        for path in c.files.keys() {
+            if !path.starts_with('/') {
+                p.push(format!(
+                    "container `{}`: file path `{path}` is not absolute",
+                    c.name
+                ));
+            }
+        }
+    }
+}
+
+fn check_secrets(version: &[u64], state: &State, p: &mut Vec<String>) {
+    if !state.secrets().is_empty() && !at_least(version, &[3, 0]) {
+        p.push(format!(
+            "the state has secrets, which Juju supports from 3.0 (the context says {})",
+            version_str(version)
+        ));
+    }
+    let mut ids = BTreeSet::new();
+    let mut labels = BTreeSet::new();
+    for s in state.secrets() {
+        if !is_secret_uri(&s.id) {
+            p.push(format!(
+                "secret id `{}` is not a Juju secret URI (`secret:` and 20 characters of 0-9 and a-v)",
+                s.id
+            ));
+        }
+        if !ids.insert(s.id.as_str()) {
+            p.push(format!("secret `{}` is in the state twice", s.id));
+        }
+        if let Some(l) = &s.label {
+            if !labels.insert(l.as_str()) {
+                p.push(format!(
+                    "secret label `{l}` is used by two secrets; Juju labels are unique per unit"
+                ));
+            }
+        }
+        if s.revisions.is_empty() {
+            p.push(format!("secret `{}` has no revision", s.id));
+        } else if !s.revisions.contains_key(&s.tracked) {
+            p.push(format!(
+                "secret `{}` tracks revision {}, which it does not have (revisions: {})",
+                s.id,
+                s.tracked,
+                s.revisions
+                    .keys()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if s.revisions.contains_key(&0) {
+            p.push(format!(
+                "secret `{}` has a revision 0; Juju numbers revisions from 1",
+                s.id
+            ));
+        }
+        for rel_id in s.grants.keys() {
+            if state.relation(*rel_id).is_none() {
+                p.push(format!(
+                    "secret `{}` is granted on relation id {rel_id}, which is not in the state",
+                    s.id
+                ));
+            }
+        }
+        if s.owner.is_none() && !s.grants.is_empty() {
+            p.push(format!(
+                "secret `{}` has grants but no owner; only the owner sees a secret's grants",
+                s.id
+            ));
+        }
+    }
+}
+
+fn check_other(meta: &CharmMetadata, state: &State, p: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for s in state.storages() {
+        if !meta.storage.iter().any(|d| d.name == s.name) {
+            p.push(format!(
+                "storage `{}` is not declared by the charm (declared: {})",
+                s.name,
+                list(meta.storage.iter().map(|s| &s.name))
+            ));
+        }
+        if !seen.insert((s.name.as_str(), s.index)) {
+            p.push(format!(
+                "storage `{}` is attached twice; each (name, index) is one instance",
+                s.storage_id()
+            ));
+        }
+    }
+    for name in state.resources().keys() {
+        if !meta.resources.iter().any(|r| r.name == *name) {
+            p.push(format!(
+                "resource `{name}` is not declared by the charm (declared: {})",
+                list(meta.resources.iter().map(|r| &r.name))
+            ));
+        }
+    }
+    for n in state.networks() {
+        let ok = n.binding == "juju-info"
+            || meta
+                .endpoint(&n.binding)
+                .is_some_and(|(_, ep)| ep.scope != Some(Scope::Container));
+        if !ok {
+            p.push(format!(
+                "network binding `{}` is neither a declared (non-subordinate) endpoint nor `juju-info`",
+                n.binding
+            ));
+        }
+    }
+    for port in state.opened_ports() {
+        if matches!(
+            port,
+            charm_runtime::Port::Tcp(0) | charm_runtime::Port::Udp(0)
+        ) {
+            p.push(format!("opened port `{port}`: Juju never opens port 0"));
+        }
+    }
+}
+
+fn check_event(
+    meta: &CharmMetadata,
+    who: &Who<'_>,
+    version: &[u64],
+    event: &Event,
+    state: &State,
+    p: &mut Vec<String>,
+) -> Option<Map<String, Value>> {
+    let hook = event.hook_name();
+    match &event.kind {
+        EventKind::Unit(_) => {}
+        EventKind::Relation {
+            hook: kind,
+            relation,
+            remote_unit,
+            departing_self,
+        } => {
+            let Some(rel) = state.relation(relation.id) else {
+                p.push(format!(
+                    "event `{hook}` is about relation {}:{}, which is not in the state (add the relation to the state and build the event from it)",
+                    relation.endpoint, relation.id
+                ));
+                return None;
+            };
+            if rel.endpoint != relation.endpoint {
+                p.push(format!(
+                    "event `{hook}` is about relation {}:{}, but relation {} in the state is on endpoint `{}`",
+                    relation.endpoint, relation.id, relation.id, rel.endpoint
+                ));
+                return None;
+            }
+            if let Some(u) = remote_unit {
+                let app = rel.remote_app(who.app_name);
+                if rel.kind == RelationKind::Peer && *u == who.unit_id {
+                    p.push(format!(
+                        "event `{hook}` names {app}/{u} as the remote unit, but that is the unit under test"
+                    ));
+                } else if *kind != RelHook::Departed && !rel.remote_units_data.contains_key(u) {
+                    p.push(format!(
+                        "event `{hook}` names remote unit {app}/{u}, which is not among the remote units of relation {}:{} ({})",
+                        rel.endpoint,
+                        rel.id,
+                        list(rel.remote_unit_names(who.app_name))
+                    ));
+                }
+            }
+            if *departing_self && *kind != RelHook::Departed {
+                p.push(format!(
+                    "event `{hook}`: only relation-departed has a departing unit"
+                ));
+            }
+        }
+        EventKind::Workload {
+            hook: kind,
+            container,
+        } => {
+            if meta.container(container).is_none() {
+                p.push(format!(
+                    "event `{hook}` is about container `{container}`, which is not declared by the charm (declared: {})",
+                    list(meta.containers.iter().map(|c| &c.name))
+                ));
+            }
+            let Some(c) = state.container(container) else {
+                p.push(format!(
+                    "event `{hook}` is about container `{container}`, which is not in the state (Juju sends workload events only for existing containers; add `Container::new(\"{container}\")`)"
+                ));
+                return None;
+            };
+            match kind {
+                WorkloadHook::Ready => {}
+                WorkloadHook::Notice(n) => {
+                    if !at_least(version, &[3, 4]) {
+                        p.push(format!(
+                            "event `{hook}` exists from Juju 3.4 (the context says {})",
+                            version_str(version)
+                        ));
+                    }
+                    if !c.notices.iter().any(|x| x.id == n.id) {
+                        p.push(format!(
+                            "event `{hook}` is about notice `{}` (key `{}`), which is not among the notices of container `{container}`",
+                            n.id, n.key
+                        ));
+                    }
+                }
+                WorkloadHook::CheckFailed(ci) | WorkloadHook::CheckRecovered(ci) => {
+                    if !at_least(version, &[3, 6]) {
+                        p.push(format!(
+                            "event `{hook}` exists from Juju 3.6 (the context says {})",
+                            version_str(version)
+                        ));
+                    }
+                    if !c.check_infos.iter().any(|x| x.name == ci.name) {
+                        p.push(format!(
+                            "event `{hook}` is about check `{}`, which is not among the check infos of container `{container}`",
+                            ci.name
+                        ));
+                    }
+                }
+            }
+        }
+        EventKind::Storage { storage, .. } => {
+            if !meta.storage.iter().any(|d| d.name == storage.name) {
+                p.push(format!(
+                    "event `{hook}` is about storage `{}`, which is not declared by the charm (declared: {})",
+                    storage.name,
+                    list(meta.storage.iter().map(|s| &s.name))
+                ));
+            } else if state.storage(&storage.name, storage.index).is_none() {
+                p.push(format!(
+                    "event `{hook}` is about storage `{}`, which is not attached in the state",
+                    storage.storage_id()
+                ));
+            }
+        }
+        EventKind::Secret {
+            hook: kind,
+            id,
+            revision,
+            ..
+        } => {
+            let Some(s) = state.secret(id) else {
+                p.push(format!(
+                    "event `{hook}` is about secret `{id}`, which is not in the state"
+                ));
+                return None;
+            };
+            match (kind, s.owner) {
+                (SecretHook::Changed, Some(o)) => p.push(format!(
+                    "event `{hook}` is about secret `{id}`, which this {} owns; Juju sends secret-changed only to observers",
+                    if o == super::state::SecretOwner::App { "application" } else { "unit" }
+                )),
+                (SecretHook::Rotate | SecretHook::Remove | SecretHook::Expired, None) => {
+                    p.push(format!(
+                        "event `{hook}` is about secret `{id}`, which this unit only observes; Juju sends {hook} only to the owner"
+                    ))
+                }
+                _ => {}
+            }
+            if let Some(r) = revision {
+                if !s.revisions.contains_key(r) {
+                    p.push(format!(
+                        "event `{hook}` is about revision {r} of secret `{id}`, which it does not have"
+                    ));
+                }
+            }
+        }
+        EventKind::Action { name, params, .. } => return check_action(meta, name, params, p),
+    }
+    None
+}
+
+fn check_action(
+    meta: &CharmMetadata,
+    name: &str,
+    params: &Result<Map<String, Value>, String>,
+    p: &mut Vec<String>,
+) -> Option<Map<String, Value>> {
+    let Some(action) = meta.action(name) else {
+        p.push(format!(
+            "action `{name}` is not declared by the charm (declared: {})",
+            list(meta.actions.iter().map(|a| &a.name))
+        ));
+        return None;
+    };
+    let given = match params {
+        Ok(m) => m,
+        Err(e) => {
+            p.push(format!("action `{name}`: {e}"));
+            return None;
+        }
+    };
+    let mut out = given.clone();
+    for (k, v) in given {
+        match action.params.iter().find(|d| d.name == *k) {
+            None if !action.additional_properties => p.push(format!(
+                "action `{name}` has no parameter `{k}` (declared: {})",
+                list(action.params.iter().map(|d| &d.name))
+            )),
+            None => {}
+            Some(decl) => {
+                let ok = match decl.kind {
+                    ParamType::String => v.is_string(),
+                    ParamType::Integer => v.is_i64() || v.is_u64(),
+                    ParamType::Number => v.is_number(),
+                    ParamType::Boolean => v.is_boolean(),
+                };
+                if !ok {
+                    let want = match decl.kind {
+                        ParamType::String => "a string",
+                        ParamType::Integer => "an integer",
+                        ParamType::Number => "a number",
+                        ParamType::Boolean => "a boolean",
+                    };
+                    p.push(format!(
+                        "action `{name}`: parameter `{k}` must be {want}, but the event gives {} {v}",
+                        type_name(v)
+                    ));
+                }
+            }
+        }
+    }
+    for decl in &action.params {
+        if out.contains_key(&decl.name) {
+            continue;
+        }
+        if let Some(d) = &decl.default {
+            out.insert(decl.name.clone(), d.clone());
+        } else if decl.required {
+            p.push(format!(
+                "action `{name}`: required parameter `{}` is not given; Juju refuses to run the action",
+                decl.name
+            ));
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,776 @@
+//! [`Context`]: runs one event of a charm against a [`State`] through the runtime's real
+//! dispatch and the in-memory Juju ([`crate::jujuc`]), and returns what came out.
+
+use super::check::{self, Inconsistency, Who};
+use super::event::{EventKind, RelHook, WorkloadHook};
+use super::state::{
+    default_network_info, Relation, RelationKind, Secret, SecretOwner, State, WorkloadStatus,
+};
+use super::Event;
+use crate::jujuc::{
+    self, ActionWorld, CallRecord, HookContext, HookInfo, MemoryTools, RelationWorld, SecretWorld,
+    StatusValue, StorageWorld, UnitWorld,
+};
+use charm_runtime::event::EnvError;
+use charm_runtime::hooktools::cmd;
+use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
+use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// The Juju version a [`Context`] reports unless set (the same as `ops.testing`'s).
+pub const DEFAULT_JUJU_VERSION: &str = "3.6.14";
+
+/// Runs events of charm `C`: the unit under test (application name, unit number), the Juju
+/// version, and the charm's metadata, taken once from `C::metadata()` (no YAML files).
+///
+/// A context holds no state between runs: every [`Context::run`] starts from the
+/// [`State`] it is given, so one context serves a whole test module.
+pub struct Context<C: Charm> {
+    meta: CharmMetadata,
+    config_defaults: Map<String, Value>,
+    default_networks: BTreeMap<String, Value>,
+    app_name: String,
+    unit_id: u32,
+    unit_name: String,
+    juju_version: String,
+    allow_missing_peers: bool,
+    _charm: PhantomData<fn() -> C>,
+}
+
+impl<C: Charm> Default for Context<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: Charm> fmt::Debug for Context<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("charm", &self.meta.name)
+            .field("unit", &self.unit_name)
+            .field("juju_version", &self.juju_version)
+            .finish()
+    }
+}
+
+fn config_value(v: &ConfigValue) -> Value {
+    match v {
+        ConfigValue::String(s) => Value::String(s.clone()),
+        ConfigValue::Int(i) => Value::from(*i),
+        ConfigValue::Float(f) => Value::from(*f),
+        ConfigValue::Boolean(b) => Value::Bool(*b),
+    }
+}
+
+impl<C: Charm> Context<C> {
+    /// A context for unit 0 of an application named like the charm, on Juju
+    /// [`DEFAULT_JUJU_VERSION`].
+    pub fn new() -> Self {
+        let meta = C::metadata();
+        let config_defaults = meta
+            .config
+            .iter()
+            .filter_map(|o| Some((o.name.clone(), config_value(o.default.as_ref()?))))
+            .collect();
+        let default_networks = meta
+            .peers
+            .iter()
+            .chain(&meta.provides)
+            .chain(&meta.requires)
+            .filter(|e| e.scope != Some(Scope::Container))
+            .map(|e| e.name.clone())
+            .chain(["juju-info".to_string()])
+            .map(|b| (b, default_network_info()))
+            .collect();
+        let app_name = meta.name.clone();
+        Context {
+            unit_name: format!("{app_name}/0"),
+            app_name,
+            meta,
+            config_defaults,
+            default_networks,
+            unit_id: 0,
+            juju_version: DEFAULT_JUJU_VERSION.into(),
+            allow_missing_peers: false,
+            _charm: PhantomData,
+        }
+    }
+
+    /// Sets the application name (the charm name unless set).
+    pub fn with_app_name(mut self, name: &str) -> Self {
+        self.app_name = name.to_string();
+        self.unit_name = format!("{}/{}", self.app_name, self.unit_id);
+        self
+    }
+
+    /// Sets the unit number (0 unless set).
+    pub fn with_unit_id(mut self, id: u32) -> Self {
+        self.unit_id = id;
+        self.unit_name = format!("{}/{}", self.app_name, self.unit_id);
+        self
+    }
+
+    /// Sets the Juju version (`JUJU_VERSION`).
+    pub fn with_juju_version(mut self, version: &str) -> Self {
+        self.juju_version = version.to_string();
+        self
+    }
+
+    /// Accepts states without a declared peer relation. Juju always creates peer relations
+    /// when it deploys the application, so the checker normally rejects such a state; this
+    /// lets a test cover code written for that case anyway.
+    pub fn allow_missing_peer_relations(mut self) -> Self {
+        self.allow_missing_peers = true;
+        self
+    }
+
+    /// The charm's metadata.
+    pub fn metadata(&self) -> &CharmMetadata {
+        &self.meta
+    }
+
+    /// The application name.
+    pub fn app_name(&self) -> &str {
+        &self.app_name
+    }
+
+    /// The unit number.
+    pub fn unit_id(&self) -> u32 {
+        self.unit_id
+    }
+
+    /// The unit name, `<app>/<n>`.
+    pub fn unit_name(&self) -> &str {
+        &self.unit_name
+    }
+
+    /// The Juju version.
+    pub fn juju_version(&self) -> &str {
+        &self.juju_version
+    }
+
+    fn who(&self) -> Who<'_> {
+        Who {
+            app_name: &self.app_name,
+            unit_id: self.unit_id,
+            juju_version: &self.juju_version,
+            allow_missing_peers: self.allow_missing_peers,
+        }
+    }
+
+    /// Runs only the consistency checker (see [`super::check`] for the rules).
+    pub fn check(&self, event: &Event, state: &State) -> Result<(), Inconsistency> {
+        check::check(&self.meta, &self.who(), event, state).map(|_| ())
+    }
+
+    /// Runs one event: checks the input, builds Juju's view of it, runs the charm's
+    /// dispatch exactly as under Juju (`charm_runtime::dispatch`: routing, cached reads,
+    /// access rules, collect-status, commit only on success) against the in-memory hook
+    /// tools, and returns the resulting state with what the charm did on the side.
+    ///
+    /// Errors: [`RunError::Inconsistent`] if Juju could not produce the input (nothing
+    /// runs); [`RunError::Failed`] if a handler (or the commit) failed, carrying the
+    /// charm's error and the output of the failed hook, in which nothing staged was
+    /// applied, as in Juju.
+    pub fn run(&self, event: Event, state: &State) -> Result<Output, RunError> {
+        let params =
+            check::check(&self.meta, &self.who(), &event, state).map_err(RunError::Inconsistent)?;
+        let env = self.hook_env(&event, state)?;
+        let mut world = self.world(&event, state, params);
+        let mut hook = HookContext {
+            info: self.hook_info(&event, state),
+            ..HookContext::default()
+        };
+        let outcome = {
+            let mut tools = MemoryTools {
+                world: &mut world,
+                hook: &mut hook,
+            };
+            let outcome = charm_runtime::dispatch::<C>(&env, &mut tools);
+            if let Outcome::Failed(e) = &outcome {
+                // What `charm_runtime::run` does after a failed dispatch.
+                let msg = format!("hook `{}` failed: {e}", env.event.hook_name());
+                let _ = cmd::juju_log(&mut tools, LogLevel::Error, &msg);
+            }
+            outcome
+        };
+        let handled = !matches!(outcome, Outcome::Unhandled);
+        if !matches!(outcome, Outcome::Failed(_)) {
+            jujuc::commit(&mut world, &hook);
+        }
+        let output = Output::new(to_state(state, world), hook, handled);
+        match outcome {
+            Outcome::Failed(error) => Err(RunError::Failed(Box::new(Failure {
+                hook: event.hook_name(),
+                error,
+                output,
+            }))),
+            _ => Ok(output),
+        }
+    }
+
+    /// The `JUJU_*` variables Juju would set, parsed by the runtime's own
+    /// `HookEnv::from_vars` (so the event goes through the real classification).
+    fn hook_env(&self, event: &Event, state: &State) -> Result<HookEnv, RunError> {
+        let hook = event.hook_name();
+        let mut vars: Vec<(&'static str, String)> = Vec::with_capacity(16);
+        let dispatch_path = match &event.kind {
+            EventKind::Action { name, id, .. } => {
+                vars.push(("JUJU_ACTION_NAME", name.clone()));
+                vars.push(("JUJU_ACTION_UUID", id.clone()));
+                format!("actions/{name}")
+            }
+            _ => format!("hooks/{hook}"),
+        };
+        vars.push(("JUJU_DISPATCH_PATH", dispatch_path));
+        vars.push(("JUJU_HOOK_NAME", hook.clone()));
+        vars.push(("JUJU_UNIT_NAME", self.unit_name.clone()));
+        vars.push(("JUJU_MODEL_NAME", state.model_name.clone()));
+        vars.push(("JUJU_MODEL_UUID", state.model_uuid.clone()));
+        vars.push(("JUJU_VERSION", self.juju_version.clone()));
+        vars.push((
+            "JUJU_CHARM_DIR",
+            format!(
+                "/var/lib/juju/agents/unit-{}-{}/charm",
+                self.app_name, self.unit_id
+            ),
+        ));
+        vars.push(("JUJU_CONTEXT_ID", format!("{}-{hook}-1", self.unit_name)));
+        match &event.kind {
+            EventKind::Unit(_) | EventKind::Action { .. } => {}
+            EventKind::Relation {
+                hook: kind,
+                relation,
+                remote_unit,
+                departing_self,
+            } => {
+                let remote_app = self.remote_app_of(relation.id, state);
+                vars.push(("JUJU_RELATION", relation.endpoint.clone()));
+                vars.push((
+                    "JUJU_RELATION_ID",
+                    format!("{}:{}", relation.endpoint, relation.id),
+                ));
+                if let Some(u) = remote_unit {
+                    let unit = format!("{remote_app}/{u}");
+                    if *kind == RelHook::Departed {
+                        let departing = if *departing_self {
+                            self.unit_name.clone()
+                        } else {
+                            unit.clone()
+                        };
+                        vars.push(("JUJU_DEPARTING_UNIT", departing));
+                    }
+                    vars.push(("JUJU_REMOTE_UNIT", unit));
+                }
+                vars.push(("JUJU_REMOTE_APP", remote_app));
+            }
+            EventKind::Workload {
+                hook: kind,
+                container,
+            } => {
+                vars.push(("JUJU_WORKLOAD_NAME", container.clone()));
+                match kind {
+                    WorkloadHook::Ready => {}
+                    WorkloadHook::Notice(n) => {
+                        vars.push(("JUJU_NOTICE_ID", n.id.clone()));
+                        vars.push(("JUJU_NOTICE_TYPE", n.notice_type.clone()));
+                        vars.push(("JUJU_NOTICE_KEY", n.key.clone()));
+                    }
+                    WorkloadHook::CheckFailed(c) | WorkloadHook::CheckRecovered(c) => {
+                        vars.push(("JUJU_PEBBLE_CHECK_NAME", c.name.clone()));
+                    }
+                }
+            }
+            EventKind::Storage { storage, .. } => {
+                let s = state
+                    .storage(&storage.name, storage.index)
+                    .unwrap_or(storage);
+                vars.push(("JUJU_STORAGE_ID", s.storage_id()));
+                vars.push(("JUJU_STORAGE_LOCATION", s.location.clone()));
+                vars.push(("JUJU_STORAGE_KIND", self.storage_kind(&s.name).into()));
+            }
+            EventKind::Secret {
+                id,
+                label,
+                revision,
+                ..
+            } => {
+                vars.push(("JUJU_SECRET_ID", id.clone()));
+                let label = state
+                    .secret(id)
+                    .and_then(|s| s.label.clone())
+                    .or(label.clone());
+                if let Some(l) = label {
+                    vars.push(("JUJU_SECRET_LABEL", l));
+                }
+                if let Some(r) = revision {
+                    vars.push(("JUJU_SECRET_REVISION", r.to_string()));
+                }
+            }
+        }
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        };
+        match HookEnv::from_vars(lookup) {
+            Ok(Some(env)) => Ok(env),
+            Ok(None) => Err(RunError::Environment(EnvError::Missing {
+                var: "JUJU_DISPATCH_PATH",
+                hook,
+            })),
+            Err(e) => Err(RunError::Environment(e)),
+        }
+    }
+
+    fn remote_app_of(&self, relation_id: u64, state: &State) -> String {
+        state
+            .relation(relation_id)
+            .map(|r| r.remote_app(&self.app_name).to_string())
+            .unwrap_or_default()
+    }
+
+    fn storage_kind(&self, name: &str) -> &'static str {
+        match self.meta.storage.iter().find(|s| s.name == name) {
+            Some(s) if s.kind == StorageKind::Block => "block",
+            _ => "filesystem",
+        }
+    }
+
+    fn hook_info(&self, event: &Event, state: &State) -> HookInfo {
+        let mut info = HookInfo {
+            hook: event.hook_name(),
+            ..HookInfo::default()
+        };
+        match &event.kind {
+            EventKind::Relation {
+                hook,
+                relation,
+                remote_unit,
+                departing_self,
+            } => {
+                let app = self.remote_app_of(relation.id, state);
+                info.relation_id = Some(relation.id);
+                info.remote_unit = remote_unit.map(|u| format!("{app}/{u}"));
+                if *hook == RelHook::Departed {
+                    info.departing_unit = if *departing_self {
+                        Some(self.unit_name.clone())
+                    } else {
+                        info.remote_unit.clone()
+                    };
+                }
+                info.remote_app = Some(app);
+            }
+            EventKind::Storage { storage, .. } => info.storage_id = Some(storage.storage_id()),
+            EventKind::Action { .. } => info.is_action = true,
+            EventKind::Unit("collect-metrics") => info.restricted = true,
+            _ => {}
+        }
+        info
+    }
+
+    /// Juju's view of `state` for this event.
+    fn world(&self, event: &Event, state: &State, params: Option<Map<String, Value>>) -> UnitWorld {
+        let mut config = self.config_defaults.clone();
+        for (k, v) in &state.config {
+            config.insert(k.clone(), v.clone());
+        }
+        let broken = match &event.kind {
+            EventKind::Relation {
+                hook: RelHook::Broken,
+                relation,
+                ..
+            } => Some(relation.id),
+            _ => None,
+        };
+        let relations = state
+            .relations
+            .iter()
+            .map(|r| self.relation_world(r, broken == Some(r.id)))
+            .collect();
+        let mut networks = self.default_networks.clone();
+        for n in &state.networks {
+            networks.insert(n.binding.clone(), n.info.clone());
+        }
+        let action = match &event.kind {
+            EventKind::Action { name, .. } => Some(ActionWorld {
+                name: name.clone(),
+                params: params.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        UnitWorld {
+            unit: self.unit_name.clone(),
+            leader: state.leader,
+            model_name: state.model_name.clone(),
+            model_uuid: state.model_uuid.clone(),
+            config,
+            relations,
+            opened_ports: state.opened_ports.iter().map(Port::to_string).collect(),
+            unit_status: status_value(&state.unit_status),
+            app_status: status_value(&state.app_status),
+            workload_version: state.workload_version.clone(),
+            state: state.stored_state.clone(),
+            secrets: state.secrets.iter().map(secret_world).collect(),
+            storages: state
+                .storages
+                .iter()
+                .map(|s| StorageWorld {
+                    name: s.name.clone(),
+                    index: s.index,
+                    kind: self.storage_kind(&s.name).into(),
+                    location: s.location.clone(),
+                })
+                .collect(),
+            networks,
+            resources: state.resources.clone(),
+            action,
+            planned_units: (0..state.planned_units)
+                .map(|i| format!("{}/{i}", self.app_name))
+                .collect(),
+            unset_config_options: self
+                .meta
+                .config
+                .iter()
+                .filter(|o| o.default.is_none() && !state.config.contains_key(&o.name))
+                .map(|o| o.name.clone())
+                .collect(),
+            cloud_spec: state.cloud_spec.clone(),
+            ..UnitWorld::default()
+        }
+    }
+
+    fn relation_world(&self, r: &Relation, broken: bool) -> RelationWorld {
+        let peer = r.kind == RelationKind::Peer;
+        let remote_app = r.remote_app(&self.app_name).to_string();
+        RelationWorld {
+            id: r.id,
+            endpoint: r.endpoint.clone(),
+            peer,
+            remote_units: r
+                .remote_units_data
+                .iter()
+                .map(|(n, b)| (format!("{remote_app}/{n}"), b.clone()))
+                .collect(),
+            remote_app,
+            local_app_data: r.local_app_data.clone(),
+            local_unit_data: r.local_unit_data.clone(),
+            remote_app_data: if peer {
+                r.local_app_data.clone()
+            } else {
+                r.remote_app_data.clone()
+            },
+            alive: !broken,
+            remote_model_uuid: r.remote_model_uuid.clone(),
+        }
+    }
+}
+
+fn status_value(s: &WorkloadStatus) -> StatusValue {
+    StatusValue {
+        status: s.name().to_string(),
+        message: s.message().to_string(),
+    }
+}
+
+fn workload_status(s: &StatusValue) -> WorkloadStatus {
+    WorkloadStatus::from_name(&s.status, s.message.clone())
+        .unwrap_or_else(|| WorkloadStatus::Error(format!("{}: {}", s.status, s.message)))
+}
+
+fn secret_world(s: &Secret) -> SecretWorld {
+    SecretWorld {
+        id: s.id.clone(),
+        owner: s.owner.map(|o| o.as_str().to_string()),
+        label: s.label.clone(),
+        description: s.description.clone(),
+        revisions: s.revisions.clone(),
+        tracked: s.tracked,
+        rotate: s.rotate.clone(),
+        expire: s.expire.clone(),
+        grants: s.grants.clone(),
+    }
+}
+
+fn secret_from_world(s: SecretWorld) -> Secret {
+    Secret {
+        id: s.id,
+        owner: match s.owner.as_deref() {
+            Some("application") | Some("app") => Some(SecretOwner::App),
+            Some(_) => Some(SecretOwner::Unit),
+            None => None,
+        },
+        label: s.label,
+        description: s.description,
+        revisions: s.revisions,
+        tracked: s.tracked,
+        rotate: s.rotate,
+        expire: s.expire,
+        grants: s.grants,
+    }
+}
+
+/// The output state: the input with what Juju now holds for the unit.
+fn to_state(input: &State, mut world: UnitWorld) -> State {
+    let mut out = input.clone();
+    for rel in &mut out.relations {
+        if let Some(w) = world.relations.iter_mut().find(|w| w.id == rel.id) {
+            rel.local_app_data = std::mem::take(&mut w.local_app_data);
+            rel.local_unit_data = std::mem::take(&mut w.local_unit_data);
+        }
+    }
+    out.opened_ports = world
+        .opened_ports
+        .iter()
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    out.unit_status = workload_status(&world.unit_status);
+    out.app_status = workload_status(&world.app_status);
+    out.workload_version = world.workload_version;
+    out.stored_state = world.state;
+    out.secrets = world.secrets.into_iter().map(secret_from_world).collect();
+    out
+}
+
+// ------------------------------------------------------------------------------------------
+// Output
+
+/// One `juju-log` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// Its level.
+    pub level: LogLevel,
+    /// Its message.
+    pub message: String,
+}
+
+/// A call the charm made to Pebble. Always empty for now: the runtime has no Pebble client
+/// yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PebbleCall {
+    /// The container.
+    pub container: String,
+    /// HTTP method.
+    pub method: String,
+    /// API path, e.g. `/v1/layers`.
+    pub path: String,
+    /// Request body, if any.
+    pub body: Option<String>,
+}
+
+/// What a run produced: the output [`State`] and the side channels.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The state after the event: relation bags, ports, statuses, workload version,
+    /// secrets and charm state as Juju now holds them; everything else as in the input.
+    pub state: State,
+    /// Whether a handler of the charm was routed the event (if not, nothing ran and no hook
+    /// tool was called).
+    pub handled: bool,
+    /// `juju-log` lines, in order (a failed hook ends with the runtime's ERROR line).
+    pub juju_log: Vec<LogLine>,
+    /// Every unit status set during the event, in order (the last one is the output
+    /// state's; `ops.testing` instead lists the statuses replaced).
+    pub unit_status_history: Vec<WorkloadStatus>,
+    /// Every application status set during the event, in order.
+    pub app_status_history: Vec<WorkloadStatus>,
+    /// Every workload version set during the event, in order.
+    pub workload_version_history: Vec<String>,
+    /// `action-set` results, flat with dotted keys as the charm set them.
+    pub action_results: BTreeMap<String, String>,
+    /// `action-log` messages.
+    pub action_logs: Vec<String>,
+    /// The `action-fail` message, if the action was failed (the hook still succeeds and
+    /// commits, as in Juju).
+    pub action_failure: Option<String>,
+    /// `storage-add` requests: (storage name, count). Juju attaches new storage later,
+    /// with `-storage-attached` events.
+    pub storage_requests: Vec<(String, u64)>,
+    /// Calls to Pebble (empty until the runtime has a Pebble client).
+    pub pebble_calls: Vec<PebbleCall>,
+    /// Every hook-tool call the charm made, in order, with its exit code and stderr.
+    pub tool_calls: Vec<CallRecord>,
+}
+
+impl Output {
+    fn new(state: State, hook: HookContext, handled: bool) -> Self {
+        Output {
+            state,
+            handled,
+            juju_log: hook
+                .logs
+                .into_iter()
+                .map(|(level, message)| LogLine {
+                    level: LogLevel::parse(&level).unwrap_or(LogLevel::Info),
+                    message,
+                })
+                .collect(),
+            unit_status_history: hook
+                .unit_status_history
+                .iter()
+                .map(workload_status)
+                .collect(),
+            app_status_history: hook
+                .app_status_history
+                .iter()
+                .map(workload_status)
+                .collect(),
+            workload_version_history: hook.workload_version_history,
+            action_results: hook.action_results,
+            action_logs: hook.action_logs,
+            action_failure: hook.action_failed,
+            storage_requests: hook.storage_adds,
+            pebble_calls: Vec::new(),
+            tool_calls: hook.calls,
+        }
+    }
+
+    /// How many times the charm called `tool` (e.g. `relation-get`).
+    pub fn calls_to(&self, tool: &str) -> usize {
+        self.tool_calls
+            .iter()
+            .filter(|c| c.argv.first().is_some_and(|t| t == tool))
+            .count()
+    }
+
+    /// Every hook-tool call as a command line (argv joined by spaces), for exact
+    /// assertions.
+    pub fn command_lines(&self) -> Vec<String> {
+        self.tool_calls.iter().map(|c| c.argv.join(" ")).collect()
+    }
+
+    /// The `juju-log` messages at `level`.
+    pub fn logs_at(&self, level: LogLevel) -> Vec<&str> {
+        self.juju_log
+            .iter()
+            .filter(|l| l.level == level)
+            .map(|l| l.message.as_str())
+            .collect()
+    }
+
+    /// A relation of the output state, by id (shorthand for `out.state.relation(id)`).
+    pub fn relation(&self, id: u64) -> Option<&Relation> {
+        self.state.relation(id)
+    }
+
+    /// The action results nested by their dotted keys, as `juju run` shows them.
+    pub fn action_results_nested(&self) -> Value {
+        let mut root = Map::new();
+        for (k, v) in &self.action_results {
+            let mut node = &mut root;
+            let mut parts = k.split('.').peekable();
+            while let Some(part) = parts.next() {
+                if parts.peek().is_none() {
+                    node.insert(part.to_string(), Value::String(v.clone()));
+                } else {
+                    let entry = node
+                        .entry(part.to_string())
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if !entry.is_object() {
+                        *entry = Value::Object(Map::new());
+                    }
+                    node = entry.as_object_mut().expect("just made an object");
+                }
+            }
+        }
+        Value::Object(root)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Errors
+
+/// A charm that failed: its error and the output of the failed hook.
+pub struct Failure {
+    /// The hook (or action) that failed.
+    pub hook: String,
+    /// The charm's error, as `charm_runtime::dispatch` returned it (with the handler
+    /// name as context); `error.downcast_ref::<T>()` gets a typed error back.
+    pub error: charm_runtime::Error,
+    /// What Juju holds after the failed hook: nothing staged was applied (relation data,
+    /// ports, secrets and charm state are as in the input), while what takes effect at once
+    /// (statuses set with `status-set`, the workload version, logs, action output) is kept.
+    /// Juju would also show the unit in `error` status until the retried hook succeeds;
+    /// the state here is what the retry starts from.
+    pub output: Output,
+}
+
+impl fmt::Debug for Failure {
+    /// The error, then the hook-tool calls and log lines that led to it (the whole output
+    /// is in `output`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "the charm failed in `{}`: {}", self.hook, self.error)?;
+        writeln!(f, "hook-tool calls:")?;
+        for c in &self.output.tool_calls {
+            write!(f, "  {} -> {}", c.argv.join(" "), c.code)?;
+            if !c.stderr.is_empty() {
+                write!(f, " {}", c.stderr.trim_end())?;
+            }
+            writeln!(f)?;
+        }
+        writeln!(f, "juju-log:")?;
+        for l in &self.output.juju_log {
+            writeln!(f, "  {}: {}", l.level.as_str(), l.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why [`Context::run`] did not return an output.
+pub enum RunError {
+    /// Juju could never produce this input; nothing ran.
+    Inconsistent(Inconsistency),
+    /// The charm failed (a handler returned an error or panicked, or the commit failed).
+    Failed(Box<Failure>),
+    /// The event could not be turned into a dispatch environment that the runtime accepts.
+    Environment(EnvError),
+}
+
+impl RunError {
+    /// The charm's error, if the charm failed.
+    pub fn charm_error(&self) -> Option<&charm_runtime::Error> {
+        self.failure().map(|f| &f.error)
+    }
+
+    /// The failure, if the charm failed.
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            RunError::Failed(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The problems, if the input was inconsistent.
+    pub fn inconsistency(&self) -> Option<&Inconsistency> {
+        match self {
+            RunError::Inconsistent(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Inconsistent(i) => write!(f, "{i}"),
+            RunError::Failed(fail) => {
+                write!(f, "the charm failed in `{}`: {}", fail.hook, fail.error)
+            }
+            RunError::Environment(e) => write!(f, "the event's environment is not valid: {e}"),
+        }
+    }
+}
+
+impl fmt::Debug for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Failed(fail) => write!(f, "{fail:?}"),
+            other => write!(f, "{other}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
