@@ -46,8 +46,8 @@ pub(crate) fn relation_ids(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     Ok(Out::print(render(format, &strings(ids))))
 }
 
-/// `relation-list [-r <id>] [--app]`: the remote units (never this unit; not the departing
-/// unit in `-relation-departed`; none in `-relation-broken`), or with `--app` the remote
+/// `relation-list [-r <id>] [--app]`: the remote units (never this unit; not the remote
+/// unit that left, in `-relation-departed`; none in `-relation-broken`), or with `--app` the remote
 /// application's name (this application for peers).
 pub(crate) fn relation_list(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     let a = parse("relation-list", argv, &[FORMAT, RELATION, APP])?;
@@ -66,10 +66,10 @@ pub(crate) fn relation_list(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     let info = &ctx.hook.info;
     let this_hook = info.relation_id == Some(id);
     let broken = this_hook && info.hook.ends_with("-relation-broken");
+    // Juju's context factory removes JUJU_REMOTE_UNIT (the unit that left the relation)
+    // from the member list, whichever unit is departing (`relation.cache.RemoveMember`).
     let departing = if this_hook && info.hook.ends_with("-relation-departed") {
-        info.departing_unit
-            .clone()
-            .or_else(|| info.remote_unit.clone())
+        info.remote_unit.clone()
     } else {
         None
     };

@@ -146,7 +146,12 @@ fn relation_list_units_and_app() {
 #[test]
 fn relation_list_in_departed_and_broken_hooks() {
     let mut t = T::new(world(), db_hook("departed"));
+    t.h.info.remote_unit = Some("pg/1".into());
     t.h.info.departing_unit = Some("pg/1".into());
+    assert_eq!(t.ok(&["relation-list", "--format=json"]), "[\"pg/0\"]\n");
+    // When this unit is the one departing, the remote unit that left is still the one
+    // left out (Juju removes JUJU_REMOTE_UNIT from the members).
+    t.h.info.departing_unit = Some(t.w.unit.clone());
     assert_eq!(t.ok(&["relation-list", "--format=json"]), "[\"pg/0\"]\n");
     // Another relation is unaffected.
     assert_eq!(
