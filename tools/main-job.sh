@@ -1,36 +1,41 @@
 #!/usr/bin/env bash
-# The main job, until the local simulator lands: build the demo charm in release mode and
-# run its `start` as Juju would (the binary as `dispatch`, JUJU_* set), against the fake
-# hook tools of the end-to-end tests, for a leader and a non-leader, printing every
-# hook-tool call it makes.
+# The main job: the seed tutorial's "Validate your charm", locally, with `cargo charm sim`
+# (a simulated Juju model speaking Juju's protocol to the charm; see cargo-charm/).
+#
+#   1. build the demo charm in release mode and pack demo-api-charm_amd64.charm;
+#   2. deploy it with 2 units (install, fastapi-peer-relation-created, leader-elected /
+#      leader-settings-changed, config-changed, start, demo-server-pebble-ready, peers join);
+#   3. show-unit demo-api-charm/0: the peer application bag holds
+#      unit_stats: '{"started_counter": 1}';
+#   4. delete the leader's pod (stop; new pod: upgrade-charm, config-changed, start,
+#      pebble-ready) and show it again: the counter is 2;
+#   5. the status table, and the per-event wall time and hook-tool calls.
+#
+# The model stays in target/charm-sim: inspect it afterwards with
+# `cargo run -q -p cargo-charm -- sim <command>` (status, events --calls, debug-log, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -p demo-charm
-bin="$PWD/target/release/demo-charm"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/bin" "$work/answers"
-for t in relation-ids relation-list relation-get relation-set config-get is-leader status-set \
-         juju-log application-version-set open-port close-port opened-ports; do
-  ln -s "$PWD/demo-charm/tests/fake-juju/hook-tool" "$work/bin/$t"
-done
-answer() { printf '%s' "$2" > "$work/answers/$(printf '%s' "$1" | tr ' /' '__')"; }
-answer "relation-ids fastapi-peer --format=json" '["fastapi-peer:1"]'
-answer "relation-get --format=json -r fastapi-peer:1 --app - demo-api-charm" '{"unit_stats": "{\"started_counter\": 1}"}'
-answer "relation-get --format=json -r fastapi-peer:1 - demo-api-charm/1" '{"ingress-address": "10.1.2.3"}'
-answer "config-get --format=json" '{"server-port": 8000}'
-answer "relation-ids database --format=json" '[]'
 
-run() { # unit leader
-  answer "is-leader --format=json" "$2"
-  : > "$work/calls"
-  env -i PATH="$work/bin:$PATH" FAKE_JUJU_DIR="$work" JUJU_DISPATCH_PATH=hooks/start \
-    JUJU_HOOK_NAME=start JUJU_UNIT_NAME="$1" JUJU_MODEL_NAME=charm-model \
-    JUJU_MODEL_UUID=00000000-0000-4000-8000-000000000000 JUJU_VERSION=3.6.4 \
-    JUJU_CHARM_DIR="$work" "$bin"
-  echo "== start on $1 (leader: $2): exit $?, hook-tool calls:"
-  tr '\037' ' ' < "$work/calls" | sed 's/ stdin=/ <<< /; s/^/   /'
+cargo build -q -p cargo-charm
+cc() {
+    printf '\n$ cargo charm %s\n' "$*"
+    target/debug/cargo-charm "$@"
 }
-run demo-api-charm/0 true
-run demo-api-charm/1 false
-echo "== release binary: $(stat -c %s "$bin") bytes"
+
+target/debug/cargo-charm sim destroy -q
+cc sim deploy -n 2
+cc sim show-unit demo-api-charm/0
+cc sim delete-pod demo-api-charm/0
+cc sim show-unit demo-api-charm/0
+cc sim status
+cc sim events
+
+# The first unit_stats of show-unit is the peer application bag's (the related units come after).
+counter=$(target/debug/cargo-charm sim show-unit demo-api-charm/0 |
+    sed -n "s/^ *unit_stats: '{\"started_counter\": \([0-9]*\)}'$/\1/p" | head -n1)
+if [[ "$counter" != 2 ]]; then
+    echo "main-job: FAILED: expected started_counter 2 after one pod deletion, got '${counter}'" >&2
+    exit 1
+fi
+printf '\nmain-job: OK: started_counter is 2 after deleting the leader'"'"'s pod; .charm: %s bytes\n' \
+    "$(stat -c %s target/charm-sim/build/demo-api-charm_amd64.charm)"

@@ -16,8 +16,30 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo test (unit, end-to-end, trybuild, doctests)"
+step "cargo test (unit, end-to-end, trybuild, doctests; cargo charm sim with the demo charm and the Python ops 3.9.0 fixture charm)"
 cargo test --workspace
+
+step "cargo charm pack: the .charm checked by unzip, Python's zipfile and ops 3.9.0, compared with charmcraft's files, then deployed"
+check=target/charm-check
+rm -rf "$check"
+mkdir -p "$check/unzip"
+charm=$(cargo run -q -p cargo-charm -- pack -q -o "$check")
+unzip -tq "$charm"
+zipinfo "$charm" dispatch | grep -Eq '^-rwxr-xr-x +[0-9.]+ unx ' ||
+    { echo "dispatch is not -rwxr-xr-x (Unix) in $charm:" >&2; zipinfo "$charm" >&2; exit 1; }
+(cd "$check/unzip" && unzip -q "../$(basename "$charm")")
+test -x "$check/unzip/dispatch" || { echo "unzip: dispatch is not executable" >&2; exit 1; }
+.venv/bin/python cargo-charm/tests/check_charm.py "$charm" "$check/zipfile"
+.venv/bin/python tools/validate_charmcraft.py charmcraft.yaml --compare-charm-dir "$check/unzip" >/dev/null
+# Running dispatch with a hook environment dispatches: deploy the .charm on the simulator.
+cargo run -q -p cargo-charm -- sim deploy "$charm" -n 2 --state "$check/state" -q
+cargo run -q -p cargo-charm -- sim show-unit demo-api-charm/0 --state "$check/state" |
+    grep -Fq "unit_stats: '{\"started_counter\": 1}'" ||
+    { echo "the packed charm did not count its start" >&2; exit 1; }
+echo "$charm: $(stat -c %s "$charm") bytes, OK"
+
+step "the main job: bash tools/main-job.sh"
+bash tools/main-job.sh
 
 step "charmcraft.yaml accepted by charmcraft 4.5.0 and read by ops 3.9.0"
 .venv/bin/python tools/validate_charmcraft.py charmcraft.yaml

@@ -1,2 +1,47 @@
-//! `cargo charm`: being written.
-fn main() {}
+//! `cargo charm`: pack a Rust charm into a `.charm` a real Juju accepts, and run charms
+//! (Rust or not) on a local simulated Juju model that speaks Juju's protocol: the same
+//! dispatch environment, the same hook tools (with `charm_testing::jujuc` answering as
+//! Juju does), the same event order.
+//!
+//! Installed, it runs as `cargo charm <command>`; inside this repository as
+//! `cargo run -p cargo-charm -- <command>`. Started under the name of a hook tool
+//! (`relation-get`, ...), the binary is that tool (see [`sim::tool`]).
+
+#![warn(missing_docs)]
+
+mod cli;
+mod commands;
+mod error;
+mod fsutil;
+mod pack;
+mod progress;
+mod sim;
+mod workspace;
+mod zip;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().collect();
+    let argv0 = args
+        .first()
+        .and_then(|a| Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if sim::tool::is_tool(&argv0) {
+        return sim::tool::main(&argv0, args.split_off(1));
+    }
+    args.remove(0);
+    // `cargo charm ...` runs `cargo-charm charm ...`.
+    if args.first().map(String::as_str) == Some("charm") {
+        args.remove(0);
+    }
+    match commands::run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ERROR {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

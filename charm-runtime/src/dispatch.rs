@@ -223,10 +223,7 @@ fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) {
 fn cli<C: Charm>(args: Vec<String>) -> ExitCode {
     let name = C::metadata().name;
     match args.first().map(String::as_str) {
-        Some("metadata") | Some("--print-metadata") => {
-            print!("{}", C::metadata().to_charmcraft_yaml());
-            ExitCode::SUCCESS
-        }
+        Some("metadata") | Some("--print-metadata") => metadata_cli(&C::metadata(), &args[1..]),
         Some("--help") | Some("-h") | Some("help") => {
             println!("{}", usage(&name));
             ExitCode::SUCCESS
@@ -238,9 +235,75 @@ fn cli<C: Charm>(args: Vec<String>) -> ExitCode {
     }
 }
 
+/// `metadata` prints `charmcraft.yaml`. `metadata --format json` prints one JSON object
+/// mapping file names to contents: `charmcraft.yaml` plus the files charmcraft would put in
+/// the `.charm` ([`CharmMetadata::to_charm_files`]); `--charmcraft-version V` and
+/// `--started-at T` fill `manifest.yaml` (defaults: this crate's version, the zip epoch);
+/// `--platform P` packs for one of the charm's platforms (its `bases` entry only).
+fn metadata_cli(meta: &CharmMetadata, args: &[String]) -> ExitCode {
+    let mut packed = meta.clone();
+    let mut json = false;
+    let mut platform = String::new();
+    let mut version = format!("charm-runtime {}", env!("CARGO_PKG_VERSION"));
+    let mut started_at = String::from("1980-01-01T00:00:00Z");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |slot: &mut String| match inline.clone().or_else(|| it.next().cloned()) {
+            Some(v) => {
+                *slot = v;
+                true
+            }
+            None => false,
+        };
+        let ok = match flag {
+            "--format" => {
+                let mut f = String::new();
+                value(&mut f) && {
+                    json = f == "json";
+                    f == "json" || f == "yaml"
+                }
+            }
+            "--charmcraft-version" => value(&mut version),
+            "--started-at" => value(&mut started_at),
+            "--platform" => value(&mut platform),
+            _ => false,
+        };
+        if !ok {
+            eprintln!("metadata: bad argument `{arg}`; usage: metadata [--format yaml|json] [--charmcraft-version V] [--started-at T] [--platform P]");
+            return ExitCode::from(2);
+        }
+    }
+    if !platform.is_empty() {
+        if !meta.platforms.contains(&platform) {
+            eprintln!(
+                "metadata: `{platform}` is not one of the charm's platforms ({})",
+                meta.platforms.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+        packed.platforms = vec![platform];
+    }
+    if !json {
+        print!("{}", meta.to_charmcraft_yaml());
+        return ExitCode::SUCCESS;
+    }
+    let mut files = serde_json::Map::new();
+    files.insert("charmcraft.yaml".into(), meta.to_charmcraft_yaml().into());
+    for (name, text) in packed.to_charm_files(&version, &started_at) {
+        files.insert(name.into(), text.into());
+    }
+    println!("{}", serde_json::Value::Object(files));
+    ExitCode::SUCCESS
+}
+
 fn usage(name: &str) -> String {
     format!(
         "{name}: a Juju charm. Juju runs this binary as `dispatch` with JUJU_DISPATCH_PATH set.\n\
-         Outside Juju:\n  metadata    print the charm's charmcraft.yaml\n  --help      this text"
+         Outside Juju:\n  metadata [--format yaml|json] [--charmcraft-version V] [--started-at T] [--platform P]\n              \
+         print the charm's charmcraft.yaml; with json, also the files of its .charm\n  --help      this text"
     )
 }

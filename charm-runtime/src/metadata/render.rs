@@ -431,6 +431,31 @@ impl CharmMetadata {
     }
 }
 
+impl CharmMetadata {
+    /// The generated files charmcraft puts in a `.charm`, in the order a packer writes them:
+    /// `metadata.yaml`, then `config.yaml` and `actions.yaml` when the charm has config
+    /// options or actions, then `manifest.yaml` (see [`Self::to_manifest_yaml`] for the two
+    /// arguments). Used by `cargo charm pack` through the binary's `metadata --format json`.
+    pub fn to_charm_files(
+        &self,
+        charmcraft_version: &str,
+        started_at: &str,
+    ) -> Vec<(&'static str, String)> {
+        let mut files = vec![("metadata.yaml", self.to_metadata_yaml())];
+        if let Some(config) = self.to_config_yaml() {
+            files.push(("config.yaml", config));
+        }
+        if let Some(actions) = self.to_actions_yaml() {
+            files.push(("actions.yaml", actions));
+        }
+        files.push((
+            "manifest.yaml",
+            self.to_manifest_yaml(charmcraft_version, started_at),
+        ));
+        files
+    }
+}
+
 /// A small block-style YAML emitter.
 ///
 /// yaml_serde quotes strings by YAML 1.2 rules, so it writes `on`, `yes`, `2024-01-01`,

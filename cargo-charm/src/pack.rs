@@ -1,0 +1,129 @@
+//! `cargo charm pack`: build the charm and write `<name>_<platform>.charm`.
+
+use crate::error::{Context, Error, Result};
+use crate::fsutil;
+use crate::progress::Progress;
+use crate::workspace::{self, CharmCrate};
+use crate::zip;
+use std::path::{Path, PathBuf};
+
+/// A packed charm.
+#[derive(Debug, Clone)]
+pub struct Packed {
+    /// The `.charm` file.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The entries, in archive order.
+    pub files: Vec<String>,
+}
+
+/// The Juju architecture name of this machine.
+pub fn host_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "powerpc64" => "ppc64el",
+        "s390x" => "s390x",
+        "riscv64" => "riscv64",
+        other => other,
+    }
+}
+
+/// `charmcraft-started-at`: `$SOURCE_DATE_EPOCH` when set (reproducible-builds convention),
+/// else the zip epoch, so that the same sources give the same bytes.
+fn started_at() -> Result<String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => {
+            let secs: i64 = v
+                .trim()
+                .parse()
+                .map_err(|_| Error::usage(format!("SOURCE_DATE_EPOCH={v:?} is not a number")))?;
+            Ok(fsutil::rfc3339(secs))
+        }
+        Err(_) => Ok("1980-01-01T00:00:00Z".to_string()),
+    }
+}
+
+/// The platform to pack for: the charm's platform for this machine's architecture
+/// (`amd64`, or a multi-base `ubuntu@24.04:amd64`).
+fn choose_platform(charmcraft_yaml: &str) -> Result<String> {
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(charmcraft_yaml).context("the charm's charmcraft.yaml")?;
+    let names: Vec<String> = doc["platforms"]
+        .as_mapping()
+        .map(|m| {
+            m.keys()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let arch = host_arch();
+    names
+        .iter()
+        .find(|p| p.as_str() == arch || p.rsplit(':').next() == Some(arch))
+        .cloned()
+        .ok_or_else(|| {
+            Error::msg(format!(
+                "the charm's platforms ({}) do not include this machine's architecture `{arch}`",
+                names.join(", ")
+            ))
+        })
+}
+
+/// Builds `krate` with `profile` and packs it into `out_dir`.
+pub fn pack(krate: &CharmCrate, profile: &str, out_dir: &Path, quiet: bool) -> Result<Packed> {
+    let exe = krate.build(profile, quiet)?;
+    let version = format!("cargo-charm {}", env!("CARGO_PKG_VERSION"));
+    let started = started_at()?;
+    let all = workspace::charm_files(&exe, &version, &started, "")?;
+    let charmcraft = all
+        .get("charmcraft.yaml")
+        .ok_or_else(|| Error::msg("the charm binary printed no charmcraft.yaml"))?;
+    let name = charm_name(charmcraft)?;
+    let platform = choose_platform(charmcraft)?;
+    let files = workspace::charm_files(&exe, &version, &started, &platform)?;
+    let file_name = format!("{name}_{}.charm", platform.replace(':', "-"));
+    let progress = Progress::start("Packing", &file_name, quiet);
+    let binary = std::fs::read(&exe).context(format!("reading {}", exe.display()))?;
+    let mut entries = vec![zip::Entry::file("dispatch", 0o755, binary)];
+    for (file, text) in &files {
+        if file != "charmcraft.yaml" {
+            entries.push(zip::Entry::file(file, 0o644, text.clone().into_bytes()));
+        }
+    }
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    let bytes = zip::write(&entries).map_err(|e| Error::msg(format!("packing: {e}")))?;
+    std::fs::create_dir_all(out_dir).context(format!("creating {}", out_dir.display()))?;
+    let path = out_dir.join(&file_name);
+    fsutil::write_atomic(&path, &bytes)?;
+    progress.finish(
+        "Packed",
+        &format!("{} ({})", path.display(), human_size(bytes.len() as u64)),
+    );
+    Ok(Packed {
+        path,
+        size: bytes.len() as u64,
+        files: entries.into_iter().map(|e| e.name).collect(),
+    })
+}
+
+fn charm_name(charmcraft_yaml: &str) -> Result<String> {
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(charmcraft_yaml).context("the charm's charmcraft.yaml")?;
+    doc["name"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| Error::msg("the charm's charmcraft.yaml has no name"))
+}
+
+/// `1.2 MiB`, `812 KiB`, `530 B`.
+pub fn human_size(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64)
+    } else if n >= 1 << 10 {
+        format!("{:.0} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{n} B")
+    }
+}

@@ -1,0 +1,348 @@
+//! The simulated model: everything Juju's controller would know, as JSON in
+//! `<state>/model.json`.
+
+use super::charm::CharmMeta;
+use charm_testing::jujuc::{BagData, CallRecord, SecretWorld, StatusValue};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// The version of `model.json`'s layout.
+pub const FORMAT: u32 = 1;
+
+/// The Juju version the simulator reports (`JUJU_VERSION`).
+pub const JUJU_VERSION: &str = "3.6.4";
+
+/// The whole model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Model {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// Model name.
+    pub name: String,
+    /// Model UUID.
+    pub uuid: String,
+    /// The deployed application.
+    pub app: App,
+    /// Its units, by unit number.
+    pub units: BTreeMap<u32, Unit>,
+    /// Relations, by id.
+    pub relations: BTreeMap<u64, Relation>,
+    /// Secrets.
+    pub secrets: Vec<Secret>,
+    /// Steps still to run (hooks and pod/unit/relation changes). Saved after every step, so
+    /// an interrupted operation resumes where it stopped.
+    pub queue: VecDeque<Step>,
+    /// Every dispatch so far.
+    pub events: Vec<EventRecord>,
+    /// Unit log lines (`juju-log`, the charm's stdout and stderr).
+    pub logs: Vec<LogLine>,
+    /// Action runs.
+    pub tasks: Vec<Task>,
+    /// Id counters.
+    pub next: Counters,
+}
+
+/// Id counters (never reused, as in Juju).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Counters {
+    /// Next unit number.
+    pub unit: u32,
+    /// Next relation id.
+    pub relation: u64,
+    /// Next action task id.
+    pub task: u64,
+    /// Next dispatch sequence number.
+    pub dispatch: u64,
+}
+
+/// The application.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct App {
+    /// Application name (the charm's name).
+    pub name: String,
+    /// Where the charm came from (a path).
+    pub charm_source: String,
+    /// The charm's metadata, read from its unpacked directory.
+    pub meta: CharmMeta,
+    /// Config values set by the user (`deploy --config`, `config`).
+    pub config: Map<String, Value>,
+    /// Application status, when the leader set one.
+    pub status: Option<StatusValue>,
+    /// The leader unit.
+    pub leader: Option<String>,
+    /// The application (Kubernetes service) address.
+    pub address: String,
+}
+
+/// One unit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Unit {
+    /// `app/N`.
+    pub name: String,
+    /// Pod address.
+    pub address: String,
+    /// Workload status as the charm set it.
+    pub status: StatusValue,
+    /// The hook that failed, while the unit is in error.
+    pub error: Option<String>,
+    /// Workload version.
+    pub workload_version: String,
+    /// Opened ports.
+    pub ports: BTreeSet<String>,
+    /// Server-side unit state (`state-set`).
+    pub state: BagData,
+    /// `alive` or `dying`.
+    pub life: String,
+    /// Pod generation: 0 for the first pod, +1 per `delete-pod`.
+    pub pod: u32,
+    /// Secret revisions this unit tracks, by secret id (observers).
+    pub tracked_secrets: BTreeMap<String, u64>,
+    /// How many secret ids this unit has generated (jujuc derives ids from it).
+    #[serde(default)]
+    pub secret_seq: u64,
+}
+
+/// A relation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Relation {
+    /// Relation id.
+    pub id: u64,
+    /// The local endpoint.
+    pub endpoint: String,
+    /// Its interface.
+    pub interface: String,
+    /// `peer`, `provides` or `requires`.
+    pub role: String,
+    /// The remote application (the application itself for peers).
+    pub remote_app: String,
+    /// The remote application's endpoint.
+    pub remote_endpoint: String,
+    /// The local application's bag.
+    pub app_data: BagData,
+    /// Local units in scope.
+    pub units: BTreeMap<String, RelationUnit>,
+    /// The (simulated) remote application's bag; unused for peers.
+    pub remote_app_data: BagData,
+    /// The (simulated) remote units and their bags; unused for peers.
+    pub remote_units: BTreeMap<String, BagData>,
+    /// True once removal started (`unrelate`): `relation-ids` leaves it out.
+    pub dying: bool,
+}
+
+impl Relation {
+    /// True for a peer relation.
+    pub fn is_peer(&self) -> bool {
+        self.role == "peer"
+    }
+
+    /// `endpoint:id`, as `JUJU_RELATION_ID` and `relation-ids` write it.
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.endpoint, self.id)
+    }
+}
+
+/// A local unit's part in a relation.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RelationUnit {
+    /// `-relation-created` has run (the relation is visible to the unit).
+    pub created: bool,
+    /// Remote units this unit has seen join (and not depart).
+    pub joined: BTreeSet<String>,
+    /// The unit's bag.
+    pub data: BagData,
+}
+
+/// A secret.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Secret {
+    /// The secret as its owner sees it.
+    pub secret: SecretWorld,
+    /// For unit-owned secrets: the owning unit.
+    pub owner_unit: Option<String>,
+}
+
+/// One thing to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "kebab-case")]
+pub enum Step {
+    /// Dispatch a hook or an action.
+    Hook(Box<HookStep>),
+    /// Kubernetes made a new pod for the unit: a fresh copy of the charm directory.
+    FreshPod {
+        /// The unit.
+        unit: String,
+    },
+    /// The unit's teardown is over: remove it from the model.
+    RemoveUnit {
+        /// The unit.
+        unit: String,
+    },
+    /// Every unit has run `-relation-broken`: remove the relation.
+    RemoveRelation {
+        /// Relation id.
+        relation: u64,
+    },
+}
+
+impl Step {
+    /// A [`Step::Hook`].
+    pub fn hook(h: HookStep) -> Step {
+        Step::Hook(Box::new(h))
+    }
+}
+
+/// One dispatch to run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HookStep {
+    /// The unit.
+    pub unit: String,
+    /// Hook name (`install`, `db-relation-changed`, ...), or the action name.
+    pub hook: String,
+    /// For relation hooks: the relation id.
+    pub relation: Option<u64>,
+    /// `JUJU_REMOTE_UNIT`.
+    pub remote_unit: Option<String>,
+    /// `JUJU_DEPARTING_UNIT`.
+    pub departing_unit: Option<String>,
+    /// `JUJU_WORKLOAD_NAME`.
+    pub workload: Option<String>,
+    /// Extra `JUJU_*` variables (`JUJU_NOTICE_*`, `JUJU_PEBBLE_CHECK_NAME`, secrets).
+    pub extra_env: BTreeMap<String, String>,
+    /// For actions: task id and parameters (validated, defaults filled).
+    pub action: Option<ActionCall>,
+    /// What the hook changes in the model just before it runs (relation membership).
+    pub effect: Option<Effect>,
+    /// The command that queued it, for `events`.
+    pub cause: String,
+}
+
+/// A model change a hook carries out when it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    /// The unit enters the relation's scope (`-relation-created`).
+    Create,
+    /// The remote unit joins (`-relation-joined`).
+    Join,
+    /// The remote unit departs (`-relation-departed`).
+    Depart,
+}
+
+/// An action invocation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActionCall {
+    /// Task id (`JUJU_ACTION_UUID`).
+    pub id: u64,
+    /// Action name.
+    pub name: String,
+    /// Parameters.
+    pub params: Map<String, Value>,
+}
+
+/// One dispatch that ran.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventRecord {
+    /// Sequence number.
+    pub seq: u64,
+    /// Unix time it started.
+    pub at: i64,
+    /// The unit.
+    pub unit: String,
+    /// Hook or action name.
+    pub hook: String,
+    /// True for actions.
+    pub action: bool,
+    /// `JUJU_RELATION_ID`, in relation hooks.
+    pub relation: Option<String>,
+    /// `JUJU_REMOTE_UNIT`, when set.
+    pub remote_unit: Option<String>,
+    /// Exit code (128 + signal when killed; -1 if it could not start).
+    pub exit_code: i32,
+    /// Wall time, milliseconds.
+    pub wall_ms: f64,
+    /// The hook-tool calls it made.
+    pub calls: Vec<CallRecord>,
+    /// The command that queued it.
+    pub cause: String,
+}
+
+/// One unit log line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogLine {
+    /// Unix time.
+    pub at: i64,
+    /// The unit.
+    pub unit: String,
+    /// The hook (or action) that wrote it.
+    pub hook: String,
+    /// `juju-log` for juju-log lines, else the hook name (stdout / stderr lines).
+    pub source: String,
+    /// TRACE, DEBUG, INFO, WARNING, ERROR.
+    pub level: String,
+    /// The text.
+    pub message: String,
+}
+
+/// One action run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Task {
+    /// Task id.
+    pub id: u64,
+    /// The unit.
+    pub unit: String,
+    /// Action name.
+    pub action: String,
+    /// Parameters.
+    pub params: Map<String, Value>,
+    /// `completed` or `failed`.
+    pub status: String,
+    /// The failure message.
+    pub message: String,
+    /// `action-set` results (flat dotted keys).
+    pub results: BTreeMap<String, String>,
+    /// `action-log` messages.
+    pub logs: Vec<String>,
+    /// The process's stdout.
+    pub stdout: String,
+    /// The process's stderr.
+    pub stderr: String,
+    /// Exit code.
+    pub return_code: i32,
+}
+
+impl Model {
+    /// The unit named `name`.
+    pub fn unit(&self, name: &str) -> Option<&Unit> {
+        self.units.values().find(|u| u.name == name)
+    }
+
+    /// The unit named `name`, mutably.
+    pub fn unit_mut(&mut self, name: &str) -> Option<&mut Unit> {
+        self.units.values_mut().find(|u| u.name == name)
+    }
+
+    /// Whether `name` is the leader.
+    pub fn is_leader(&self, name: &str) -> bool {
+        self.app.leader.as_deref() == Some(name)
+    }
+
+    /// The effective config: defaults overlaid with the values the user set; options with
+    /// no value are left out (what `config-get` prints).
+    pub fn effective_config(&self) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (name, opt) in &self.app.meta.options {
+            if let Some(v) = self.app.config.get(name).or(opt.default.as_ref()) {
+                if !v.is_null() {
+                    out.insert(name.clone(), v.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Unit names, by unit number.
+    pub fn unit_names(&self) -> Vec<String> {
+        self.units.values().map(|u| u.name.clone()).collect()
+    }
+}

@@ -1,0 +1,316 @@
+//! One dispatch, as Juju's uniter runs it: the unit's view of the model written to a
+//! per-dispatch directory, the charm's `dispatch` executed from its charm directory with
+//! an environment built from scratch, then commit on success (or keep only the immediate
+//! effects on failure) and the record of what happened.
+
+use super::model::{EventRecord, HookStep, LogLine, Model, Task, JUJU_VERSION};
+use super::store::Store;
+use super::tool::HOOK_DIR_VAR;
+use super::world;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use charm_testing::jujuc::{commit, ActionWorld, HookContext, StatusValue, UnitWorld};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// What a dispatch produced.
+pub struct Ran {
+    /// The event record.
+    pub event: EventRecord,
+    /// `-relation-changed` hooks the committed writes cause on other units.
+    pub triggered: Vec<super::model::Step>,
+    /// For actions: the task.
+    pub task: Option<Task>,
+}
+
+/// The environment Juju gives a hook (juju-protocol.md §1.2), for `step` on its unit.
+fn environment(
+    model: &Model,
+    step: &HookStep,
+    charm_dir: &Path,
+    run_dir: &Path,
+    tools_dir: &Path,
+    seq: u64,
+) -> Vec<(String, String)> {
+    let unit = &step.unit;
+    let agent = format!("unit-{}", unit.replace('/', "-"));
+    let system_path = std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into());
+    let charm_dir = charm_dir.display().to_string();
+    let mut env: Vec<(String, String)> = vec![
+        ("CHARM_DIR".into(), charm_dir.clone()),
+        ("JUJU_CHARM_DIR".into(), charm_dir),
+        (
+            "JUJU_CONTEXT_ID".into(),
+            format!("{unit}-{}-{seq}", step.hook),
+        ),
+        (
+            "JUJU_AGENT_SOCKET_ADDRESS".into(),
+            format!("@/var/lib/juju/agents/{agent}/agent.socket"),
+        ),
+        ("JUJU_AGENT_SOCKET_NETWORK".into(), "unix".into()),
+        ("JUJU_UNIT_NAME".into(), unit.clone()),
+        ("JUJU_MODEL_UUID".into(), model.uuid.clone()),
+        ("JUJU_MODEL_NAME".into(), model.name.clone()),
+        ("JUJU_API_ADDRESSES".into(), "10.152.183.1:17070".into()),
+        ("JUJU_SLA".into(), "unsupported".into()),
+        ("JUJU_MACHINE_ID".into(), String::new()),
+        ("JUJU_PRINCIPAL_UNIT".into(), String::new()),
+        ("JUJU_AVAILABILITY_ZONE".into(), String::new()),
+        ("JUJU_VERSION".into(), JUJU_VERSION.into()),
+        ("CLOUD_API_VERSION".into(), "1.31.0".into()),
+        ("JUJU_CHARM_HTTP_PROXY".into(), String::new()),
+        ("JUJU_CHARM_HTTPS_PROXY".into(), String::new()),
+        ("JUJU_CHARM_FTP_PROXY".into(), String::new()),
+        ("JUJU_CHARM_NO_PROXY".into(), String::new()),
+        (
+            "PATH".into(),
+            format!("{}:{system_path}", tools_dir.display()),
+        ),
+        ("LANG".into(), "C.UTF-8".into()),
+        ("DEBIAN_FRONTEND".into(), "noninteractive".into()),
+        ("APT_LISTCHANGES_FRONTEND".into(), "none".into()),
+        (HOOK_DIR_VAR.into(), run_dir.display().to_string()),
+    ];
+    if let Some(action) = &step.action {
+        env.push((
+            "JUJU_DISPATCH_PATH".into(),
+            format!("actions/{}", action.name),
+        ));
+        env.push(("JUJU_HOOK_NAME".into(), String::new()));
+        env.push(("JUJU_ACTION_NAME".into(), action.name.clone()));
+        env.push(("JUJU_ACTION_UUID".into(), action.id.to_string()));
+        env.push(("JUJU_ACTION_TAG".into(), format!("action-{}", action.id)));
+    } else {
+        env.push(("JUJU_DISPATCH_PATH".into(), format!("hooks/{}", step.hook)));
+        env.push(("JUJU_HOOK_NAME".into(), step.hook.clone()));
+    }
+    if let Some(rel) = step.relation.and_then(|id| model.relations.get(&id)) {
+        env.push(("JUJU_RELATION".into(), rel.endpoint.clone()));
+        env.push(("JUJU_RELATION_ID".into(), rel.key()));
+        env.push(("JUJU_REMOTE_APP".into(), rel.remote_app.clone()));
+        env.push((
+            "JUJU_REMOTE_UNIT".into(),
+            step.remote_unit.clone().unwrap_or_default(),
+        ));
+        if let Some(d) = &step.departing_unit {
+            env.push(("JUJU_DEPARTING_UNIT".into(), d.clone()));
+        }
+    }
+    if let Some(w) = &step.workload {
+        env.push(("JUJU_WORKLOAD_NAME".into(), w.clone()));
+    }
+    for (k, v) in &step.extra_env {
+        env.push((k.clone(), v.clone()));
+    }
+    env
+}
+
+fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
+    let bytes =
+        serde_json::to_vec(value).map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
+    fsutil::write_replace(path, &bytes, false)
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let bytes = std::fs::read(path).map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::msg(format!("{}: {e}", path.display())))
+}
+
+/// Runs `step` (its unit must exist) and updates `model`: commit or not, statuses, logs,
+/// error state, the event record.
+pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran> {
+    world::apply_effect(model, step, false);
+    let unit = step.unit.clone();
+    let is_install = step.hook == "install" && step.action.is_none();
+    if is_install {
+        if let Some(u) = model.unit_mut(&unit) {
+            u.status = StatusValue {
+                status: "maintenance".into(),
+                message: "installing charm software".into(),
+            };
+        }
+    }
+    let mut before = world::unit_world(model, &unit);
+    if let Some(a) = &step.action {
+        before.action = Some(ActionWorld {
+            name: a.name.clone(),
+            params: a.params.clone(),
+        });
+    }
+    let context = HookContext {
+        info: world::hook_info(model, step),
+        ..Default::default()
+    };
+    let seq = model.next.dispatch;
+    model.next.dispatch += 1;
+    let run_dir = store.run_dir(seq);
+    fsutil::remove_dir(&run_dir)?;
+    std::fs::create_dir_all(&run_dir)?;
+    write_json(&run_dir.join("world.json"), &before)?;
+    write_json(&run_dir.join("context.json"), &context)?;
+
+    let charm_dir = store.unit_charm_dir(&unit);
+    let env = environment(model, step, &charm_dir, &run_dir, &store.tools_dir(), seq);
+    // `dispatch` for every event; else the legacy `hooks/<hook>` / `actions/<name>`; a
+    // missing legacy hook is not an error (Juju skips it).
+    let legacy = match &step.action {
+        Some(a) => charm_dir.join("actions").join(&a.name),
+        None => charm_dir.join("hooks").join(&step.hook),
+    };
+    let program = if charm_dir.join("dispatch").exists() {
+        Some(charm_dir.join("dispatch"))
+    } else if legacy.exists() {
+        Some(legacy)
+    } else {
+        None
+    };
+    let at = fsutil::now_secs();
+    let started = Instant::now();
+    let (code, stdout, stderr) = match program {
+        None => (0, String::new(), String::new()),
+        Some(program) => {
+            let output = Command::new(&program)
+                .env_clear()
+                .envs(env)
+                .current_dir(&charm_dir)
+                .stdin(Stdio::null())
+                .output();
+            match output {
+                Ok(o) => {
+                    use std::os::unix::process::ExitStatusExt;
+                    let code = o
+                        .status
+                        .code()
+                        .unwrap_or_else(|| 128 + o.status.signal().unwrap_or(0));
+                    (
+                        code,
+                        String::from_utf8_lossy(&o.stdout).into_owned(),
+                        String::from_utf8_lossy(&o.stderr).into_owned(),
+                    )
+                }
+                Err(e) => (
+                    -1,
+                    String::new(),
+                    format!("cannot run {}: {e}", program.display()),
+                ),
+            }
+        }
+    };
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+
+    // What the tools did. A hook whose files cannot be read back failed.
+    let read = read_json::<UnitWorld>(&run_dir.join("world.json"))
+        .and_then(|w| read_json::<HookContext>(&run_dir.join("context.json")).map(|c| (w, c)));
+    let (mut after, ctx, code, stderr) = match read {
+        Ok((w, c)) => (w, c, code, stderr),
+        Err(e) => (
+            before.clone(),
+            context,
+            if code == 0 { 1 } else { code },
+            format!("{stderr}cargo-charm: the hook's tool state is unreadable: {e}\n"),
+        ),
+    };
+    fsutil::remove_dir(&run_dir)?;
+
+    world::apply_effect(model, step, true);
+    let mut triggered = Vec::new();
+    let hook_name = step
+        .action
+        .as_ref()
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| step.hook.clone());
+    if code == 0 {
+        commit(&mut after, &ctx);
+        triggered = world::merge(model, &unit, &before, &after);
+    } else if let Some(u) = model.unit_mut(&unit) {
+        // Juju bumps secret ids at once, even if the hook fails.
+        u.secret_seq = after.secret_seq;
+    }
+    // Immediate effects, kept whatever the exit code: statuses, version, logs.
+    let leader = model.is_leader(&unit);
+    if let Some(u) = model.unit_mut(&unit) {
+        if let Some(s) = ctx.unit_status_history.last() {
+            u.status = s.clone();
+        } else if is_install && code == 0 {
+            u.status = StatusValue {
+                status: "unknown".into(),
+                message: String::new(),
+            };
+        }
+        if let Some(v) = ctx.workload_version_history.last() {
+            u.workload_version = v.clone();
+        }
+        if step.action.is_none() {
+            u.error = (code != 0).then(|| hook_name.clone());
+        }
+    }
+    if leader {
+        if let Some(s) = ctx.app_status_history.last() {
+            model.app.status = Some(s.clone());
+        }
+    }
+    let log = |level: &str, source: &str, message: &str| LogLine {
+        at,
+        unit: unit.clone(),
+        hook: hook_name.clone(),
+        source: source.to_string(),
+        level: level.to_string(),
+        message: message.to_string(),
+    };
+    let mut lines: Vec<LogLine> = ctx
+        .logs
+        .iter()
+        .map(|(level, msg)| log(level, "juju-log", msg))
+        .collect();
+    // Juju logs the charm's stdout at DEBUG and its stderr at WARNING.
+    lines.extend(stdout.lines().map(|l| log("DEBUG", &hook_name, l)));
+    lines.extend(stderr.lines().map(|l| log("WARNING", &hook_name, l)));
+    model.logs.extend(lines);
+
+    let task = step.action.as_ref().map(|a| {
+        let failed = code != 0 || ctx.action_failed.is_some();
+        Task {
+            id: a.id,
+            unit: unit.clone(),
+            action: a.name.clone(),
+            params: a.params.clone(),
+            status: if failed { "failed" } else { "completed" }.into(),
+            message: match (&ctx.action_failed, code) {
+                (Some(m), _) => m.clone(),
+                (None, 0) => String::new(),
+                (None, c) => format!("exit status {c}"),
+            },
+            results: ctx.action_results.clone(),
+            logs: ctx.action_logs.clone(),
+            stdout: stdout.clone(),
+            stderr: stderr.clone(),
+            return_code: code,
+        }
+    });
+    let event = EventRecord {
+        seq,
+        at,
+        unit: unit.clone(),
+        hook: hook_name,
+        action: step.action.is_some(),
+        relation: step
+            .relation
+            .and_then(|id| model.relations.get(&id))
+            .map(|r| r.key()),
+        remote_unit: step.remote_unit.clone(),
+        exit_code: code,
+        wall_ms,
+        calls: ctx.calls.clone(),
+        cause: step.cause.clone(),
+    };
+    model.events.push(event.clone());
+    if let Some(t) = &task {
+        model.tasks.push(t.clone());
+    }
+    Ok(Ran {
+        event,
+        triggered,
+        task,
+    })
+}

@@ -1,0 +1,477 @@
+//! What the model looks like from outside: `show-unit` (shaped like `juju show-unit`),
+//! `status` (like `juju status`), `debug-log`, `events`.
+
+use super::model::{EventRecord, Model, Relation, Task};
+use charm_testing::jujuc::{BagData, StatusValue};
+use serde_yaml::{Mapping, Value};
+use std::fmt::Write;
+
+fn bag(data: &BagData) -> Value {
+    Value::Mapping(
+        data.iter()
+            .map(|(k, v)| (Value::from(k.as_str()), Value::from(v.as_str())))
+            .collect(),
+    )
+}
+
+fn unit_data(data: &BagData) -> Value {
+    let mut m = Mapping::new();
+    m.insert("in-scope".into(), true.into());
+    m.insert("data".into(), bag(data));
+    Value::Mapping(m)
+}
+
+/// The status `juju status` shows for a unit: `error` / `hook failed: "<hook>"` while
+/// in error, else what the charm set.
+pub fn shown_status(model: &Model, unit: &str) -> StatusValue {
+    let u = model.unit(unit).expect("unit exists");
+    match &u.error {
+        Some(hook) => StatusValue {
+            status: "error".into(),
+            message: format!("hook failed: {hook:?}"),
+        },
+        None => u.status.clone(),
+    }
+}
+
+fn relation_info(model: &Model, unit: &str, rel: &Relation) -> Option<Value> {
+    let ru = rel.units.get(unit)?;
+    let mut m = Mapping::new();
+    m.insert("relation-id".into(), rel.id.into());
+    m.insert("endpoint".into(), rel.endpoint.as_str().into());
+    m.insert(
+        "related-endpoint".into(),
+        rel.remote_endpoint.as_str().into(),
+    );
+    // The related application's bag (for peers, this application's).
+    let app_data = if rel.is_peer() {
+        &rel.app_data
+    } else {
+        &rel.remote_app_data
+    };
+    m.insert("application-data".into(), bag(app_data));
+    if !rel.is_peer() {
+        // Not in `juju show-unit` (it shows the related side); the simulator's addition,
+        // since the remote side has no unit to run show-unit on.
+        m.insert("local-application-data".into(), bag(&rel.app_data));
+    }
+    m.insert("local-unit".into(), unit_data(&ru.data));
+    let mut related = Mapping::new();
+    if rel.is_peer() {
+        for (other, oru) in &rel.units {
+            if other != unit && model.unit(other).is_some() {
+                related.insert(other.as_str().into(), unit_data(&oru.data));
+            }
+        }
+    } else {
+        for (r, data) in &rel.remote_units {
+            related.insert(r.as_str().into(), unit_data(data));
+        }
+    }
+    if !related.is_empty() {
+        m.insert("related-units".into(), Value::Mapping(related));
+    }
+    Some(Value::Mapping(m))
+}
+
+/// `show-unit`: `{unit: {...}}` with `juju show-unit`'s keys (workload-version,
+/// opened-ports, charm, leader, life, relation-info, provider-id, address) plus the
+/// workload and agent status.
+pub fn show_unit(model: &Model, unit: &str) -> Value {
+    let u = model.unit(unit).expect("unit exists");
+    let mut m = Mapping::new();
+    if !u.workload_version.is_empty() {
+        m.insert(
+            "workload-version".into(),
+            u.workload_version.as_str().into(),
+        );
+    }
+    m.insert(
+        "opened-ports".into(),
+        Value::Sequence(u.ports.iter().map(|p| p.as_str().into()).collect()),
+    );
+    m.insert(
+        "charm".into(),
+        format!("local:{}-0", model.app.meta.name).into(),
+    );
+    m.insert("leader".into(), model.is_leader(unit).into());
+    m.insert("life".into(), u.life.as_str().into());
+    let rels: Vec<Value> = model
+        .relations
+        .values()
+        .filter_map(|r| relation_info(model, unit, r))
+        .collect();
+    if !rels.is_empty() {
+        m.insert("relation-info".into(), Value::Sequence(rels));
+    }
+    m.insert("provider-id".into(), unit.replace('/', "-").into());
+    m.insert("address".into(), u.address.as_str().into());
+    let status = shown_status(model, unit);
+    let mut ws = Mapping::new();
+    ws.insert("current".into(), status.status.as_str().into());
+    ws.insert("message".into(), status.message.as_str().into());
+    m.insert("workload-status".into(), Value::Mapping(ws));
+    let mut js = Mapping::new();
+    js.insert("current".into(), "idle".into());
+    m.insert("juju-status".into(), Value::Mapping(js));
+    let mut out = Mapping::new();
+    out.insert(unit.into(), Value::Mapping(m));
+    Value::Mapping(out)
+}
+
+/// Juju's rule for an application status nobody set: the most severe unit status.
+fn derived_app_status(model: &Model) -> StatusValue {
+    if let Some(s) = &model.app.status {
+        return s.clone();
+    }
+    let rank = |s: &str| match s {
+        "error" => 6,
+        "blocked" => 5,
+        "maintenance" => 4,
+        "waiting" => 3,
+        "active" => 2,
+        "unknown" => 1,
+        _ => 0,
+    };
+    model
+        .units
+        .values()
+        .map(|u| shown_status(model, &u.name))
+        .max_by_key(|s| rank(&s.status))
+        .unwrap_or(StatusValue {
+            status: "unknown".into(),
+            message: String::new(),
+        })
+}
+
+fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            if c + 1 == r.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<w$}  ", w = widths[c]);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `status`: like `juju status` (model, application, units, integrations).
+pub fn status(model: &Model) -> String {
+    let mut out = table(&[
+        vec![
+            "Model".into(),
+            "Controller".into(),
+            "Cloud/Region".into(),
+            "Version".into(),
+        ],
+        vec![
+            model.name.clone(),
+            "cargo-charm-sim".into(),
+            "local/k8s".into(),
+            super::model::JUJU_VERSION.into(),
+        ],
+    ]);
+    out.push('\n');
+    let app_status = derived_app_status(model);
+    let version = model
+        .units
+        .values()
+        .map(|u| u.workload_version.clone())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    out.push_str(&table(&[
+        vec![
+            "App".into(),
+            "Version".into(),
+            "Status".into(),
+            "Scale".into(),
+            "Charm".into(),
+            "Rev".into(),
+            "Address".into(),
+            "Message".into(),
+        ],
+        vec![
+            model.app.name.clone(),
+            version,
+            app_status.status,
+            model.units.len().to_string(),
+            model.app.meta.name.clone(),
+            "0".into(),
+            model.app.address.clone(),
+            app_status.message,
+        ],
+    ]));
+    out.push('\n');
+    let mut rows = vec![vec![
+        "Unit".into(),
+        "Workload".into(),
+        "Agent".into(),
+        "Address".into(),
+        "Ports".into(),
+        "Message".into(),
+    ]];
+    for u in model.units.values() {
+        let s = shown_status(model, &u.name);
+        let marker = if model.is_leader(&u.name) { "*" } else { "" };
+        let agent = if u.life == "dying" {
+            "stopping"
+        } else {
+            "idle"
+        };
+        rows.push(vec![
+            format!("{}{marker}", u.name),
+            s.status,
+            agent.into(),
+            u.address.clone(),
+            u.ports.iter().cloned().collect::<Vec<_>>().join(","),
+            s.message,
+        ]);
+    }
+    out.push_str(&table(&rows));
+    if !model.relations.is_empty() {
+        out.push('\n');
+        let mut rows = vec![vec![
+            "Integration provider".into(),
+            "Requirer".into(),
+            "Interface".into(),
+            "Type".into(),
+            "Message".into(),
+        ]];
+        for r in model.relations.values() {
+            let local = format!("{}:{}", model.app.name, r.endpoint);
+            let remote = format!("{}:{}", r.remote_app, r.remote_endpoint);
+            let (provider, requirer) = if r.role == "requires" {
+                (remote, local)
+            } else {
+                (local, remote)
+            };
+            let kind = if r.is_peer() { "peer" } else { "regular" };
+            rows.push(vec![
+                provider,
+                requirer,
+                r.interface.clone(),
+                kind.into(),
+                if r.dying {
+                    "removing".into()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        out.push_str(&table(&rows));
+    }
+    if !model.queue.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} step(s) of an interrupted operation are queued; the next command that changes the model runs them first.",
+            model.queue.len()
+        );
+    }
+    out
+}
+
+/// How an event is labelled: `hook` plus `(remote unit)` or `(app)` in relation hooks,
+/// `action NAME` for actions.
+pub fn event_label(e: &EventRecord) -> String {
+    if e.action {
+        return format!("action {}", e.hook);
+    }
+    match (&e.relation, &e.remote_unit) {
+        (Some(_), Some(r)) => format!("{} ({r})", e.hook),
+        (Some(_), None) if e.hook.ends_with("-changed") => format!("{} (app)", e.hook),
+        _ => e.hook.clone(),
+    }
+}
+
+/// `a b×2 c`: the tools an event called, in first-call order, with counts.
+fn call_summary(e: &EventRecord) -> String {
+    let mut seen: Vec<(String, usize, bool)> = Vec::new();
+    for c in &e.calls {
+        let tool = c.argv.first().cloned().unwrap_or_default();
+        match seen.iter_mut().find(|(t, _, _)| *t == tool) {
+            Some(s) => {
+                s.1 += 1;
+                s.2 |= c.code != 0;
+            }
+            None => seen.push((tool, 1, c.code != 0)),
+        }
+    }
+    seen.iter()
+        .map(|(t, n, failed)| {
+            let mut s = t.clone();
+            if *n > 1 {
+                let _ = write!(s, "×{n}");
+            }
+            if *failed {
+                s.push('!');
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `events`: every dispatch with unit, hook, exit code, wall time and tool calls; with
+/// `calls`, each call's argv and exit code below its event.
+pub fn events(model: &Model, unit: Option<&str>, calls: bool) -> String {
+    let mut rows = vec![vec![
+        "#".into(),
+        "Cause".into(),
+        "Unit".into(),
+        "Hook".into(),
+        "Exit".into(),
+        "Wall".into(),
+        "Calls".into(),
+        "Tools".into(),
+    ]];
+    let selected: Vec<&EventRecord> = model
+        .events
+        .iter()
+        .filter(|e| unit.is_none_or(|u| e.unit == u))
+        .collect();
+    if !calls {
+        for e in &selected {
+            rows.push(vec![
+                e.seq.to_string(),
+                e.cause.clone(),
+                e.unit.clone(),
+                event_label(e),
+                e.exit_code.to_string(),
+                format!("{:.1} ms", e.wall_ms),
+                e.calls.len().to_string(),
+                call_summary(e),
+            ]);
+        }
+        let mut out = table(&rows);
+        let total: f64 = selected.iter().map(|e| e.wall_ms).sum();
+        let ncalls: usize = selected.iter().map(|e| e.calls.len()).sum();
+        let _ = writeln!(
+            out,
+            "{} event(s), {ncalls} tool call(s), {total:.1} ms in hooks (a `!` marks a tool that failed)",
+            selected.len()
+        );
+        return out;
+    }
+    let mut out = String::new();
+    for e in &selected {
+        let _ = writeln!(
+            out,
+            "#{} {} {} {}: exit {}, {:.1} ms, {} call(s)",
+            e.seq,
+            e.cause,
+            e.unit,
+            event_label(e),
+            e.exit_code,
+            e.wall_ms,
+            e.calls.len()
+        );
+        for c in &e.calls {
+            let argv: Vec<String> = c.argv.iter().map(|a| shell_quote(a)).collect();
+            let _ = write!(out, "    {}", argv.join(" "));
+            if let Some(stdin) = &c.stdin {
+                let _ = write!(out, " <<< {}", shell_quote(stdin.trim_end()));
+            }
+            let _ = writeln!(out, "  → {}", c.code);
+            if c.code != 0 {
+                let _ = writeln!(out, "      {}", c.stderr.trim_end());
+            }
+        }
+    }
+    out
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@%+".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// `debug-log`: `unit-app-0: HH:MM:SS LEVEL unit.app/0.<source> message`, like
+/// `juju debug-log`. Filters: one unit, a minimum level.
+pub fn debug_log(model: &Model, unit: Option<&str>, level: Option<&str>) -> String {
+    let rank = |l: &str| match l {
+        "TRACE" => 0,
+        "DEBUG" => 1,
+        "INFO" => 2,
+        "WARNING" => 3,
+        "ERROR" => 4,
+        "CRITICAL" => 5,
+        _ => 2,
+    };
+    let min = level.map_or(0, rank);
+    let mut out = String::new();
+    for l in &model.logs {
+        if unit.is_some_and(|u| l.unit != u) || rank(&l.level) < min {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "unit-{}: {} {} unit.{}.{} {}",
+            l.unit.replace('/', "-"),
+            crate::fsutil::hms(l.at),
+            l.level,
+            l.unit,
+            l.source,
+            l.message
+        );
+    }
+    out
+}
+
+/// An action's outcome, like `juju run` prints it: log lines, then the results as YAML.
+pub fn task(t: &Task) -> String {
+    let mut out = String::new();
+    for l in &t.logs {
+        let _ = writeln!(out, "{l}");
+    }
+    // `a.b=1` → {a: {b: "1"}}.
+    let mut root = Mapping::new();
+    for (k, v) in &t.results {
+        let parts: Vec<&str> = k.split('.').collect();
+        insert_path(&mut root, &parts, v);
+    }
+    if !root.is_empty() {
+        out.push_str(&serde_yaml::to_string(&Value::Mapping(root)).unwrap_or_default());
+    }
+    out
+}
+
+fn insert_path(m: &mut Mapping, parts: &[&str], v: &str) {
+    match parts {
+        [] => {}
+        [last] => {
+            m.insert((*last).into(), v.into());
+        }
+        [first, rest @ ..] => {
+            let entry = m
+                .entry((*first).into())
+                .or_insert_with(|| Value::Mapping(Mapping::new()));
+            if !entry.is_mapping() {
+                *entry = Value::Mapping(Mapping::new());
+            }
+            if let Value::Mapping(inner) = entry {
+                insert_path(inner, rest, v);
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Between the global model and one unit's view of it: [`unit_world`] builds the
+//! `UnitWorld` jujuc answers from; [`merge`] writes a committed world back into the model
+//! and returns the `-relation-changed` hooks other units get for it.
+
+use super::model::{Effect, HookStep, Model, Secret, Step};
+use charm_testing::jujuc::{BagData, HookInfo, RelationWorld, SecretWorld, StatusValue, UnitWorld};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+/// The keys Juju puts in a unit's bag when it enters a relation's scope.
+pub fn address_keys(address: &str) -> BagData {
+    BagData::from([
+        ("egress-subnets".to_string(), format!("{address}/32")),
+        ("ingress-address".to_string(), address.to_string()),
+        ("private-address".to_string(), address.to_string()),
+    ])
+}
+
+/// What `network-get` prints for a binding on a unit with this address.
+fn network(address: &str) -> Value {
+    json!({
+        "bind-addresses": [{
+            "mac-address": "",
+            "interface-name": "eth0",
+            "addresses": [{"hostname": "", "value": address, "cidr": "10.1.0.0/16"}],
+            "macaddress": "",
+            "interfacename": "eth0",
+        }],
+        "egress-subnets": [format!("{address}/32")],
+        "ingress-addresses": [address],
+    })
+}
+
+/// The relations `unit` can see: those whose `-relation-created` it has run.
+pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
+    let u = model.unit(unit).expect("unit exists");
+    let leader = model.is_leader(unit);
+    let mut relations = Vec::new();
+    for rel in model.relations.values() {
+        let Some(ru) = rel.units.get(unit).filter(|ru| ru.created) else {
+            continue;
+        };
+        let (remote_app_data, remote_units) = if rel.is_peer() {
+            let units = ru
+                .joined
+                .iter()
+                .filter_map(|r| rel.units.get(r).map(|o| (r.clone(), o.data.clone())))
+                .collect();
+            (rel.app_data.clone(), units)
+        } else {
+            let units = ru
+                .joined
+                .iter()
+                .filter_map(|r| rel.remote_units.get(r).map(|d| (r.clone(), d.clone())))
+                .collect();
+            (rel.remote_app_data.clone(), units)
+        };
+        relations.push(RelationWorld {
+            id: rel.id,
+            endpoint: rel.endpoint.clone(),
+            peer: rel.is_peer(),
+            remote_app: rel.remote_app.clone(),
+            local_app_data: rel.app_data.clone(),
+            local_unit_data: ru.data.clone(),
+            remote_app_data,
+            remote_units,
+            alive: !rel.dying,
+            ..Default::default()
+        });
+    }
+    let mut networks = std::collections::BTreeMap::new();
+    for ep in model
+        .app
+        .meta
+        .endpoint_names()
+        .into_iter()
+        .chain(["juju-info".to_string()])
+    {
+        networks.insert(ep, network(&u.address));
+    }
+    let secrets = model
+        .secrets
+        .iter()
+        .filter(|s| visible(s, unit))
+        .map(|s| {
+            let mut sw = s.secret.clone();
+            if let Some(t) = u.tracked_secrets.get(&sw.id) {
+                sw.tracked = *t;
+            }
+            sw
+        })
+        .collect();
+    let other_unit_statuses = model
+        .units
+        .values()
+        .filter(|o| o.name != unit)
+        .map(|o| (o.name.clone(), o.status.clone()))
+        .collect();
+    let unset_config_options = model
+        .app
+        .meta
+        .options
+        .keys()
+        .filter(|k| !model.effective_config().contains_key(*k))
+        .cloned()
+        .collect();
+    UnitWorld {
+        unit: unit.to_string(),
+        leader,
+        model_name: model.name.clone(),
+        model_uuid: model.uuid.clone(),
+        config: model.effective_config(),
+        relations,
+        opened_ports: u.ports.clone(),
+        unit_status: u.status.clone(),
+        app_status: model.app.status.clone().unwrap_or(StatusValue {
+            status: "unknown".into(),
+            message: String::new(),
+        }),
+        workload_version: u.workload_version.clone(),
+        state: u.state.clone(),
+        secrets,
+        networks,
+        planned_units: model
+            .units
+            .values()
+            .filter(|o| o.life == "alive")
+            .map(|o| o.name.clone())
+            .collect(),
+        other_unit_statuses,
+        unset_config_options,
+        secret_seq: u.secret_seq,
+        ..Default::default()
+    }
+}
+
+/// Whether `unit` can see the secret: application-owned secrets are the application's;
+/// unit-owned ones are their unit's.
+fn visible(s: &Secret, unit: &str) -> bool {
+    match s.secret.owner.as_deref() {
+        Some("unit") => s.owner_unit.as_deref() == Some(unit),
+        _ => true,
+    }
+}
+
+/// The `HookInfo` of a step.
+pub fn hook_info(model: &Model, step: &HookStep) -> HookInfo {
+    let rel = step.relation.and_then(|id| model.relations.get(&id));
+    HookInfo {
+        hook: step.hook.clone(),
+        relation_id: step.relation,
+        remote_unit: step.remote_unit.clone(),
+        remote_app: rel.map(|r| r.remote_app.clone()),
+        is_action: step.action.is_some(),
+        restricted: step.hook == "collect-metrics",
+        departing_unit: step.departing_unit.clone(),
+        ..Default::default()
+    }
+}
+
+/// Applies a hook's relation-membership effect: `created` and `joined` before the hook
+/// runs (the relation and the remote unit are visible in it), `departed` after it (during
+/// the hook the departing unit's bag is still readable; jujuc leaves it out of
+/// `relation-list`).
+pub fn apply_effect(model: &mut Model, step: &HookStep, after_hook: bool) {
+    let (Some(effect), Some(id)) = (&step.effect, step.relation) else {
+        return;
+    };
+    if after_hook != (*effect == Effect::Depart) {
+        return;
+    }
+    let address = model
+        .unit(&step.unit)
+        .map(|u| u.address.clone())
+        .unwrap_or_default();
+    let Some(rel) = model.relations.get_mut(&id) else {
+        return;
+    };
+    let ru = rel.units.entry(step.unit.clone()).or_default();
+    match effect {
+        Effect::Create => {
+            if !ru.created {
+                ru.created = true;
+                for (k, v) in address_keys(&address) {
+                    ru.data.entry(k).or_insert(v);
+                }
+            }
+        }
+        Effect::Join => {
+            if let Some(r) = &step.remote_unit {
+                ru.joined.insert(r.clone());
+            }
+        }
+        Effect::Depart => {
+            if let Some(r) = &step.remote_unit {
+                ru.joined.remove(r);
+            }
+        }
+    }
+}
+
+/// Writes the committed world of `unit` back into the model: its unit bags, the
+/// application bags (leader only), ports, state, secrets. Returns the
+/// `-relation-changed` hooks the changes cause on other units (peers only: remote
+/// applications are simulated), for the caller to queue.
+pub fn merge(model: &mut Model, unit: &str, before: &UnitWorld, after: &UnitWorld) -> Vec<Step> {
+    let mut triggered = Vec::new();
+    let leader = model.is_leader(unit);
+    for rel_after in &after.relations {
+        let Some(rel_before) = before.relations.iter().find(|r| r.id == rel_after.id) else {
+            continue;
+        };
+        let Some(rel) = model.relations.get_mut(&rel_after.id) else {
+            continue;
+        };
+        let unit_changed = rel_before.local_unit_data != rel_after.local_unit_data;
+        let app_changed = leader && rel_before.local_app_data != rel_after.local_app_data;
+        if unit_changed {
+            if let Some(ru) = rel.units.get_mut(unit) {
+                ru.data = rel_after.local_unit_data.clone();
+            }
+        }
+        if app_changed {
+            rel.app_data = rel_after.local_app_data.clone();
+        }
+        if !rel.is_peer() || rel.dying {
+            continue;
+        }
+        let key = rel.endpoint.clone();
+        for (other, ou) in &rel.units {
+            if other == unit || !ou.created {
+                continue;
+            }
+            if unit_changed && ou.joined.contains(unit) {
+                triggered.push(changed(&key, rel.id, other, Some(unit)));
+            }
+            if app_changed {
+                triggered.push(changed(&key, rel.id, other, None));
+            }
+        }
+    }
+    let secrets_before: BTreeSet<&str> = before.secrets.iter().map(|s| s.id.as_str()).collect();
+    let u = model.unit_mut(unit).expect("unit exists");
+    u.ports = after.opened_ports.clone();
+    u.state = after.state.clone();
+    u.secret_seq = after.secret_seq;
+    for s in &after.secrets {
+        u.tracked_secrets.insert(s.id.clone(), s.tracked);
+    }
+    merge_secrets(model, unit, &secrets_before, &after.secrets);
+    triggered
+}
+
+fn changed(endpoint: &str, id: u64, unit: &str, remote: Option<&str>) -> Step {
+    Step::Hook(Box::new(HookStep {
+        unit: unit.to_string(),
+        hook: format!("{endpoint}-relation-changed"),
+        relation: Some(id),
+        remote_unit: remote.map(str::to_string),
+        cause: "relation data changed".into(),
+        ..Default::default()
+    }))
+}
+
+fn merge_secrets(model: &mut Model, unit: &str, before: &BTreeSet<&str>, after: &[SecretWorld]) {
+    let after_ids: BTreeSet<&str> = after.iter().map(|s| s.id.as_str()).collect();
+    // Removed by this unit.
+    model.secrets.retain(|s| {
+        !before.contains(s.secret.id.as_str()) || after_ids.contains(s.secret.id.as_str())
+    });
+    for s in after {
+        let owner_unit = (s.owner.as_deref() == Some("unit")).then(|| unit.to_string());
+        match model.secrets.iter_mut().find(|g| g.secret.id == s.id) {
+            Some(g) => {
+                let tracked = g.secret.tracked;
+                g.secret = s.clone();
+                g.secret.tracked = tracked.max(s.revisions.keys().copied().max().unwrap_or(0));
+                if owner_unit.is_some() {
+                    g.owner_unit = owner_unit;
+                }
+            }
+            None => model.secrets.push(Secret {
+                secret: s.clone(),
+                owner_unit,
+            }),
+        }
+    }
+}

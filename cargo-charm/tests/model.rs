@@ -1,0 +1,283 @@
+//! The simulator's model semantics with shell-script charms that call the hook tools
+//! directly: commit on success, discard on failure (statuses stay), the error state and
+//! recovery, and the state directory surviving kills.
+
+mod common;
+
+use common::*;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const META: &str =
+    "name: shell-charm\nsummary: s\ndescription: d\npeers:\n  peers:\n    interface: shell_peers\n";
+const CONFIG: &str = "options:\n  fail:\n    type: boolean\n    default: false\n";
+
+/// `start` writes its unit bag, opens a port, sets a status, logs, and fails when the
+/// `fail` option is true; other hooks do nothing.
+const SCRIPT: &str = r#"
+case "$JUJU_HOOK_NAME" in
+start)
+  rid=$(relation-ids peers --format=json | tr -d '[]"')
+  relation-set -r "$rid" written=yes || exit 3
+  state-set counted=yes || exit 3
+  open-port 9000 || exit 3
+  status-set maintenance -- "about to decide" || exit 3
+  juju-log --log-level WARNING -- "start ran"
+  if [ "$(config-get fail --format=json)" = true ]; then
+    echo "failing on purpose" >&2
+    exit 1
+  fi
+  status-set active -- ok || exit 3
+  ;;
+esac
+"#;
+
+#[test]
+fn failed_hook_discards_writes_keeps_status_and_recovers() {
+    let m = Model::new("failing");
+    let charm = shell_charm(&m.state.with_file_name("charm"), META, Some(CONFIG), SCRIPT);
+    m.sim(&["deploy", charm.to_str().unwrap(), "--config", "fail=true"])
+        .ok();
+
+    // start failed: the unit is in error; its writes were discarded.
+    let u = m.unit("shell-charm/0");
+    assert_eq!(u["workload-status"]["current"], "error");
+    assert_eq!(u["workload-status"]["message"], r#"hook failed: "start""#);
+    assert_eq!(u["opened-ports"], serde_json::json!([]));
+    let peers = m.relation("shell-charm/0", "peers");
+    assert!(
+        peers["local-unit"]["data"].get("written").is_none(),
+        "{peers:#}"
+    );
+    let status = m.sim(&["status"]).ok();
+    assert!(status.contains(r#"hook failed: "start""#), "{status}");
+    let start = m
+        .events()
+        .into_iter()
+        .find(|e| e["hook"] == "start")
+        .unwrap();
+    assert_eq!(start["exit_code"], 1);
+    assert_eq!(start["calls"].as_array().unwrap().len(), 7);
+    let log = m.sim(&["debug-log"]).ok();
+    assert!(
+        log.contains("WARNING unit.shell-charm/0.juju-log start ran"),
+        "{log}"
+    );
+    assert!(
+        log.contains("WARNING unit.shell-charm/0.start failing on purpose"),
+        "{log}"
+    );
+
+    // The next successful hook clears the error; the failed hook's status stays (Juju).
+    m.sim(&["config", "fail=false"]).ok();
+    let u = m.unit("shell-charm/0");
+    assert_eq!(u["workload-status"]["current"], "maintenance");
+    assert_eq!(u["workload-status"]["message"], "about to decide");
+    assert_eq!(u["opened-ports"], serde_json::json!([]));
+
+    // start again, succeeding: now everything is committed.
+    m.sim(&["dispatch", "shell-charm/0", "start"]).ok();
+    let u = m.unit("shell-charm/0");
+    assert_eq!(u["workload-status"]["current"], "active");
+    assert_eq!(u["opened-ports"], serde_json::json!(["9000/tcp"]));
+    let peers = m.relation("shell-charm/0", "peers");
+    assert_eq!(peers["local-unit"]["data"]["written"], "yes");
+
+    // A failing `dispatch` exits 1 and says so.
+    m.sim(&["config", "fail=true"]).ok();
+    let r = m.sim(&["dispatch", "shell-charm/0", "start"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains(r#"hook "start" failed"#), "{}", r.stderr);
+}
+
+#[test]
+fn hook_environment_is_built_from_scratch() {
+    let m = Model::new("environment");
+    let script =
+        r#"env | sort > "$JUJU_CHARM_DIR/../env-$JUJU_HOOK_NAME"; pwd > "$JUJU_CHARM_DIR/../cwd""#;
+    let charm = shell_charm(&m.state.with_file_name("charm"), META, None, script);
+    let deployed = Command::new(env!("CARGO_BIN_EXE_cargo-charm"))
+        .args(["sim", "deploy", charm.to_str().unwrap(), "-n", "2", "-q"])
+        .args(["--state", m.state.to_str().unwrap()])
+        .env("SOMETHING_FROM_THE_CALLER", "1")
+        .status()
+        .unwrap();
+    assert!(deployed.success());
+    let unit_dir = m.state.join("units/shell-charm-1");
+    let env = std::fs::read_to_string(unit_dir.join("env-peers-relation-joined")).unwrap();
+    for line in [
+        "JUJU_DISPATCH_PATH=hooks/peers-relation-joined",
+        "JUJU_HOOK_NAME=peers-relation-joined",
+        "JUJU_UNIT_NAME=shell-charm/1",
+        "JUJU_RELATION=peers",
+        "JUJU_RELATION_ID=peers:0",
+        "JUJU_REMOTE_APP=shell-charm",
+        "JUJU_REMOTE_UNIT=shell-charm/0",
+        "JUJU_MODEL_NAME=sim",
+        "JUJU_VERSION=3.6.4",
+    ] {
+        assert!(env.lines().any(|l| l == line), "{line} missing:\n{env}");
+    }
+    assert!(!env.contains("SOMETHING_FROM_THE_CALLER"));
+    let path = env.lines().find(|l| l.starts_with("PATH=")).unwrap();
+    assert!(
+        path.starts_with(&format!("PATH={}", m.state.join("tools").display())),
+        "{path}"
+    );
+    let cwd = std::fs::read_to_string(unit_dir.join("cwd")).unwrap();
+    assert_eq!(cwd.trim(), unit_dir.join("charm").display().to_string());
+    assert!(m.state.join("tools/relation-get").exists());
+}
+
+#[test]
+fn a_killed_command_leaves_a_consistent_model_that_resumes() {
+    let m = Model::new("killed");
+    // install sleeps on every unit, so the deploy can be killed halfway.
+    let script = r#"case "$JUJU_HOOK_NAME" in install) sleep 0.3;; start) status-set active -- started;; esac"#;
+    let charm = shell_charm(&m.state.with_file_name("charm"), META, None, script);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-charm"))
+        .args(["sim", "deploy", charm.to_str().unwrap(), "-n", "3", "-q"])
+        .args(["--state", m.state.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    // Wait until the first unit's install is done and some queue is left, then SIGKILL.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(bytes) = std::fs::read(m.state.join("model.json")) {
+            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                if v["events"].as_array().is_some_and(|e| e.len() >= 2) {
+                    break;
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "deploy never progressed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Readable and consistent: some hooks ran, some are queued.
+    let v: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
+    let queued = v["queue"].as_array().unwrap().len();
+    assert!(queued > 0, "the kill came too late to test anything");
+    let status = m.sim(&["status"]).ok();
+    assert!(
+        status.contains(&format!(
+            "{queued} step(s) of an interrupted operation are queued"
+        )),
+        "{status}"
+    );
+
+    // The next command that changes the model finishes the interrupted deploy first.
+    let r = cargo_charm(&[
+        "sim",
+        "dispatch",
+        "shell-charm/0",
+        "update-status",
+        "--state",
+        m.state.to_str().unwrap(),
+    ]);
+    assert!(r.stderr.contains("resuming"), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for unit in ["shell-charm/0", "shell-charm/1", "shell-charm/2"] {
+        assert_eq!(
+            m.unit(unit)["workload-status"]["message"],
+            "started",
+            "{unit}"
+        );
+    }
+    let v: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
+    assert_eq!(v["queue"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn concurrent_commands_wait_for_the_lock() {
+    let m = Model::new("locked");
+    let script = r#"case "$JUJU_HOOK_NAME" in update-status) sleep 0.5;; esac"#;
+    let charm = shell_charm(&m.state.with_file_name("charm"), META, None, script);
+    m.sim(&["deploy", charm.to_str().unwrap()]).ok();
+    let state = m.state.to_str().unwrap();
+    let mut slow = Command::new(env!("CARGO_BIN_EXE_cargo-charm"))
+        .args([
+            "sim",
+            "dispatch",
+            "shell-charm/0",
+            "update-status",
+            "-q",
+            "--state",
+            state,
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(150));
+    let r = cargo_charm(&[
+        "sim",
+        "dispatch",
+        "shell-charm/0",
+        "update-status",
+        "--state",
+        state,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("waiting for another cargo-charm command"),
+        "{}",
+        r.stderr
+    );
+    assert!(slow.wait().unwrap().success());
+    let updates = m
+        .hooks()
+        .into_iter()
+        .filter(|(_, h)| h == "update-status")
+        .count();
+    assert_eq!(updates, 2);
+}
+
+#[test]
+fn departing_units_stay_readable_during_departed() {
+    let m = Model::new("departed");
+    let meta = "name: watcher\nsummary: s\ndescription: d\nrequires:\n  db:\n    interface: pg\n";
+    let script = r#"
+case "$JUJU_HOOK_NAME" in
+db-relation-departed|db-relation-broken)
+  juju-log -- "$JUJU_HOOK_NAME remote=$JUJU_REMOTE_UNIT departing=$JUJU_DEPARTING_UNIT list=$(relation-list --format=json) data=$(relation-get --format=json - "${JUJU_REMOTE_UNIT:-pg/1}" 2>&1)"
+  ;;
+esac
+"#;
+    let charm = shell_charm(&m.state.with_file_name("charm"), meta, None, script);
+    m.sim(&["deploy", charm.to_str().unwrap()]).ok();
+    m.sim(&[
+        "relate",
+        "db",
+        "pg",
+        "--units",
+        "2",
+        "--unit-data",
+        "role=replica",
+    ])
+    .ok();
+    m.sim(&["unrelate", "db", "pg"]).ok();
+    let log = m.sim(&["debug-log"]).ok();
+    assert!(
+        log.contains(r#"db-relation-departed remote=pg/0 departing=pg/0 list=["pg/1"] data={"#),
+        "{log}"
+    );
+    assert!(log.contains(r#""role":"replica""#), "{log}");
+    assert!(
+        log.contains(r#"db-relation-departed remote=pg/1 departing=pg/1 list=[] data={"#),
+        "{log}"
+    );
+    assert!(
+        log.contains("db-relation-broken remote= departing= list=[]"),
+        "{log}"
+    );
+    let hooks: Vec<String> = m.hooks().into_iter().map(|(_, h)| h).collect();
+    assert_eq!(
+        hooks[hooks.len() - 3..],
+        [
+            "db-relation-departed",
+            "db-relation-departed",
+            "db-relation-broken"
+        ]
+    );
+}
