@@ -191,7 +191,9 @@ pub fn run<C: Charm>() -> ExitCode {
         Ok(Some(env)) => {
             let mut tools = ProcessTools;
             let outcome = dispatch::<C>(&env, &mut tools);
-            report(&env, &mut tools, &outcome);
+            if let Some(msg) = report(&env, &mut tools, &outcome) {
+                eprintln!("{msg}");
+            }
             ExitCode::from(outcome.exit_code())
         }
         Ok(None) => cli::<C>(std::env::args().skip(1).collect()),
@@ -209,15 +211,17 @@ fn env_error(e: EnvError) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Reports a failed dispatch: stderr (Juju logs it at WARNING) and `juju-log` at ERROR.
-fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) {
-    if let Outcome::Failed(e) = outcome {
-        let hook = env.event.hook_name();
-        let msg = format!("hook `{hook}` failed: {e}");
-        eprintln!("{msg}");
-        // Best effort: the error is already on stderr if juju-log is unavailable.
-        let _ = cmd::juju_log(tools, LogLevel::Error, &msg);
-    }
+/// Reports a failed dispatch to Juju as [`run`] does: `juju-log` at ERROR. Returns the
+/// message (which [`run`] also prints to stderr, where Juju logs it at WARNING); does
+/// nothing and returns `None` for other outcomes.
+pub fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) -> Option<String> {
+    let Outcome::Failed(e) = outcome else {
+        return None;
+    };
+    let msg = format!("hook `{}` failed: {e}", env.event.hook_name());
+    // Best effort: the message also goes to stderr if juju-log is unavailable.
+    let _ = cmd::juju_log(tools, LogLevel::Error, &msg);
+    Some(msg)
 }
 
 fn cli<C: Charm>(args: Vec<String>) -> ExitCode {

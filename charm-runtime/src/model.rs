@@ -181,15 +181,22 @@ impl<'a> Model<'a> {
         cmd::opened_ports(self.tools)
     }
 
-    /// Opens exactly these ports: stages closing every other opened port.
+    /// Opens exactly these ports: stages closing every other opened port and opening the
+    /// ones not open yet (like ops' `Unit.set_ports`).
     pub fn set_ports(&mut self, ports: &[Port]) -> Result<(), ToolError> {
-        for p in self.opened_ports()? {
-            if !ports.contains(&p) {
-                self.close_port(p);
+        let open = self.opened_ports()?;
+        for p in &open {
+            if !ports.contains(p) {
+                self.close_port(*p);
             }
         }
         for p in ports {
-            self.open_port(*p);
+            if open.contains(p) {
+                // Already open: forget any close staged earlier in this dispatch.
+                self.ports.remove(p);
+            } else {
+                self.open_port(*p);
+            }
         }
         Ok(())
     }

@@ -14,45 +14,7 @@ use std::process::ExitCode;
 pub const HOOK_DIR_VAR: &str = "CARGO_CHARM_HOOK_DIR";
 
 /// Every hook tool of juju-protocol.md §2 (the names the tools directory holds).
-pub const TOOLS: &[&str] = &[
-    "relation-ids",
-    "relation-list",
-    "relation-get",
-    "relation-set",
-    "relation-model-get",
-    "config-get",
-    "is-leader",
-    "status-get",
-    "status-set",
-    "application-version-set",
-    "juju-log",
-    "action-get",
-    "action-set",
-    "action-log",
-    "action-fail",
-    "state-get",
-    "state-set",
-    "state-delete",
-    "secret-add",
-    "secret-get",
-    "secret-info-get",
-    "secret-set",
-    "secret-grant",
-    "secret-revoke",
-    "secret-remove",
-    "secret-ids",
-    "open-port",
-    "close-port",
-    "opened-ports",
-    "network-get",
-    "storage-list",
-    "storage-get",
-    "storage-add",
-    "resource-get",
-    "goal-state",
-    "credential-get",
-    "juju-reboot",
-];
+pub use charm_testing::jujuc::TOOLS;
 
 /// Whether the program was started as a hook tool.
 pub fn is_tool(name: &str) -> bool {

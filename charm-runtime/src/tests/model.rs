@@ -420,3 +420,15 @@ fn actions_params_results_log_fail() {
         ]
     );
 }
+
+#[test]
+fn set_ports_leaves_open_ports_alone() {
+    let e = env("demo/0", Event::ConfigChanged);
+    let mut t = base(true).answer("opened-ports --format=json", r#"["8000/tcp"]"#);
+    {
+        let mut m = Model::new(&e, &mut t, ENDPOINTS);
+        m.set_ports(&[crate::Port::Tcp(8000)]).unwrap();
+        m.commit().unwrap();
+    }
+    assert_eq!(t.cmdlines(), vec!["opened-ports --format=json"]);
+}

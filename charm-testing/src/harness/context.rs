@@ -12,7 +12,6 @@ use crate::jujuc::{
     StatusValue, StorageWorld, UnitWorld,
 };
 use charm_runtime::event::EnvError;
-use charm_runtime::hooktools::cmd;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
 use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
 use serde_json::{Map, Value};
@@ -190,11 +189,8 @@ impl<C: Charm> Context<C> {
                 hook: &mut hook,
             };
             let outcome = charm_runtime::dispatch::<C>(&env, &mut tools);
-            if let Outcome::Failed(e) = &outcome {
-                // What `charm_runtime::run` does after a failed dispatch.
-                let msg = format!("hook `{}` failed: {e}", env.event.hook_name());
-                let _ = cmd::juju_log(&mut tools, LogLevel::Error, &msg);
-            }
+            // What `charm_runtime::run` does after a failed dispatch.
+            charm_runtime::dispatch::report(&env, &mut tools, &outcome);
             outcome
         };
         let handled = !matches!(outcome, Outcome::Unhandled);

@@ -20,5 +20,5 @@
 mod tools;
 mod world;
 
-pub use tools::{commit, run_tool, MemoryTools, ToolOutcome};
+pub use tools::{commit, run_tool, MemoryTools, ToolOutcome, TOOLS};
 pub use world::*;

@@ -216,7 +216,7 @@ pub(crate) fn valid_unit(name: &str) -> bool {
 
 /// Every tool Juju 3.6 provides to a K8s charm (legacy `add-metric`, `pod-spec-*`,
 /// `leader-*` and `payload-*` are not modelled and count as unknown).
-const TOOLS: &[&str] = &[
+pub const TOOLS: &[&str] = &[
     "relation-ids",
     "relation-list",
     "relation-get",
