@@ -4,32 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const TOOLS: &[&str] = &[
-    "relation-ids",
-    "relation-list",
-    "relation-get",
-    "relation-set",
-    "config-get",
-    "is-leader",
-    "status-set",
-    "status-get",
-    "juju-log",
-    "application-version-set",
-    "open-port",
-    "close-port",
-    "opened-ports",
-    "action-get",
-    "action-set",
-    "action-log",
-    "action-fail",
-    "state-get",
-    "state-set",
-    "state-delete",
-    "secret-get",
-    "network-get",
-    "storage-get",
-    "resource-get",
-];
+use charm_testing::jujuc::TOOLS;
 
 struct FakeJuju {
     dir: PathBuf,
