@@ -105,9 +105,11 @@ const DEPLOY: Spec = Spec {
     about:
         "Deploy a charm: CHARM is a .charm file, an unpacked charm directory (with an executable\n\
 `dispatch`), or a charm crate; without CHARM, the charm crate around the current directory is\n\
-packed first. Each unit gets its own copy of the charm directory; peer relations are created;\n\
-unit 0 leads. Each unit runs install, <peer>-relation-created, leader-elected (leader) or\n\
-leader-settings-changed, config-changed, start, <container>-pebble-ready; then the peers join.",
+packed first. Each unit gets its own copy of the charm directory and its storage (each declared\n\
+storage's minimum count, under units/<app>-<n>/root/); peer relations are created; unit 0 leads.\n\
+Each unit runs install, <peer>-relation-created, leader-elected (leader) or\n\
+leader-settings-changed, config-changed, start, <storage>-storage-attached,\n\
+<container>-pebble-ready; then the peers join.",
     opts: &[
         opt(
             "num-units",
@@ -125,8 +127,9 @@ const DELETE_POD: Spec = Spec {
     args: "UNIT",
     about:
         "Delete a unit's pod, as Kubernetes churn does: `stop` on the old pod; the new pod gets a\n\
-fresh charm directory (files the charm wrote are gone) and runs upgrade-charm, config-changed,\n\
-leader-settings-changed (non-leaders), start, <container>-pebble-ready.",
+fresh charm directory (files the charm wrote there are gone; its storage is kept) and runs\n\
+upgrade-charm, config-changed, leader-settings-changed (non-leaders), start,\n\
+<container>-pebble-ready.",
     opts: &[],
 };
 
@@ -195,9 +198,9 @@ const SCALE: Spec = Spec {
     name: "sim scale",
     args: "N",
     about:
-        "Scale to N units. New units run the deploy sequence and join the peer relations; removed\n\
-units (highest numbers first) run stop, -relation-departed (-broken), remove, and the others see\n\
-them depart.",
+        "Scale to N units. New units get their storage, run the deploy sequence and join the peer\n\
+relations; removed units (highest numbers first) run stop, -relation-departed (-broken),\n\
+-storage-detaching, remove, and the others see them depart.",
     opts: &[],
 };
 
@@ -208,8 +211,8 @@ const DISPATCH: Spec = Spec {
         "Run one hook on one unit, with the model as it is: a unit hook (install, start, stop,\n\
 remove, config-changed, update-status, upgrade-charm, leader-elected, leader-settings-changed,\n\
 collect-metrics), <endpoint>-relation-<created|joined|changed|departed|broken>,\n\
-<container>-pebble-<ready|custom-notice|check-failed|check-recovered> or\n\
-secret-<changed|rotate|remove|expired>.",
+<container>-pebble-<ready|custom-notice|check-failed|check-recovered>,\n\
+<storage>-storage-<attached|detaching> or secret-<changed|rotate|remove|expired>.",
     opts: &[
         opt(
             "relation",
@@ -253,6 +256,13 @@ secret-<changed|rotate|remove|expired>.",
             "KEY",
             "The Pebble notice key, for custom-notice",
         ),
+        opt(
+            "storage",
+            None,
+            Takes::One,
+            "NAME/INDEX",
+            "The storage instance, for storage hooks on a unit with several",
+        ),
     ],
 };
 
@@ -261,7 +271,7 @@ const SHOW_UNIT: Spec = Spec {
     args: "UNIT",
     about: "Show a unit like `juju show-unit`: relation-info (endpoint, relation-id, related-endpoint,\n\
 application-data, local-unit, related-units), opened ports, leader, workload version, plus its\n\
-workload status.",
+workload status and storage (id: kind, location, status).",
     opts: &[opt("format", None, Takes::One, "yaml|json", "Output format [default: yaml]")],
 };
 
@@ -270,8 +280,15 @@ const STATUS: Spec = Spec {
     args: "",
     about:
         "The model, like `juju status`: application, units (leader marked *), workload and agent\n\
-status, messages, opened ports, integrations.",
-    opts: &[],
+status, messages, opened ports, integrations; with --storage, each unit's storage instances\n\
+(like `juju status --storage`).",
+    opts: &[opt(
+        "storage",
+        None,
+        Takes::Nothing,
+        "",
+        "Also list storage: unit, storage id, type, mount point, status",
+    )],
 };
 
 const DEBUG_LOG: Spec = Spec {
@@ -686,6 +703,7 @@ fn run_sim(args: &[String]) -> Result<()> {
                 revision: p.number("revision")?,
                 check: p.one("check").map(str::to_string),
                 notice_key: p.one("notice-key").map(str::to_string),
+                storage: p.one("storage").map(str::to_string),
             };
             let mut sim = open(&p)?;
             let s = ops::dispatch_one(&mut sim, unit, hook, &a)?;
@@ -721,7 +739,7 @@ fn run_sim(args: &[String]) -> Result<()> {
         "status" => {
             positional(spec, &p, &[])?;
             let sim = open_read(&p)?;
-            print!("{}", show::status(&sim.model));
+            print!("{}", show::status(&sim.model, p.flag("storage")));
             Ok(())
         }
         "debug-log" => {

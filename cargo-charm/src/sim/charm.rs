@@ -23,8 +23,9 @@ pub struct CharmMeta {
     pub requires: Vec<EndpointMeta>,
     /// Workload containers.
     pub containers: Vec<String>,
-    /// Storage names.
-    pub storage: Vec<String>,
+    /// Storage declarations, in metadata order.
+    #[serde(deserialize_with = "storage_list")]
+    pub storage: Vec<StorageMeta>,
     /// Config options.
     pub options: BTreeMap<String, OptionMeta>,
     /// Actions.
@@ -40,6 +41,131 @@ pub struct EndpointMeta {
     pub interface: String,
     /// `limit`, if any.
     pub limit: Option<u64>,
+}
+
+/// A storage declaration (`storage:` in metadata, juju-protocol.md §6.4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorageMeta {
+    /// Storage name.
+    pub name: String,
+    /// `filesystem` or `block`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The declared `location`, if any.
+    pub location: Option<String>,
+    /// The fewest instances (`multiple: range`'s lower bound; 1 without `multiple`): what
+    /// each unit gets at deploy.
+    pub min: u64,
+    /// The most instances a unit may have (`None`: no limit, `N-` / `N+`).
+    pub max: Option<u64>,
+}
+
+impl StorageMeta {
+    /// A declaration known only by name (models saved before storage was simulated).
+    fn named(name: String) -> StorageMeta {
+        StorageMeta {
+            name,
+            kind: "filesystem".into(),
+            location: None,
+            min: 1,
+            max: Some(1),
+        }
+    }
+
+    /// Where Juju mounts instance `index` (its `FilesystemMountPoint`): the declared
+    /// location as is for a single-instance storage; otherwise `<location>/<name>/<index>`,
+    /// `<location>` defaulting to `/var/lib/juju/storage`.
+    pub fn juju_location(&self, index: u64) -> String {
+        match &self.location {
+            Some(l) if self.max == Some(1) => l.clone(),
+            l => format!(
+                "{}/{}/{index}",
+                l.as_deref()
+                    .unwrap_or("/var/lib/juju/storage")
+                    .trim_end_matches('/'),
+                self.name
+            ),
+        }
+    }
+}
+
+/// `storage` as saved: declarations, or (older models) bare names.
+fn storage_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<StorageMeta>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Saved {
+        Meta(StorageMeta),
+        Name(String),
+    }
+    let saved: Vec<Saved> = Vec::deserialize(d)?;
+    Ok(saved
+        .into_iter()
+        .map(|s| match s {
+            Saved::Meta(m) => m,
+            Saved::Name(n) => StorageMeta::named(n),
+        })
+        .collect())
+}
+
+/// Parses `multiple: {range: ...}`: `N`, `N-M`, `N-` or `N+` (min, max).
+fn storage_range(name: &str, range: &Value) -> Result<(u64, Option<u64>)> {
+    let bad = || {
+        Error::msg(format!(
+            "metadata: storage `{name}`: invalid multiple range {range} (expected N, N-M, N- or N+)"
+        ))
+    };
+    let text = match range {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => return Err(bad()),
+    };
+    let num = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
+    let (min, max) = if let Some(lo) = text.strip_suffix('+').or_else(|| text.strip_suffix('-')) {
+        (num(lo)?, None)
+    } else if let Some((lo, hi)) = text.split_once('-') {
+        (num(lo)?, Some(num(hi)?))
+    } else {
+        let n = num(&text)?;
+        (n, Some(n))
+    };
+    if max.is_some_and(|m| m < min || m == 0) {
+        return Err(bad());
+    }
+    Ok((min, max))
+}
+
+fn storages(v: &Value) -> Result<Vec<StorageMeta>> {
+    let Some(map) = v.get("storage").filter(|s| !s.is_null()) else {
+        return Ok(vec![]);
+    };
+    let map = map
+        .as_object()
+        .ok_or_else(|| Error::msg("metadata: `storage` is not a mapping"))?;
+    map.iter()
+        .map(|(name, s)| {
+            let kind = s.get("type").and_then(Value::as_str).unwrap_or_default();
+            if kind != "filesystem" && kind != "block" {
+                return Err(Error::msg(format!(
+                    "metadata: storage `{name}` needs `type: filesystem` or `type: block`"
+                )));
+            }
+            let (min, max) = match s.get("multiple").and_then(|m| m.get("range")) {
+                Some(r) => storage_range(name, r)?,
+                None => (1, Some(1)),
+            };
+            Ok(StorageMeta {
+                name: name.clone(),
+                kind: kind.to_string(),
+                location: s
+                    .get("location")
+                    .and_then(Value::as_str)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string),
+                min,
+                max,
+            })
+        })
+        .collect()
 }
 
 /// A config option.
@@ -222,7 +348,7 @@ impl CharmMeta {
             provides: endpoints(&meta, "provides")?,
             requires: endpoints(&meta, "requires")?,
             containers: names(&meta, "containers"),
-            storage: names(&meta, "storage"),
+            storage: storages(&meta)?,
             options,
             actions: action_map,
         })
@@ -238,6 +364,11 @@ impl CharmMeta {
             return Some(("provides", &self.provides[i]));
         }
         find(&self.requires).map(|i| ("requires", &self.requires[i]))
+    }
+
+    /// The storage declared as `name`.
+    pub fn storage(&self, name: &str) -> Option<&StorageMeta> {
+        self.storage.iter().find(|s| s.name == name)
     }
 
     /// Every endpoint name, in metadata order.
@@ -392,4 +523,43 @@ pub fn valid_name(n: &str) -> bool {
         && !n.ends_with('-')
         && n.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_ranges_and_locations() {
+        let r = |s: &str| storage_range("data", &Value::from(s));
+        assert_eq!(r("2").unwrap(), (2, Some(2)));
+        assert_eq!(r("0-3").unwrap(), (0, Some(3)));
+        assert_eq!(r("1-").unwrap(), (1, None));
+        assert_eq!(r("1+").unwrap(), (1, None));
+        assert_eq!(
+            storage_range("data", &Value::from(3)).unwrap(),
+            (3, Some(3))
+        );
+        for bad in ["", "x", "3-1", "0", "-2"] {
+            assert!(r(bad).is_err(), "{bad:?}");
+        }
+        let mut m = StorageMeta::named("data".into());
+        assert_eq!(m.juju_location(0), "/var/lib/juju/storage/data/0");
+        m.location = Some("/srv/data".into());
+        assert_eq!(m.juju_location(4), "/srv/data");
+        m.max = Some(3);
+        assert_eq!(m.juju_location(4), "/srv/data/data/4");
+    }
+
+    #[test]
+    fn storage_of_older_models_is_read_by_name() {
+        let meta: CharmMeta =
+            serde_json::from_value(serde_json::json!({"name": "x", "peers": [], "provides": [],
+                "requires": [], "containers": [], "storage": ["data"], "options": {},
+                "actions": {}}))
+            .unwrap();
+        assert_eq!(meta.storage, [StorageMeta::named("data".into())]);
+        let back: CharmMeta = serde_json::from_value(serde_json::to_value(&meta).unwrap()).unwrap();
+        assert_eq!(back, meta);
+    }
 }

@@ -11,6 +11,7 @@ pub mod model;
 pub mod ops;
 pub mod run;
 pub mod show;
+pub mod storage;
 pub mod store;
 pub mod tool;
 pub mod world;

@@ -54,6 +54,10 @@ pub struct Counters {
     pub task: u64,
     /// Next dispatch sequence number.
     pub dispatch: u64,
+    /// Next storage instance number: one sequence for the whole model and every storage
+    /// name, as Juju numbers them (`data/0`, `logs/1`, `data/2`).
+    #[serde(default)]
+    pub storage: u32,
 }
 
 /// The application.
@@ -101,6 +105,42 @@ pub struct Unit {
     /// How many secret ids this unit has generated (jujuc derives ids from it).
     #[serde(default)]
     pub secret_seq: u64,
+    /// Its storage instances, in creation order.
+    #[serde(default)]
+    pub storage: Vec<StorageInstance>,
+}
+
+impl Unit {
+    /// The storage instance `name/index` of this unit.
+    pub fn storage_instance(&self, id: &str) -> Option<&StorageInstance> {
+        self.storage.iter().find(|s| s.id() == id)
+    }
+}
+
+/// One storage instance, attached to its unit for the unit's lifetime (Kubernetes keeps the
+/// volume across pods).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorageInstance {
+    /// The storage name.
+    pub name: String,
+    /// Its number (model-wide, [`Counters::storage`]).
+    pub index: u32,
+    /// `filesystem` or `block`.
+    pub kind: String,
+    /// The location the charm sees (`storage-get location`, `JUJU_STORAGE_LOCATION`): Juju's
+    /// mount point under the unit's simulated root, `<state>/units/<app>-<n>/root/...`; a
+    /// real directory for filesystem storage.
+    pub location: String,
+    /// True once its `-storage-attached` hook has started: from then on `storage-list`
+    /// shows it.
+    pub attached: bool,
+}
+
+impl StorageInstance {
+    /// `name/index`, as `JUJU_STORAGE_ID` and `storage-list` write it.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.name, self.index)
+    }
 }
 
 /// A relation.
@@ -207,6 +247,9 @@ pub struct HookStep {
     pub departing_unit: Option<String>,
     /// `JUJU_WORKLOAD_NAME`.
     pub workload: Option<String>,
+    /// `JUJU_STORAGE_ID`, in storage hooks (`data/0`).
+    #[serde(default)]
+    pub storage: Option<String>,
     /// Extra `JUJU_*` variables (`JUJU_NOTICE_*`, `JUJU_PEBBLE_CHECK_NAME`, secrets).
     pub extra_env: BTreeMap<String, String>,
     /// For actions: task id and parameters (validated, defaults filled).
@@ -227,6 +270,8 @@ pub enum Effect {
     Join,
     /// The remote unit departs (`-relation-departed`).
     Depart,
+    /// The storage instance is attached (`-storage-attached`).
+    Attach,
 }
 
 /// An action invocation.
@@ -257,6 +302,9 @@ pub struct EventRecord {
     pub relation: Option<String>,
     /// `JUJU_REMOTE_UNIT`, when set.
     pub remote_unit: Option<String>,
+    /// `JUJU_STORAGE_ID`, in storage hooks.
+    #[serde(default)]
+    pub storage: Option<String>,
     /// Exit code (128 + signal when killed; -1 if it could not start).
     pub exit_code: i32,
     /// Wall time, milliseconds.

@@ -7,6 +7,7 @@ use super::model::{
     ActionCall, App, Counters, Effect, HookStep, Model, Relation, RelationUnit, Step, Task, Unit,
     FORMAT,
 };
+use super::storage;
 use super::store::Store;
 use super::world::address_keys;
 use super::{Sim, Summary, Verbosity};
@@ -139,6 +140,7 @@ fn new_unit(app: &str, n: u32) -> Unit {
         pod: 0,
         tracked_secrets: BTreeMap::new(),
         secret_seq: 0,
+        storage: vec![],
     }
 }
 
@@ -170,7 +172,8 @@ fn rel_hook(
 }
 
 /// `install` → `*-relation-created` → `leader-elected` / `leader-settings-changed` →
-/// `config-changed` → `start` → `<container>-pebble-ready` (§4.1).
+/// `config-changed` → `start` → `<storage>-storage-attached` per instance →
+/// `<container>-pebble-ready` (§4.1: on Kubernetes storage-attached comes after `start`).
 fn install_sequence(model: &Model, unit: &str, leader: bool, cause: &str) -> Vec<Step> {
     let mut steps = vec![Step::hook(hook(unit, "install", cause))];
     for rel in model.relations.values().filter(|r| !r.dying) {
@@ -191,6 +194,7 @@ fn install_sequence(model: &Model, unit: &str, leader: bool, cause: &str) -> Vec
     steps.push(Step::hook(hook(unit, leadership, cause)));
     steps.push(Step::hook(hook(unit, "config-changed", cause)));
     steps.push(Step::hook(hook(unit, "start", cause)));
+    steps.extend(storage::attached_steps(model, unit, cause));
     steps.extend(pebble_ready(model, unit, cause));
     steps
 }
@@ -319,12 +323,16 @@ pub fn deploy(
     let mut names = Vec::new();
     for n in 0..units {
         let unit = new_unit(&app, n);
-        if let Err(e) = store.fresh_charm_copy(&unit.name) {
+        let name = unit.name.clone();
+        model.units.insert(n, unit);
+        let made = store
+            .fresh_charm_copy(&name)
+            .and_then(|_| storage::provision(&store, &mut model, &name));
+        if let Err(e) = made {
             cleanup(&store);
             return Err(e);
         }
-        names.push(unit.name.clone());
-        model.units.insert(n, unit);
+        names.push(name);
     }
     model.next.unit = units;
     for ep in &meta.peers {
@@ -387,6 +395,16 @@ fn list(v: &[String]) -> String {
 /// `delete-pod`: Kubernetes pod churn (§4.3): `stop` on the old pod; a new pod with a
 /// fresh charm directory runs `upgrade-charm`, `config-changed`,
 /// `leader-settings-changed` (non-leaders), `start`, `<container>-pebble-ready`.
+///
+/// Storage stays as it is: same instances, same contents, no new `-storage-attached`.
+/// juju-protocol.md does not say this in so many words; what it does say: §4.3 lists the
+/// new pod's events (no storage hook among them) and says the charm directory is lost
+/// because it is an `emptyDir`, i.e. only pod-lifetime volumes are; a unit's storage is a
+/// PersistentVolumeClaim of its StatefulSet pod (§4.3 "each unit is one StatefulSet pod"),
+/// which Kubernetes keeps and re-binds to the replacement pod. That the uniter does not
+/// re-run `-storage-attached` rests on it keeping its storage hook state on the
+/// controller (like the `state-set` data of §5, which survives pod deletion), not on the
+/// spec.
 pub fn delete_pod(sim: &mut Sim, unit: &str) -> Result<Summary> {
     check_unit(&sim.model, unit)?;
     let cause = "delete-pod";
@@ -754,9 +772,11 @@ pub fn leader(sim: &mut Sim, unit: &str) -> Result<Option<Summary>> {
     sim.execute(steps).map(Some)
 }
 
-/// `scale`: adds units (each runs the deploy sequence; peers see it join) or removes the
-/// highest-numbered ones (teardown: `stop`, `-relation-departed` / `-relation-broken`,
-/// `remove`; the others see it depart; a new leader is elected if the leader goes).
+/// `scale`: adds units (each gets its storage and runs the deploy sequence; peers see it
+/// join) or removes the highest-numbered ones (teardown, §4.4: `stop`,
+/// `-relation-departed` / `-relation-broken`, `-storage-detaching`, `remove`; the others
+/// see it depart; a new leader is elected if the leader goes; the unit's storage goes with
+/// it).
 pub fn scale(sim: &mut Sim, target: u32) -> Result<Option<Summary>> {
     let current = sim.model.units.len() as u32;
     if target == current {
@@ -771,12 +791,14 @@ pub fn scale(sim: &mut Sim, target: u32) -> Result<Option<Summary>> {
             let n = sim.model.next.unit;
             sim.model.next.unit += 1;
             let unit = new_unit(&app, n);
-            sim.store.fresh_charm_copy(&unit.name)?;
-            new.push(unit.name.clone());
+            let name = unit.name.clone();
+            sim.store.fresh_charm_copy(&name)?;
             for rel in sim.model.relations.values_mut().filter(|r| !r.dying) {
-                rel.units.insert(unit.name.clone(), RelationUnit::default());
+                rel.units.insert(name.clone(), RelationUnit::default());
             }
             sim.model.units.insert(n, unit);
+            storage::provision(&sim.store, &mut sim.model, &name)?;
+            new.push(name);
         }
         let elect = sim.model.app.leader.is_none();
         for (i, u) in new.iter().enumerate() {
@@ -834,6 +856,7 @@ pub fn scale(sim: &mut Sim, target: u32) -> Result<Option<Summary>> {
                     }
                 }
             }
+            steps.extend(storage::detaching_steps(&sim.model, u, cause));
             steps.push(Step::hook(hook(u, "remove", cause)));
             steps.push(Step::RemoveUnit { unit: u.clone() });
             gone.push(u);
@@ -875,6 +898,8 @@ pub struct DispatchArgs {
     pub check: Option<String>,
     /// `--notice-key KEY` (pebble-custom-notice).
     pub notice_key: Option<String>,
+    /// `--storage NAME/INDEX` (storage hooks on a unit with several instances).
+    pub storage: Option<String>,
 }
 
 const UNIT_HOOKS: &[&str] = &[
@@ -897,7 +922,7 @@ pub fn dispatch_one(sim: &mut Sim, unit: &str, name: &str, a: &DispatchArgs) -> 
     let meta = &model.app.meta;
     let unknown = || {
         Error::msg(format!(
-            "unknown hook {name:?} for {} (unit hooks: {}; or <endpoint>-relation-<created|joined|changed|departed|broken>, <container>-pebble-<ready|custom-notice|check-failed|check-recovered>, secret-<changed|rotate|remove|expired>; actions run with `sim run`)",
+            "unknown hook {name:?} for {} (unit hooks: {}; or <endpoint>-relation-<created|joined|changed|departed|broken>, <container>-pebble-<ready|custom-notice|check-failed|check-recovered>, <storage>-storage-<attached|detaching>, secret-<changed|rotate|remove|expired>; actions run with `sim run`)",
             meta.name,
             UNIT_HOOKS.join(", ")
         ))
@@ -1009,6 +1034,45 @@ pub fn dispatch_one(sim: &mut Sim, unit: &str, name: &str, a: &DispatchArgs) -> 
         }
         return sim.execute(vec![Step::hook(step)]);
     }
+    // Storage hooks (before secret hooks: a storage may be called `secret`).
+    for kind in ["attached", "detaching"] {
+        let Some(storage) = name.strip_suffix(&format!("-storage-{kind}")) else {
+            continue;
+        };
+        if meta.storage(storage).is_none() {
+            return Err(unknown());
+        }
+        let u = model.unit(unit).expect("checked");
+        let ids: Vec<String> = u
+            .storage
+            .iter()
+            .filter(|s| s.name == storage)
+            .map(|s| s.id())
+            .collect();
+        let id = match (&a.storage, ids.as_slice()) {
+            (Some(id), _) if ids.contains(id) => id.clone(),
+            (Some(id), _) => {
+                return Err(Error::msg(format!(
+                    "storage {id:?} not found on {unit} ({storage} storage of {unit}: {})",
+                    list(&ids)
+                )))
+            }
+            (None, [one]) => one.clone(),
+            (None, []) => {
+                return Err(Error::msg(format!(
+                    "{unit} has no {storage:?} storage (a hook can add some with storage-add)"
+                )))
+            }
+            (None, _) => {
+                return Err(Error::msg(format!(
+                    "{unit} has several {storage:?} storage instances ({}); choose one with --storage NAME/INDEX",
+                    ids.join(", ")
+                )))
+            }
+        };
+        step = storage::storage_hook(unit, &id, kind, "dispatch");
+        return sim.execute(vec![Step::hook(step)]);
+    }
     if let Some(kind) = name.strip_prefix("secret-") {
         if !["changed", "rotate", "remove", "expired"].contains(&kind) {
             return Err(unknown());
@@ -1035,13 +1099,6 @@ pub fn dispatch_one(sim: &mut Sim, unit: &str, name: &str, a: &DispatchArgs) -> 
         step.extra_env
             .insert("JUJU_SECRET_REVISION".into(), revision.to_string());
         return sim.execute(vec![Step::hook(step)]);
-    }
-    for kind in ["-storage-attached", "-storage-detaching"] {
-        if let Some(storage) = name.strip_suffix(kind) {
-            if meta.storage.iter().any(|s| s == storage) {
-                return Err(Error::msg(format!("{name}: storage is not simulated yet")));
-            }
-        }
     }
     Err(unknown())
 }

@@ -6,7 +6,7 @@
 use super::model::{EventRecord, HookStep, LogLine, Model, Task, JUJU_VERSION};
 use super::store::Store;
 use super::tool::HOOK_DIR_VAR;
-use super::world;
+use super::{storage, world};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use charm_testing::jujuc::{commit, ActionWorld, HookContext, StatusValue, UnitWorld};
@@ -18,7 +18,8 @@ use std::time::Instant;
 pub struct Ran {
     /// The event record.
     pub event: EventRecord,
-    /// `-relation-changed` hooks the committed writes cause on other units.
+    /// What the committed hook causes: `-relation-changed` on other units, and
+    /// `-storage-attached` for the storage it added.
     pub triggered: Vec<super::model::Step>,
     /// For actions: the task.
     pub task: Option<Task>,
@@ -100,6 +101,13 @@ fn environment(
     if let Some(w) = &step.workload {
         env.push(("JUJU_WORKLOAD_NAME".into(), w.clone()));
     }
+    if let Some(id) = &step.storage {
+        env.push(("JUJU_STORAGE_ID".into(), id.clone()));
+        if let Some(s) = model.unit(unit).and_then(|u| u.storage_instance(id)) {
+            env.push(("JUJU_STORAGE_LOCATION".into(), s.location.clone()));
+            env.push(("JUJU_STORAGE_KIND".into(), s.kind.clone()));
+        }
+    }
     for (k, v) in &step.extra_env {
         env.push((k.clone(), v.clone()));
     }
@@ -132,6 +140,21 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
         }
     }
     let mut before = world::unit_world(model, &unit);
+    // A storage hook sees its own instance even if it was dispatched by hand before the
+    // instance's `-storage-attached` ran.
+    if let Some(s) = step
+        .storage
+        .as_ref()
+        .and_then(|id| model.unit(&unit)?.storage_instance(id))
+    {
+        if !before
+            .storages
+            .iter()
+            .any(|w| w.name == s.name && w.index == s.index)
+        {
+            before.storages.push(world::storage_world(s));
+        }
+    }
     if let Some(a) = &step.action {
         before.action = Some(ActionWorld {
             name: a.name.clone(),
@@ -202,7 +225,7 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
     // What the tools did. A hook whose files cannot be read back failed.
     let read = read_json::<UnitWorld>(&run_dir.join("world.json"))
         .and_then(|w| read_json::<HookContext>(&run_dir.join("context.json")).map(|c| (w, c)));
-    let (mut after, ctx, code, stderr) = match read {
+    let (mut after, ctx, mut code, stderr) = match read {
         Ok((w, c)) => (w, c, code, stderr),
         Err(e) => (
             before.clone(),
@@ -220,9 +243,24 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
         .as_ref()
         .map(|a| a.name.clone())
         .unwrap_or_else(|| step.hook.clone());
+    // Juju commits a hook's changes, storage-add requests included, in one call at the
+    // end: a request it refuses fails the hook.
+    let mut commit_error = None;
+    if code == 0 {
+        if let Err(e) = storage::check_adds(model, &unit, &ctx.storage_adds) {
+            commit_error = Some(format!("cannot add storage: {}", e.message));
+            code = 1;
+        }
+    }
     if code == 0 {
         commit(&mut after, &ctx);
         triggered = world::merge(model, &unit, &before, &after);
+        triggered.extend(storage::add_requested(
+            store,
+            model,
+            &unit,
+            &ctx.storage_adds,
+        )?);
     } else if let Some(u) = model.unit_mut(&unit) {
         // Juju bumps secret ids at once, even if the hook fails.
         u.secret_seq = after.secret_seq;
@@ -266,6 +304,13 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
     // Juju logs the charm's stdout at DEBUG and its stderr at WARNING.
     lines.extend(stdout.lines().map(|l| log("DEBUG", &hook_name, l)));
     lines.extend(stderr.lines().map(|l| log("WARNING", &hook_name, l)));
+    if let Some(e) = &commit_error {
+        lines.push(log(
+            "ERROR",
+            "uniter",
+            &format!("hook {hook_name:?} failed: {e}"),
+        ));
+    }
     model.logs.extend(lines);
 
     let task = step.action.as_ref().map(|a| {
@@ -299,6 +344,7 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
             .and_then(|id| model.relations.get(&id))
             .map(|r| r.key()),
         remote_unit: step.remote_unit.clone(),
+        storage: step.storage.clone(),
         exit_code: code,
         wall_ms,
         calls: ctx.calls.clone(),

@@ -1,7 +1,7 @@
 //! What the model looks like from outside: `show-unit` (shaped like `juju show-unit`),
 //! `status` (like `juju status`), `debug-log`, `events`.
 
-use super::model::{EventRecord, Model, Relation, Task};
+use super::model::{EventRecord, Model, Relation, StorageInstance, Task};
 use charm_testing::jujuc::{BagData, StatusValue};
 use serde_yaml::{Mapping, Value};
 use std::fmt::Write;
@@ -76,7 +76,7 @@ fn relation_info(model: &Model, unit: &str, rel: &Relation) -> Option<Value> {
 
 /// `show-unit`: `{unit: {...}}` with `juju show-unit`'s keys (workload-version,
 /// opened-ports, charm, leader, life, relation-info, provider-id, address) plus the
-/// workload and agent status.
+/// unit's storage and its workload and agent status.
 pub fn show_unit(model: &Model, unit: &str) -> Value {
     let u = model.unit(unit).expect("unit exists");
     let mut m = Mapping::new();
@@ -106,6 +106,18 @@ pub fn show_unit(model: &Model, unit: &str) -> Value {
     }
     m.insert("provider-id".into(), unit.replace('/', "-").into());
     m.insert("address".into(), u.address.as_str().into());
+    if !u.storage.is_empty() {
+        // Not in `juju show-unit` (`juju storage` has it); the simulator's addition.
+        let mut storage = Mapping::new();
+        for s in &u.storage {
+            let mut sm = Mapping::new();
+            sm.insert("kind".into(), s.kind.as_str().into());
+            sm.insert("location".into(), s.location.as_str().into());
+            sm.insert("status".into(), storage_status(s).into());
+            storage.insert(s.id().into(), Value::Mapping(sm));
+        }
+        m.insert("storage".into(), Value::Mapping(storage));
+    }
     let status = shown_status(model, unit);
     let mut ws = Mapping::new();
     ws.insert("current".into(), status.status.as_str().into());
@@ -117,6 +129,16 @@ pub fn show_unit(model: &Model, unit: &str) -> Value {
     let mut out = Mapping::new();
     out.insert(unit.into(), Value::Mapping(m));
     Value::Mapping(out)
+}
+
+/// `attached` once the instance's `-storage-attached` has run, `pending` before (as
+/// `juju storage` says).
+fn storage_status(s: &StorageInstance) -> &'static str {
+    if s.attached {
+        "attached"
+    } else {
+        "pending"
+    }
 }
 
 /// Juju's rule for an application status nobody set: the most severe unit status.
@@ -170,8 +192,9 @@ fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// `status`: like `juju status` (model, application, units, integrations).
-pub fn status(model: &Model) -> String {
+/// `status`: like `juju status` (model, application, units, integrations); with `storage`,
+/// like `juju status --storage` (plus each unit's storage instances).
+pub fn status(model: &Model, storage: bool) -> String {
     let mut out = table(&[
         vec![
             "Model".into(),
@@ -275,6 +298,31 @@ pub fn status(model: &Model) -> String {
         }
         out.push_str(&table(&rows));
     }
+    let instances: Vec<(&str, &StorageInstance)> = model
+        .units
+        .values()
+        .flat_map(|u| u.storage.iter().map(move |s| (u.name.as_str(), s)))
+        .collect();
+    if storage && !instances.is_empty() {
+        out.push('\n');
+        let mut rows = vec![vec![
+            "Storage Unit".into(),
+            "Storage ID".into(),
+            "Type".into(),
+            "Mountpoint".into(),
+            "Status".into(),
+        ]];
+        for (unit, s) in instances {
+            rows.push(vec![
+                unit.to_string(),
+                s.id(),
+                s.kind.clone(),
+                s.location.clone(),
+                storage_status(s).into(),
+            ]);
+        }
+        out.push_str(&table(&rows));
+    }
     if !model.queue.is_empty() {
         let _ = writeln!(
             out,
@@ -286,10 +334,13 @@ pub fn status(model: &Model) -> String {
 }
 
 /// How an event is labelled: `hook` plus `(remote unit)` or `(app)` in relation hooks,
-/// `action NAME` for actions.
+/// `(storage id)` in storage hooks, `action NAME` for actions.
 pub fn event_label(e: &EventRecord) -> String {
     if e.action {
         return format!("action {}", e.hook);
+    }
+    if let Some(s) = &e.storage {
+        return format!("{} ({s})", e.hook);
     }
     match (&e.relation, &e.remote_unit) {
         (Some(_), Some(r)) => format!("{} ({r})", e.hook),

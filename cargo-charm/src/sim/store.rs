@@ -9,6 +9,7 @@
 //!   charm/                the deployed charm, unpacked (pristine; new pods copy it)
 //!   build/                .charm files packed by `deploy` from a crate
 //!   units/<app>-<n>/charm the unit's charm directory (JUJU_CHARM_DIR)
+//!   units/<app>-<n>/root  the unit's storage, at Juju's mount paths (kept across pods)
 //!   tools/                hook tools: symlinks to the cargo-charm binary
 //!   run/<seq>/            one dispatch: world.json, context.json, lock (removed after)
 //! ```

@@ -3,7 +3,9 @@
 //! and returns the `-relation-changed` hooks other units get for it.
 
 use super::model::{Effect, HookStep, Model, Secret, Step};
-use charm_testing::jujuc::{BagData, HookInfo, RelationWorld, SecretWorld, StatusValue, UnitWorld};
+use charm_testing::jujuc::{
+    BagData, HookInfo, RelationWorld, SecretWorld, StatusValue, StorageWorld, UnitWorld,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -130,7 +132,23 @@ pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
         other_unit_statuses,
         unset_config_options,
         secret_seq: u.secret_seq,
+        storages: u
+            .storage
+            .iter()
+            .filter(|s| s.attached)
+            .map(storage_world)
+            .collect(),
         ..Default::default()
+    }
+}
+
+/// A storage instance as `storage-list` / `storage-get` show it.
+pub fn storage_world(s: &super::model::StorageInstance) -> StorageWorld {
+    StorageWorld {
+        name: s.name.clone(),
+        index: s.index,
+        kind: s.kind.clone(),
+        location: s.location.clone(),
     }
 }
 
@@ -154,15 +172,21 @@ pub fn hook_info(model: &Model, step: &HookStep) -> HookInfo {
         is_action: step.action.is_some(),
         restricted: step.hook == "collect-metrics",
         departing_unit: step.departing_unit.clone(),
-        ..Default::default()
+        storage_id: step.storage.clone(),
     }
 }
 
-/// Applies a hook's relation-membership effect: `created` and `joined` before the hook
-/// runs (the relation and the remote unit are visible in it), `departed` after it (during
-/// the hook the departing unit's bag is still readable; jujuc leaves it out of
-/// `relation-list`).
+/// Applies a hook's membership effect: `created` and `joined` before the hook runs (the
+/// relation and the remote unit are visible in it), `departed` after it (during the hook
+/// the departing unit's bag is still readable; jujuc leaves it out of `relation-list`);
+/// storage `attached` before the hook runs.
 pub fn apply_effect(model: &mut Model, step: &HookStep, after_hook: bool) {
+    if step.effect == Some(Effect::Attach) {
+        if !after_hook {
+            super::storage::apply_attach(model, step);
+        }
+        return;
+    }
     let (Some(effect), Some(id)) = (&step.effect, step.relation) else {
         return;
     };
@@ -196,6 +220,7 @@ pub fn apply_effect(model: &mut Model, step: &HookStep, after_hook: bool) {
                 ru.joined.remove(r);
             }
         }
+        Effect::Attach => {}
     }
 }
 
