@@ -3,32 +3,18 @@
 
 use crate::internals::ast::{option_inner, type_name, ConfigDef, ConfigField};
 use crate::internals::check::{prim, Prim};
-use crate::internals::ctxt::Ctxt;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Lit, LitFloat, LitStr};
 
 /// Expands the derive.
 pub fn expand(input: TokenStream) -> TokenStream {
-    let input: syn::DeriveInput = match syn::parse2(input) {
-        Ok(input) => input,
-        Err(e) => return e.into_compile_error(),
-    };
-    let cx = Ctxt::new();
-    let def = ConfigDef::from_ast(&cx, &input);
-    let krate = quote!(::charm_runtime);
-    match cx.check() {
-        Ok(()) => generate(&def, &krate),
-        Err(errors) => {
-            let errors = errors.into_compile_error();
-            let dummy = input
-                .generics
-                .params
-                .is_empty()
-                .then(|| dummy(&def, &krate));
-            quote!(#errors #dummy)
-        }
-    }
+    super::derive(
+        input,
+        ConfigDef::from_ast,
+        |def, _input, krate| generate(def, krate),
+        dummy,
+    )
 }
 
 /// An impl that keeps `config = ThisType` compiling while the errors are fixed.

@@ -2,7 +2,6 @@
 //! `read_field` / `read_optional_field` / `write_field` / `write_optional_field`.
 
 use crate::internals::ast::DatabagDef;
-use crate::internals::ctxt::Ctxt;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -10,25 +9,7 @@ use syn::LitStr;
 
 /// Expands the derive.
 pub fn expand(input: TokenStream) -> TokenStream {
-    let input: syn::DeriveInput = match syn::parse2(input) {
-        Ok(input) => input,
-        Err(e) => return e.into_compile_error(),
-    };
-    let cx = Ctxt::new();
-    let def = DatabagDef::from_ast(&cx, &input);
-    let krate = quote!(::charm_runtime);
-    match cx.check() {
-        Ok(()) => generate(&def, &input, &krate),
-        Err(errors) => {
-            let errors = errors.into_compile_error();
-            let dummy = input
-                .generics
-                .params
-                .is_empty()
-                .then(|| dummy(&def, &krate));
-            quote!(#errors #dummy)
-        }
-    }
+    super::derive(input, DatabagDef::from_ast, generate, dummy)
 }
 
 /// An impl that keeps uses of the type compiling while the errors are fixed.
