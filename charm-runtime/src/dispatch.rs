@@ -225,15 +225,16 @@ pub fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) -> Op
 }
 
 fn cli<C: Charm>(args: Vec<String>) -> ExitCode {
-    let name = C::metadata().name;
+    let meta = C::metadata();
+    let name = &meta.name;
     match args.first().map(String::as_str) {
-        Some("metadata") | Some("--print-metadata") => metadata_cli(&C::metadata(), &args[1..]),
+        Some("metadata") | Some("--print-metadata") => metadata_cli(&meta, &args[1..]),
         Some("--help") | Some("-h") | Some("help") => {
-            println!("{}", usage(&name));
+            println!("{}", usage(name));
             ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("{}", usage(&name));
+            eprintln!("{}", usage(name));
             ExitCode::from(2)
         }
     }

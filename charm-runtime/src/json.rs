@@ -10,6 +10,7 @@ use std::io;
 struct PythonFormatter;
 
 impl serde_json::ser::Formatter for PythonFormatter {
+    /// `", "` between items (and, through `begin_object_key`, between members).
     fn begin_array_value<W: ?Sized + io::Write>(
         &mut self,
         w: &mut W,
@@ -27,11 +28,7 @@ impl serde_json::ser::Formatter for PythonFormatter {
         w: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            w.write_all(b", ")
-        }
+        self.begin_array_value(w, first)
     }
 
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
