@@ -1,6 +1,6 @@
 //! `cargo charm`: pack a Rust charm into a `.charm` a real Juju accepts, and run charms
 //! (Rust or not) on a local simulated Juju model that speaks Juju's protocol: the same
-//! dispatch environment, the same hook tools (with `charm_testing::jujuc` answering as
+//! dispatch environment, the same hook tools (with `jujuc` answering as
 //! Juju does), the same event order.
 //!
 //! Installed, it runs as `cargo charm <command>`; inside this repository as

@@ -2,14 +2,16 @@
 //!
 //! Test charms without Juju.
 //!
-//! - [`jujuc`]: Juju's side of the hook tools, in memory: what each tool prints, its exit
-//!   code and `ERROR` message, relation-data access rules, and commit-on-success. The
-//!   state-transition harness and the `cargo charm sim` simulator both run on it.
+//! The in-memory Juju the harness runs on is the [`jujuc`] crate (Juju's side of the hook
+//! tools, shared with `cargo charm sim`); [`MemoryTools`] adapts it to charm-runtime's
+//! `HookTools`.
 #![doc = include_str!("harness/crate-doc.md")]
 #![warn(missing_docs)]
 
 pub mod harness;
-pub mod jujuc;
+mod memory;
+
+pub use memory::MemoryTools;
 
 pub use harness::{
     CheckInfo, Container, Context, Event, Exec, Failure, Inconsistency, Layer, LogLine, Network,

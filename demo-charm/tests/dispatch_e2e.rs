@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use charm_testing::jujuc::TOOLS;
+use jujuc::TOOLS;
 
 struct FakeJuju {
     dir: PathBuf,

@@ -2,7 +2,7 @@
 //! `<state>/model.json`.
 
 use super::charm::CharmMeta;
-use charm_testing::jujuc::{BagData, CallRecord, SecretWorld, StatusValue};
+use jujuc::{BagData, CallRecord, SecretWorld, StatusValue};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

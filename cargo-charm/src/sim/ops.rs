@@ -14,7 +14,7 @@ use super::{Sim, Summary, Verbosity};
 use crate::error::{Error, Result};
 use crate::workspace::Locate;
 use crate::{fsutil, pack, workspace, zip};
-use charm_testing::jujuc::{BagData, StatusValue};
+use jujuc::{BagData, StatusValue};
 use serde_json::Map;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;

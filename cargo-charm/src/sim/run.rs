@@ -9,7 +9,7 @@ use super::tool::HOOK_DIR_VAR;
 use super::{storage, world};
 use crate::error::{Error, Result};
 use crate::fsutil;
-use charm_testing::jujuc::{commit, ActionWorld, HookContext, StatusValue, UnitWorld};
+use jujuc::{commit, ActionWorld, HookContext, StatusValue, UnitWorld};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;

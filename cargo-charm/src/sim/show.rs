@@ -2,7 +2,7 @@
 //! `status` (like `juju status`), `debug-log`, `events`.
 
 use super::model::{EventRecord, Model, Relation, StorageInstance, Task};
-use charm_testing::jujuc::{BagData, StatusValue};
+use jujuc::{BagData, StatusValue};
 use serde_yaml::{Mapping, Value};
 use std::fmt::Write;
 

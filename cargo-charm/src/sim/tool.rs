@@ -1,11 +1,11 @@
 //! The hook tools. The simulator puts symlinks named after every tool on the hook's
 //! `PATH`, all pointing at the cargo-charm binary (as Juju's tools all point at `jujuc`);
 //! started under a tool's name, the binary loads the dispatch's world and context from
-//! the directory in [`HOOK_DIR_VAR`], runs the tool with `charm_testing::jujuc::run_tool`,
+//! the directory in [`HOOK_DIR_VAR`], runs the tool with `jujuc::run_tool`,
 //! saves both back and exits as the tool would.
 
 use crate::fsutil::{self, Lock};
-use charm_testing::jujuc::{run_tool, HookContext, UnitWorld};
+use jujuc::{run_tool, HookContext, UnitWorld};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,7 +14,7 @@ use std::process::ExitCode;
 pub const HOOK_DIR_VAR: &str = "CARGO_CHARM_HOOK_DIR";
 
 /// Every hook tool of juju-protocol.md §2 (the names the tools directory holds).
-pub use charm_testing::jujuc::TOOLS;
+pub use jujuc::TOOLS;
 
 /// Whether the program was started as a hook tool.
 pub fn is_tool(name: &str) -> bool {

@@ -3,9 +3,7 @@
 //! and returns the `-relation-changed` hooks other units get for it.
 
 use super::model::{Effect, HookStep, Model, Secret, Step};
-use charm_testing::jujuc::{
-    BagData, HookInfo, RelationWorld, SecretWorld, StatusValue, StorageWorld, UnitWorld,
-};
+use jujuc::{BagData, HookInfo, RelationWorld, SecretWorld, StatusValue, StorageWorld, UnitWorld};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 

@@ -1,5 +1,5 @@
 //! [`Context`]: runs one event of a charm against a [`State`] through the runtime's real
-//! dispatch and the in-memory Juju ([`crate::jujuc`]), and returns what came out.
+//! dispatch and the in-memory Juju ([`jujuc`]), and returns what came out.
 
 use super::check::{self, Inconsistency, Who};
 use super::event::{EventKind, RelHook, WorkloadHook};
@@ -7,13 +7,14 @@ use super::state::{
     default_network_info, Relation, RelationKind, Secret, SecretOwner, State, WorkloadStatus,
 };
 use super::Event;
-use crate::jujuc::{
-    self, ActionWorld, CallRecord, HookContext, HookInfo, MemoryTools, RelationWorld, SecretWorld,
-    StatusValue, StorageWorld, UnitWorld,
-};
+use crate::memory::MemoryTools;
 use charm_runtime::event::EnvError;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
 use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
+use jujuc::{
+    self, ActionWorld, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld, StatusValue,
+    StorageWorld, UnitWorld,
+};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;

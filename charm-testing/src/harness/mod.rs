@@ -4,7 +4,7 @@
 //! - [`Context`] — the charm under test (metadata from `C::metadata()`, no YAML), the unit
 //!   (application name, unit number) and the Juju version. [`Context::run`] runs the
 //!   runtime's own `charm_runtime::dispatch` — routing, cached reads, access rules,
-//!   collect-status, commit on success — against the in-memory Juju of [`crate::jujuc`].
+//!   collect-status, commit on success — against the in-memory Juju of [`jujuc`].
 //! - [`State`] — leader, config, relations (regular, peer, subordinate) with all their
 //!   bags, containers, secrets, opened ports, storage, networks, resources, statuses,
 //!   workload version, model, planned units. Immutable; built with [`State::builder`].

@@ -20,7 +20,7 @@ use super::format::{
 };
 use super::relation::go_io_error;
 use super::{app_of, parse_go_int, valid_app, valid_unit, Ctx, Fail, Out, ToolResult};
-use crate::jujuc::world::{BagData, SecretWorld};
+use crate::world::{BagData, SecretWorld};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;

@@ -4,7 +4,7 @@
 use super::args::{boolean, parse, value, FORMAT};
 use super::format::{q, render, Format};
 use super::{Ctx, Fail, Out, ToolResult};
-use crate::jujuc::world::StatusValue;
+use crate::world::StatusValue;
 use serde_json::{Map, Value};
 
 const ALL_FORMATS: &[Format] = &[Format::Smart, Format::Yaml, Format::Json];

@@ -2,7 +2,7 @@
 //! access rules of juju-protocol.md §3 (one test per row of the table).
 
 use super::{bag, db_hook, err, hook, world, T};
-use crate::jujuc::HookContext;
+use crate::HookContext;
 
 fn non_leader() -> T {
     let mut w = world();
@@ -664,7 +664,7 @@ fn relation_hook_without_the_relation_in_the_world_fails_at_run_time() {
     let mut t = T::new(
         world(),
         HookContext {
-            info: crate::jujuc::HookInfo {
+            info: crate::HookInfo {
                 hook: "gone-relation-changed".into(),
                 relation_id: Some(99),
                 remote_unit: Some("x/0".into()),

@@ -1,18 +1,16 @@
 //! Tests of the in-memory hook tools: one file per tool family, each checking output
 //! shapes against juju-protocol.md §2, every error's exit code and exact message, the §3
-//! access rules, staged-vs-committed visibility, and an end-to-end dispatch through
-//! charm-runtime.
+//! access rules, staged-vs-committed visibility.
 
 mod action;
 mod common;
-mod dispatch;
 mod other;
 mod relation;
 mod secret;
 mod state;
 mod unit;
 
-use crate::jujuc::{
+use crate::{
     commit, run_tool, ActionWorld, HookContext, HookInfo, RelationWorld, StatusValue, StorageWorld,
     ToolOutcome, UnitWorld,
 };

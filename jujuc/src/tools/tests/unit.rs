@@ -1,7 +1,7 @@
 //! config-get, is-leader, status-get, status-set, application-version-set, juju-log.
 
 use super::{db_hook, err, world, T};
-use crate::jujuc::StatusValue;
+use crate::StatusValue;
 
 fn status(s: &str, m: &str) -> StatusValue {
     StatusValue {

@@ -3,7 +3,7 @@
 //! statuses).
 
 use super::{bag, err, hook, world, T};
-use crate::jujuc::CallRecord;
+use crate::CallRecord;
 
 #[test]
 fn unknown_tool() {
@@ -178,10 +178,9 @@ fn world_and_hook_round_trip_through_json_and_old_files_still_load() {
     let mut t = T::start();
     t.ok(&["relation-set", "-r", "4", "k=v"]);
     t.ok(&["storage-add", "data=2"]);
-    let w: crate::jujuc::UnitWorld =
-        serde_json::from_str(&serde_json::to_string(&t.w).unwrap()).unwrap();
+    let w: crate::UnitWorld = serde_json::from_str(&serde_json::to_string(&t.w).unwrap()).unwrap();
     assert_eq!(w, t.w);
-    let h: crate::jujuc::HookContext =
+    let h: crate::HookContext =
         serde_json::from_str(&serde_json::to_string(&t.h).unwrap()).unwrap();
     assert_eq!(h, t.h);
     // Files written before the additive fields existed still load.
@@ -198,5 +197,5 @@ fn world_and_hook_round_trip_through_json_and_old_files_still_load() {
     for r in o["relations"].as_array_mut().unwrap() {
         r.as_object_mut().unwrap().remove("remote_model_uuid");
     }
-    let _: crate::jujuc::UnitWorld = serde_json::from_value(v).unwrap();
+    let _: crate::UnitWorld = serde_json::from_value(v).unwrap();
 }

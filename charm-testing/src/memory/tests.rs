@@ -1,14 +1,67 @@
-//! charm-runtime's real `dispatch` over [`MemoryTools`]: the runtime and this model of
+//! charm-runtime's real `dispatch` over [`MemoryTools`]: the runtime and jujuc's model of
 //! Juju agree on argv, outputs, errors and commit.
 
-use super::{bag, world};
-use crate::jujuc::{commit, HookContext, HookInfo, MemoryTools, UnitWorld};
+use super::MemoryTools;
 use charm_runtime::dispatch::{dispatch, Charm, Handler, On, Outcome};
 use charm_runtime::event::{Event, HookEnv, RelationEvent, RelationEventKind};
 use charm_runtime::metadata::CharmMetadata;
 use charm_runtime::relation::{Bag, Endpoint};
 use charm_runtime::{status, Model, Result};
+use jujuc::{commit, HookContext, HookInfo, RelationWorld, UnitWorld};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+fn bag(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Unit `app/0` (the leader) with peer relation `peers:1` (peer `app/1`) and `db:4` to `pg`
+/// (units `pg/0`, `pg/1`).
+fn world() -> UnitWorld {
+    UnitWorld {
+        unit: "app/0".into(),
+        leader: true,
+        model_name: "m".into(),
+        model_uuid: "11111111-2222-3333-4444-555555555555".into(),
+        relations: vec![
+            RelationWorld {
+                id: 1,
+                endpoint: "peers".into(),
+                peer: true,
+                remote_app: "app".into(),
+                local_app_data: bag(&[("shared", "yes")]),
+                local_unit_data: bag(&[("me", "0")]),
+                remote_app_data: bag(&[("shared", "yes")]),
+                remote_units: [("app/1".to_string(), bag(&[("me", "1")]))]
+                    .into_iter()
+                    .collect(),
+                alive: true,
+                remote_model_uuid: None,
+            },
+            RelationWorld {
+                id: 4,
+                endpoint: "db".into(),
+                peer: false,
+                remote_app: "pg".into(),
+                local_app_data: bag(&[("db-name", "demo")]),
+                local_unit_data: bag(&[("ingress", "10.1.0.5")]),
+                remote_app_data: bag(&[("user", "u1"), ("password", "p1")]),
+                remote_units: [
+                    ("pg/0".to_string(), bag(&[("host", "10.0.0.1")])),
+                    ("pg/1".to_string(), bag(&[("host", "10.0.0.2")])),
+                ]
+                .into_iter()
+                .collect(),
+                alive: true,
+                remote_model_uuid: None,
+            },
+        ],
+        ..Default::default()
+    }
+}
 
 const PEERS: Endpoint = Endpoint::peer("peers");
 const DB: Endpoint = Endpoint::requires("db");
@@ -112,8 +165,6 @@ fn argv0(h: &HookContext) -> Vec<String> {
 #[test]
 fn leader_writes_the_peer_app_bag_and_commit_applies_it() {
     let mut w = world();
-    // One db relation only (the runtime's `relation()` wants at most one).
-    w.relations.retain(|r| r.id != 10);
     let mut h = start_hook();
     let out = run(&mut w, &mut h, Event::Start);
     assert!(matches!(out, Outcome::Committed), "{out:?}");
@@ -158,7 +209,6 @@ fn leader_writes_the_peer_app_bag_and_commit_applies_it() {
 fn a_non_leader_gets_the_runtimes_own_error_before_any_relation_set() {
     let mut w = world();
     w.leader = false;
-    w.relations.retain(|r| r.id != 10);
     let before = w.clone();
     let mut h = start_hook();
     let out = run(&mut w, &mut h, Event::Start);

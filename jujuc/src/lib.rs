@@ -17,8 +17,10 @@
 //! application bag of a non-peer relation gets `permission denied`, and `relation-set
 //! --app` needs the leader.
 
+#![warn(missing_docs)]
+
 mod tools;
 mod world;
 
-pub use tools::{commit, run_tool, MemoryTools, ToolOutcome, TOOLS};
+pub use tools::{commit, run_tool, ToolOutcome, TOOLS};
 pub use world::*;

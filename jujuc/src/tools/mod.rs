@@ -26,7 +26,6 @@ mod unit;
 mod tests;
 
 use super::world::{BagData, CallRecord, HookContext, RelationWorld, SecretWorld, UnitWorld};
-use charm_runtime::hooktools::{HookTools, ToolCall, ToolError};
 
 /// What a tool invocation printed and how it exited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -413,31 +412,5 @@ pub fn commit(world: &mut UnitWorld, hook: &HookContext) {
     }
     if let Some(secrets) = &hook.secrets_after {
         world.secrets = secrets.clone();
-    }
-}
-
-/// A [`HookTools`] backend over a world and a hook context, for running a charm's dispatch
-/// in memory.
-pub struct MemoryTools<'a> {
-    /// The world.
-    pub world: &'a mut UnitWorld,
-    /// The hook.
-    pub hook: &'a mut HookContext,
-}
-
-impl HookTools for MemoryTools<'_> {
-    fn call(&mut self, call: &ToolCall) -> Result<String, ToolError> {
-        let out = run_tool(
-            self.world,
-            self.hook,
-            call.tool,
-            &call.args,
-            call.stdin.as_deref(),
-        );
-        if out.code == 0 {
-            Ok(out.stdout)
-        } else {
-            Err(ToolError::from_exit(call, out.code, &out.stderr))
-        }
     }
 }

@@ -4,7 +4,7 @@
 use super::args::{self, boolean, key_values, parse, value, FORMAT, RELATION};
 use super::format::{parse_settings, q, render, Format};
 use super::{app_of, valid_app, valid_unit, Ctx, Fail, Out, ToolResult};
-use crate::jujuc::world::{BagData, RelationWrite};
+use crate::world::{BagData, RelationWrite};
 use serde_json::Value;
 
 const ALL_FORMATS: &[Format] = &[Format::Smart, Format::Yaml, Format::Json];

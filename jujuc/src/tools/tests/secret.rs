@@ -2,7 +2,7 @@
 //! secret-remove, secret-ids.
 
 use super::{bag, err, world, T};
-use crate::jujuc::{SecretWorld, UnitWorld};
+use crate::{SecretWorld, UnitWorld};
 
 /// Adds a secret and returns its URI.
 fn add(t: &mut T, argv: &[&str]) -> String {

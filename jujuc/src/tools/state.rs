@@ -6,7 +6,7 @@ use super::args::{boolean, key_values, parse, value, FORMAT};
 use super::format::{parse_settings, q, render, Format};
 use super::relation::read_file_arg;
 use super::{Ctx, Fail, Out, ToolResult};
-use crate::jujuc::world::BagData;
+use crate::world::BagData;
 use serde_json::Value;
 
 const ALL_FORMATS: &[Format] = &[Format::Smart, Format::Yaml, Format::Json];

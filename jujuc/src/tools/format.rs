@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::jujuc::world::BagData;
+use crate::world::BagData;
 
 /// An output format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
