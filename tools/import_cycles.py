@@ -283,7 +283,7 @@ def sccs(nodes, edges):
 def main(argv):
     root = Path(__file__).resolve().parent.parent
     if argv:
-        dirs = [Path(a) for a in argv]
+        dirs = [Path(a).resolve() for a in argv]
     else:
         ws = tomllib.loads((root / "Cargo.toml").read_text())
         dirs = [root / m for m in ws["workspace"]["members"]]

@@ -2,7 +2,9 @@
 //! (juju-protocol.md §2) and parses the tool's output. Nothing else in the runtime
 //! builds argv.
 
-use super::{HookTools, ToolCall, ToolError};
+use super::backend::HookTools;
+use super::call::ToolCall;
+use super::error::ToolError;
 use crate::log::LogLevel;
 use crate::port::Port;
 use crate::status::Status;

@@ -1,7 +1,9 @@
 //! The real backend: spawns Juju's hook tools, found on `PATH`, with the inherited
 //! environment (as ops does; juju-protocol.md §1.1).
 
-use super::{HookTools, ToolCall, ToolError};
+use super::backend::HookTools;
+use super::call::ToolCall;
+use super::error::ToolError;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
