@@ -16,6 +16,12 @@ cargo fmt --all -- --check
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "rustdoc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
+
+step "no file-level import cycles"
+python3 tools/import_cycles.py
+
 step "cargo test (unit, end-to-end, trybuild, doctests; cargo charm sim with the demo charm and the Python ops 3.9.0 fixture charm)"
 cargo test --workspace
 

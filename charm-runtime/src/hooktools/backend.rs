@@ -3,7 +3,7 @@
 use super::call::ToolCall;
 use super::error::ToolError;
 
-/// Something that runs hook tools: Juju's real tools ([`ProcessTools`]), or an in-memory
+/// Something that runs hook tools: Juju's real tools ([`ProcessTools`](super::ProcessTools)), or an in-memory
 /// model of them in tests. Implementations return the tool's stdout on exit status 0, and a
 /// [`ToolError`] built with [`ToolError::from_exit`] otherwise.
 pub trait HookTools {
