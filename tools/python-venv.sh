@@ -52,9 +52,9 @@ fi
 
 rm -f "$STAMP"
 echo "python-venv.sh: installing ${PINS[*]}" >&2
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip ||
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2 ||
     die "upgrading pip in $VENV failed (is PyPI reachable?)"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}" ||
+"$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off "${PINS[@]}" >&2 ||
     die "pip install ${PINS[*]} failed; see the pip output above"
 
 # Prove the install is usable before stamping it.
