@@ -163,7 +163,10 @@ mod tests {
     #[test]
     fn context_wraps_any_convertible_error() {
         let r: Result<(), &str> = Err("inner");
-        let err = r.context("middle").map_err(|e| e.context("outer")).unwrap_err();
+        let err = r
+            .context("middle")
+            .map_err(|e| e.context("outer"))
+            .unwrap_err();
         assert_eq!(err.to_string(), "outer: middle: inner");
     }
 }

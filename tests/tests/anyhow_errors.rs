@@ -27,7 +27,9 @@ fn question_mark_keeps_the_context_chain() {
         "loading the config: parsing the port `eighty`: invalid digit found in string"
     );
     // The text anyhow itself prints with `{:#}`.
-    let from_anyhow = read_port("eighty").context("loading the config").unwrap_err();
+    let from_anyhow = read_port("eighty")
+        .context("loading the config")
+        .unwrap_err();
     assert_eq!(err.to_string(), format!("{from_anyhow:#}"));
     assert_eq!(configure("80").unwrap(), 80);
 }
