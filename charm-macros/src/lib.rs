@@ -31,7 +31,7 @@ use proc_macro::TokenStream;
 ///     platforms("amd64", "arm64"),             // default: amd64
 ///     links(contact = "...", documentation = "...", issues = "...", source = "...", website = "..."),
 ///     config = DemoConfig,                     // a #[derive(CharmConfig)] type; default none
-///     crate_dir = "demo-charm",                // default: the package name
+///     crate_dir = "charms/demo",               // default: "."
 ///     binary = "demo-charm",                   // default: the package name
 ///     crate = "my_framework::charm_runtime",   // default: ::charm_runtime
 /// )]
@@ -49,7 +49,12 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
-/// `crate` is the path the runtime is reached by (a path or a string, as in
+/// `crate_dir` is the charm crate's directory relative to `charmcraft.yaml` (charmcraft's
+/// `rust-path`, which craft-parts' `rust` plugin builds with `cargo install --path`). Its
+/// default, `.`, is also the plugin's: the crate is the charmcraft project, its
+/// `charmcraft.yaml` next to its `Cargo.toml`. A crate inside a larger project, such as a
+/// workspace member, names its directory. `binary` is the executable that becomes
+/// `dispatch`. `crate` is the path the runtime is reached by (a path or a string, as in
 /// serde's `#[serde(crate = "...")]`), for a crate that depends on it through a re-export.
 ///
 /// The sibling attributes go after `#[charm(...)]`. A container declares an `oci-image`

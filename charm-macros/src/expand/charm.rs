@@ -277,9 +277,16 @@ fn metadata(def: &CharmDef, rt: &TokenStream) -> TokenStream {
         .clone()
         .unwrap_or_else(|| vec![LitStr::new("amd64", Span::call_site())]);
     fields.push(quote!(platforms: strings(&[#(#platforms),*])));
-    let pkg = quote!(::core::env!("CARGO_PKG_NAME"));
-    let crate_dir = a.crate_dir.as_ref().map_or(pkg.clone(), |l| quote!(#l));
-    let binary = a.binary.as_ref().map_or(pkg, |l| quote!(#l));
+    // craft-parts' rust plugin builds `rust-path`, `.` by default: the charm crate is the
+    // charmcraft project. The binary is the package's own unless it says otherwise.
+    let crate_dir = a
+        .crate_dir
+        .clone()
+        .unwrap_or_else(|| LitStr::new(".", Span::call_site()));
+    let binary = a
+        .binary
+        .as_ref()
+        .map_or(quote!(::core::env!("CARGO_PKG_NAME")), |l| quote!(#l));
     fields.push(quote!(build: Build { crate_dir: s(#crate_dir), binary: s(#binary) }));
 
     if !def.containers.is_empty() {
@@ -464,6 +471,7 @@ mod tests {
             "fnmetadata()->::charm_runtime::__private::CharmMetadata",
             "letconfig=<DemoConfigas::charm_runtime::__private::CharmConfig>::options();",
             "use::charm_runtime::__private::meta::*;",
+            "build:Build{crate_dir:s(\".\"),binary:s(::core::env!(\"CARGO_PKG_NAME\"))}",
             "requires:list([endpoint(\"database\",\"postgresql_client\",Some(1),None,None)])",
             "fnhelper(&self){}",
         ] {

@@ -49,7 +49,7 @@ pub struct CharmArgs {
     pub links: LinksDef,
     /// `config = Type`.
     pub config: Option<Type>,
-    /// `crate_dir = "..."`.
+    /// `crate_dir = "..."`: the crate directory relative to `charmcraft.yaml`; default `.`.
     pub crate_dir: Option<LitStr>,
     /// `binary = "..."`.
     pub binary: Option<LitStr>,
