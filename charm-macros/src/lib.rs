@@ -1,10 +1,17 @@
 //! Procedural macros for `charm-runtime`; use them through its re-exports
 //! (`use charm_runtime::prelude::*;`).
 //!
-//! Layout (serde_derive style): this file only converts token streams; `internals` reads
-//! attributes into a model (`attr`, `ast`), validates it (`check`) and accumulates errors
-//! (`ctxt`); `expand` generates code. On errors the item is still emitted (helper attributes
-//! stripped) with stand-in impls, so only the real mistakes are reported.
+//! Layout (serde_derive style), imports flowing one way: this file only converts token
+//! streams; `expand` drives each macro and generates code from the model; `internals`
+//! builds and validates that model: `read` walks an item and `attr` parses its attributes
+//! into `model`, then `check` validates the whole model; `ctxt` (the error accumulator),
+//! `event` (the event table), `names` (Juju's name rules, suggestions) and `types` are
+//! leaves. On errors the item is still emitted (helper attributes stripped) with stand-in
+//! impls, so only the real mistakes are reported.
+//!
+//! Generated code names the runtime only through `::charm_runtime::__private` (or
+//! `<path>::__private` with `crate = "<path>"`, for crates that reach the runtime through a
+//! re-export of their own).
 
 mod expand;
 mod internals;
@@ -24,9 +31,9 @@ use proc_macro::TokenStream;
 ///     platforms("amd64", "arm64"),             // default: amd64
 ///     links(contact = "...", documentation = "...", issues = "...", source = "...", website = "..."),
 ///     config = DemoConfig,                     // a #[derive(CharmConfig)] type; default none
-///     crate_dir = "demo-charm",                // default: the package name
+///     crate_dir = "charms/demo",               // default: "."
 ///     binary = "demo-charm",                   // default: the package name
-///     crate = ::charm_runtime,                 // where the runtime is
+///     crate = "my_framework::charm_runtime",   // default: ::charm_runtime
 /// )]
 /// #[peer("fastapi-peer", interface = "fastapi_demo_peers", optional = false, scope = "global")]
 /// #[requires("database", interface = "postgresql_client", limit = 1, optional = false)]
@@ -42,6 +49,14 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
+/// `crate_dir` is the charm crate's directory relative to `charmcraft.yaml` (charmcraft's
+/// `rust-path`, which craft-parts' `rust` plugin builds with `cargo install --path`). Its
+/// default, `.`, is also the plugin's: the crate is the charmcraft project, its
+/// `charmcraft.yaml` next to its `Cargo.toml`. A crate inside a larger project, such as a
+/// workspace member, names its directory. `binary` is the executable that becomes
+/// `dispatch`. `crate` is the path the runtime is reached by (a path or a string, as in
+/// serde's `#[serde(crate = "...")]`), for a crate that depends on it through a re-export.
+///
 /// The sibling attributes go after `#[charm(...)]`. A container declares an `oci-image`
 /// resource (`<container>-image` unless `resource` says otherwise). Action parameters are
 /// `name: Type [= literal]`: the name is declared in kebab case, the type is `String`, `bool`,
@@ -56,11 +71,13 @@ use proc_macro::TokenStream;
 /// `secret_{changed,rotate,remove,expired}` and `action("name")`. A handler takes `&self` or
 /// `&mut self` and the `&mut Model`, and returns `()` or `Result<(), E>`.
 ///
-/// Generated: one `pub const` [`Endpoint`] per endpoint, named in upper snake case
-/// (`DemoCharm::FASTAPI_PEER`), and `impl Charm` with `ENDPOINTS`, `HANDLERS` and
-/// `metadata()`.
+/// A handler's error type is anything that converts into `charm_runtime::Error`: every
+/// `std::error::Error + Send + Sync`, `String`, `&str` and `anyhow::Error` (so a handler may
+/// return `anyhow::Result<()>`).
 ///
-/// [`Endpoint`]: https://docs.rs/charm-runtime/latest/charm_runtime/struct.Endpoint.html
+/// Generated: one `pub const` `charm_runtime::Endpoint` per endpoint, named in upper snake
+/// case (`DemoCharm::FASTAPI_PEER`), and `impl Charm` with `ENDPOINTS`, `HANDLERS` and
+/// `metadata()`.
 #[proc_macro_attribute]
 pub fn charm(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::charm::expand(args.into(), input.into()).into()
@@ -115,9 +132,10 @@ pub fn on(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::charm::misplaced("on", args.into(), input.into()).into()
 }
 
-/// Derives serde's `Serialize` and `Deserialize` through `charm_runtime::serde`, so a type
-/// stored as JSON (in a databag field, say) needs no serde dependency. Put it before other
-/// derives and `#[serde(...)]` attributes.
+/// Derives serde's `Serialize` and `Deserialize` through the runtime's re-export of serde,
+/// with `#[serde(crate = "...")]` pointing there too, so a type stored as JSON (in a databag
+/// field, say) needs no serde dependency. Put it before other derives and `#[serde(...)]`
+/// attributes. `#[json_value(crate = "path")]` names where the runtime is.
 #[proc_macro_attribute]
 pub fn json_value(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::json_value::expand(args.into(), input.into()).into()
@@ -128,6 +146,7 @@ pub fn json_value(args: TokenStream, input: TokenStream) -> TokenStream {
 /// The option name is the field name with `_` replaced by `-`, or `#[config(name = "...")]`;
 /// the description is the doc comment; `#[config(default = literal)]` sets the default. A
 /// field without a default must be an `Option`, since Juju does not send unset options.
+/// `#[config(crate = "path")]` on the struct names where the runtime is.
 #[proc_macro_derive(CharmConfig, attributes(config))]
 pub fn charm_config(input: TokenStream) -> TokenStream {
     expand::config::expand(input.into()).into()
@@ -135,7 +154,7 @@ pub fn charm_config(input: TokenStream) -> TokenStream {
 
 /// Derives `Databag` for a struct with named fields: one JSON-encoded key per field, named
 /// after it or `#[databag(rename = "key")]`. `Option` fields may be missing; saving `None`
-/// deletes the key.
+/// deletes the key. `#[databag(crate = "path")]` on the struct names where the runtime is.
 #[proc_macro_derive(Databag, attributes(databag))]
 pub fn databag(input: TokenStream) -> TokenStream {
     expand::databag::expand(input.into()).into()

@@ -1,4 +1,4 @@
-//! The error type handlers return: any error converts into it with `?`.
+//! The error type handlers return: any error converts into it with `?`, anyhow's included.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -8,8 +8,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// An error from a handler or from the runtime, with optional context lines.
 ///
-/// Every error type converts into it with `?`; [`Error::msg`] makes one from text.
-/// Tests can get the typed error back with [`Error::downcast_ref`].
+/// Every error type converts into it with `?`: any `std::error::Error + Send + Sync`,
+/// `String`, `&str`, and `anyhow::Error` (a handler may return `anyhow::Result<()>`; the
+/// runtime does not depend on anyhow). [`Error::msg`] makes one from text. The message
+/// shows the context lines, then the error, then its `source()` chain, joined by `: `.
+/// Tests can get a std error back with [`Error::downcast_ref`].
 ///
 /// ```
 /// use charm_runtime::{Error, RelationError};
@@ -59,10 +62,15 @@ impl Error {
     }
 }
 
-impl<E: StdError + Send + Sync + 'static> From<E> for Error {
+/// Everything that converts into a boxed error converts into [`Error`]: every
+/// `std::error::Error + Send + Sync`, `String` and `&str`, and error types of other error
+/// libraries that box themselves, such as `anyhow::Error` (whose context chain becomes the
+/// `source()` chain, so the message keeps it). No feature flag: the runtime names no such
+/// library.
+impl<E: Into<Box<dyn StdError + Send + Sync + 'static>>> From<E> for Error {
     fn from(err: E) -> Self {
         Error {
-            inner: Box::new(err),
+            inner: err.into(),
             context: Vec::new(),
         }
     }
@@ -90,6 +98,10 @@ impl fmt::Debug for Error {
 }
 
 /// Adds context to any `Result` whose error converts into [`Error`].
+///
+/// A charm that uses anyhow imports `anyhow::Context` by name (`use anyhow::Context;`),
+/// which shadows this trait from the prelude's glob import; with both in scope (one of them
+/// imported `as _`), `.context(...)` is ambiguous.
 pub trait Context<T> {
     /// Wraps the error with a line of context.
     fn context(self, context: impl fmt::Display) -> Result<T>;
@@ -98,5 +110,67 @@ pub trait Context<T> {
 impl<T, E: Into<Error>> Context<T> for std::result::Result<T, E> {
     fn context(self, context: impl fmt::Display) -> Result<T> {
         self.map_err(|e| e.into().context(context))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Context, Error};
+    use std::error::Error as StdError;
+    use std::fmt;
+
+    /// An error with a cause, shaped like the boxed errors of error libraries (anyhow's
+    /// context errors): its own text, and the rest of the chain in `source()`.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Layer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            self.1.as_deref().map(|l| l as &(dyn StdError + 'static))
+        }
+    }
+
+    #[test]
+    fn std_errors_convert_and_downcast() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let err = Error::from(io).context("reading the layer");
+        assert_eq!(err.to_string(), "reading the layer: no such file");
+        let back = err.downcast_ref::<std::io::Error>().expect("an io::Error");
+        assert_eq!(back.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn source_chains_print_in_order() {
+        let chained = Layer("connecting", Some(Box::new(Layer("refused", None))));
+        let err: Error = chained.into();
+        assert_eq!(err.to_string(), "connecting: refused");
+        assert_eq!(format!("{err:?}"), "connecting: refused");
+        assert!(err.downcast_ref::<Layer>().is_some());
+    }
+
+    #[test]
+    fn text_and_boxed_errors_convert() {
+        assert_eq!(Error::from("plain text").to_string(), "plain text");
+        assert_eq!(Error::from(String::from("owned")).to_string(), "owned");
+        let boxed: Box<dyn StdError + Send + Sync> = Box::new(Layer("boxed", None));
+        let err = Error::from(boxed);
+        assert_eq!(err.to_string(), "boxed");
+        assert!(err.downcast_ref::<Layer>().is_some());
+    }
+
+    #[test]
+    fn context_wraps_any_convertible_error() {
+        let r: Result<(), &str> = Err("inner");
+        let err = r
+            .context("middle")
+            .map_err(|e| e.context("outer"))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "outer: middle: inner");
     }
 }

@@ -51,6 +51,8 @@ pub struct PeerData {
                    (Canonical Observability Stack).",
     assumes("juju >= 3.1", "k8s-api"),
     config = Config,
+    // charmcraft.yaml is at the workspace root, this crate in its `demo-charm` directory.
+    crate_dir = "demo-charm",
 )]
 #[container(
     "demo-server",

@@ -2,10 +2,13 @@
 //! const per endpoint, and `impl Charm` (endpoints, handlers, metadata). Also the standalone
 //! sibling attributes, which only say where they belong.
 
-use crate::internals::ast::{CharmDef, EventKind, EventSel, HandlerDef, ParamKind, Role};
 use crate::internals::attr::attr_name;
-use crate::internals::check::{self, is_valid_name};
 use crate::internals::ctxt::Ctxt;
+use crate::internals::event::EventKind;
+use crate::internals::model::{CharmDef, DefaultLit, EventSel, HandlerDef, ParamKind, Role};
+use crate::internals::names::is_valid_name;
+use crate::internals::types::option_inner;
+use crate::internals::{check, read};
 use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::{LitInt, LitStr};
@@ -24,16 +27,16 @@ pub fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let cx = Ctxt::new();
-    let def = CharmDef::from_ast(&cx, args, &mut item);
-    check::check_charm(&cx, &def);
+    let def = read::charm(&cx, args, &mut item);
+    check::charm(&cx, &def);
     match cx.check() {
         Ok(()) => generate(&def, &item),
         Err(errors) => {
             // The item (attributes stripped) and stand-ins keep the rest of the crate
             // compiling, so only the errors above are reported.
             let errors = errors.into_compile_error();
-            let dummy = dummy(&def, &item);
-            quote!(#item #dummy #errors)
+            let stand_in = stand_in(&def, &item);
+            quote!(#item #stand_in #errors)
         }
     }
 }
@@ -72,7 +75,7 @@ fn const_ident(name: &LitStr) -> Ident {
 }
 
 /// One const per endpoint (a name that is invalid or repeated, in the error path, has none).
-fn endpoint_consts(def: &CharmDef, krate: &TokenStream) -> Vec<TokenStream> {
+fn endpoint_consts(def: &CharmDef, rt: &TokenStream) -> Vec<TokenStream> {
     let mut seen = std::collections::BTreeSet::new();
     def.endpoints
         .iter()
@@ -91,26 +94,26 @@ fn endpoint_consts(def: &CharmDef, krate: &TokenStream) -> Vec<TokenStream> {
             let doc = format!("The `{}` {role} endpoint{interface}.", name.value());
             quote! {
                 #[doc = #doc]
-                pub const #ident: #krate::Endpoint = #krate::Endpoint::#ctor(#name);
+                pub const #ident: #rt::Endpoint = #rt::Endpoint::#ctor(#name);
             }
         })
         .collect()
 }
 
 /// Stand-ins emitted next to the errors: the endpoint consts and an empty `impl Charm`.
-fn dummy(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
+fn stand_in(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
     if item.trait_.is_some() || !item.generics.params.is_empty() {
         return TokenStream::new();
     }
-    let krate = def.args.krate();
+    let rt = super::private(def.args.krate.as_ref());
     let ty = &def.self_ty;
-    let consts = endpoint_consts(def, &krate);
+    let consts = endpoint_consts(def, &rt);
     quote! {
         impl #ty { #(#consts)* }
-        impl #krate::Charm for #ty {
-            const ENDPOINTS: &'static [#krate::Endpoint] = &[];
-            const HANDLERS: &'static [#krate::Handler<Self>] = &[];
-            fn metadata() -> #krate::metadata::CharmMetadata {
+        impl #rt::Charm for #ty {
+            const ENDPOINTS: &'static [#rt::Endpoint] = &[];
+            const HANDLERS: &'static [#rt::Handler<Self>] = &[];
+            fn metadata() -> #rt::CharmMetadata {
                 ::core::default::Default::default()
             }
         }
@@ -118,21 +121,21 @@ fn dummy(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
 }
 
 fn generate(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
-    let krate = def.args.krate();
+    let rt = super::private(def.args.krate.as_ref());
     let ty = &def.self_ty;
-    let consts = endpoint_consts(def, &krate);
+    let consts = endpoint_consts(def, &rt);
     let consts = (!consts.is_empty()).then(|| quote!(impl #ty { #(#consts)* }));
     let endpoints = def.endpoints.iter().map(|e| const_ident(&e.name));
-    let handlers = def.handlers.iter().map(|h| handler(h, &krate));
-    let metadata = metadata(def, &krate);
+    let handlers = def.handlers.iter().map(|h| handler(h, &rt));
+    let metadata = metadata(def, &rt);
     quote! {
         #item
         #consts
         #[automatically_derived]
-        impl #krate::Charm for #ty {
-            const ENDPOINTS: &'static [#krate::Endpoint] = &[#(Self::#endpoints),*];
-            const HANDLERS: &'static [#krate::Handler<Self>] = &[#(#handlers),*];
-            fn metadata() -> #krate::metadata::CharmMetadata {
+        impl #rt::Charm for #ty {
+            const ENDPOINTS: &'static [#rt::Endpoint] = &[#(Self::#endpoints),*];
+            const HANDLERS: &'static [#rt::Handler<Self>] = &[#(#handlers),*];
+            fn metadata() -> #rt::CharmMetadata {
                 #metadata
             }
         }
@@ -142,18 +145,18 @@ fn generate(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
 /// One `Handler`. The method call is spanned at the method's name, its model argument at
 /// the model parameter's type and the return conversion at the return type, so a type error
 /// points at the user's code rather than at `#[charm]`.
-fn handler(h: &HandlerDef, krate: &TokenStream) -> TokenStream {
+fn handler(h: &HandlerDef, rt: &TokenStream) -> TokenStream {
     let method = &h.ident;
     let at = |span: Span| Span::call_site().located_at(span);
     let charm = Ident::new("charm", at(method.span()));
     let model = Ident::new("model", at(h.model_span));
     let returned = Ident::new("returned", at(h.output_span));
     let call = quote_spanned!(at(method.span())=> Self::#method(#charm, #model));
-    let convert = respan(quote!(#krate::__private::handler_result), at(h.output_span));
+    let convert = respan(quote!(#rt::handler_result), at(h.output_span));
     let name = method.to_string();
-    let on = h.events.iter().map(|e| on_variant(e, krate));
+    let on = h.events.iter().map(|e| on_variant(e, rt));
     quote! {
-        #krate::Handler {
+        #rt::Handler {
             name: #name,
             on: &[#(#on),*],
             call: |charm, model| {
@@ -182,11 +185,11 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 }
 
 /// The `On` value of one event selector.
-fn on_variant(ev: &EventSel, krate: &TokenStream) -> TokenStream {
+fn on_variant(ev: &EventSel, rt: &TokenStream) -> TokenStream {
     let arg = &ev.arg;
     let simple = |v: &str| {
         let v = Ident::new(v, Span::call_site());
-        quote!(#krate::On::#v)
+        quote!(#rt::On::#v)
     };
     match ev.kind {
         EventKind::Install => simple("Install"),
@@ -201,21 +204,21 @@ fn on_variant(ev: &EventSel, krate: &TokenStream) -> TokenStream {
         EventKind::CollectStatus => simple("CollectStatus"),
         EventKind::Relation(v) => {
             let v = Ident::new(v, Span::call_site());
-            quote!(#krate::On::Relation(#krate::__private::RelationEventKind::#v, #arg))
+            quote!(#rt::On::Relation(#rt::RelationEventKind::#v, #arg))
         }
         EventKind::Storage(v) => {
             let v = Ident::new(v, Span::call_site());
-            quote!(#krate::On::Storage(#krate::__private::StorageEventKind::#v, #arg))
+            quote!(#rt::On::Storage(#rt::StorageEventKind::#v, #arg))
         }
         EventKind::Workload(v) => {
             let v = Ident::new(v, Span::call_site());
-            quote!(#krate::On::Workload(#krate::__private::WorkloadHook::#v, #arg))
+            quote!(#rt::On::Workload(#rt::WorkloadHook::#v, #arg))
         }
         EventKind::Secret(v) => {
             let v = Ident::new(v, Span::call_site());
-            quote!(#krate::On::Secret(#krate::__private::SecretEventKind::#v))
+            quote!(#rt::On::Secret(#rt::SecretEventKind::#v))
         }
-        EventKind::Action => quote!(#krate::On::Action(#arg)),
+        EventKind::Action => quote!(#rt::On::Action(#arg)),
     }
 }
 
@@ -235,7 +238,7 @@ fn opt_string(v: &Option<LitStr>) -> TokenStream {
 
 /// The body of `metadata()`: a `CharmMetadata` literal built with the short constructors of
 /// `__private::meta`, imported in an inner block where no user token appears.
-fn metadata(def: &CharmDef, krate: &TokenStream) -> TokenStream {
+fn metadata(def: &CharmDef, rt: &TokenStream) -> TokenStream {
     let a = &def.args;
     let mut fields: Vec<TokenStream> = Vec::new();
     let name = &a.name;
@@ -274,9 +277,16 @@ fn metadata(def: &CharmDef, krate: &TokenStream) -> TokenStream {
         .clone()
         .unwrap_or_else(|| vec![LitStr::new("amd64", Span::call_site())]);
     fields.push(quote!(platforms: strings(&[#(#platforms),*])));
-    let pkg = quote!(::core::env!("CARGO_PKG_NAME"));
-    let crate_dir = a.crate_dir.as_ref().map_or(pkg.clone(), |l| quote!(#l));
-    let binary = a.binary.as_ref().map_or(pkg, |l| quote!(#l));
+    // craft-parts' rust plugin builds `rust-path`, `.` by default: the charm crate is the
+    // charmcraft project. The binary is the package's own unless it says otherwise.
+    let crate_dir = a
+        .crate_dir
+        .clone()
+        .unwrap_or_else(|| LitStr::new(".", Span::call_site()));
+    let binary = a
+        .binary
+        .as_ref()
+        .map_or(quote!(::core::env!("CARGO_PKG_NAME")), |l| quote!(#l));
     fields.push(quote!(build: Build { crate_dir: s(#crate_dir), binary: s(#binary) }));
 
     if !def.containers.is_empty() {
@@ -361,7 +371,7 @@ fn metadata(def: &CharmDef, krate: &TokenStream) -> TokenStream {
     }
     let config = a.config.as_ref().map(|ty| {
         fields.push(quote!(config));
-        quote!(let config = <#ty as #krate::CharmConfig>::options();)
+        quote!(let config = <#ty as #rt::CharmConfig>::options();)
     });
     if !def.actions.is_empty() {
         let actions = def.actions.iter().map(|act| {
@@ -373,7 +383,7 @@ fn metadata(def: &CharmDef, krate: &TokenStream) -> TokenStream {
                 .map_or(quote!(false), |b| quote!(#b));
             let params = act.params.iter().map(|p| {
                 let name = LitStr::new(&p.name, p.name_span);
-                let kind = match check::param_kind(&p.ty) {
+                let kind = match ParamKind::of(&p.ty) {
                     Some(ParamKind::String) => quote!(String),
                     Some(ParamKind::Integer) => quote!(Integer),
                     Some(ParamKind::Number) => quote!(Number),
@@ -387,8 +397,7 @@ fn metadata(def: &CharmDef, krate: &TokenStream) -> TokenStream {
                     }
                     None => quote!(None),
                 };
-                let required =
-                    p.default.is_none() && crate::internals::ast::option_inner(&p.ty).is_none();
+                let required = p.default.is_none() && option_inner(&p.ty).is_none();
                 quote!(param(#name, ParamType::#kind, #description, #default, #required))
             });
             quote!(action(#name, #description, #extra, list([#(#params),*])))
@@ -400,7 +409,7 @@ fn metadata(def: &CharmDef, krate: &TokenStream) -> TokenStream {
     quote! {
         #config
         {
-            use #krate::__private::meta::*;
+            use #rt::meta::*;
             CharmMetadata {
                 #(#fields,)*
                 #rest
@@ -411,7 +420,7 @@ fn metadata(def: &CharmDef, krate: &TokenStream) -> TokenStream {
 
 /// A default as a typed literal for `serde_json::Value::from`: integers as `i64` (or `u64`
 /// when larger), the rest as written.
-fn json_literal(d: &crate::internals::ast::DefaultLit) -> TokenStream {
+fn json_literal(d: &DefaultLit) -> TokenStream {
     let neg = &d.neg;
     match &d.lit {
         syn::Lit::Int(i) => {
@@ -454,11 +463,15 @@ mod tests {
         .to_string();
         let out = squash(&out);
         for expected in [
-            "pubconstFASTAPI_PEER:::charm_runtime::Endpoint=::charm_runtime::Endpoint::peer(\"fastapi-peer\");",
-            "constENDPOINTS:&'static[::charm_runtime::Endpoint]=&[Self::FASTAPI_PEER,Self::DATABASE];",
-            "name:\"count_start\",on:&[::charm_runtime::On::Start,::charm_runtime::On::Relation(::charm_runtime::__private::RelationEventKind::Changed,\"database\")]",
+            "pubconstFASTAPI_PEER:::charm_runtime::__private::Endpoint=::charm_runtime::__private::Endpoint::peer(\"fastapi-peer\");",
+            "impl::charm_runtime::__private::CharmforDemo",
+            "constENDPOINTS:&'static[::charm_runtime::__private::Endpoint]=&[Self::FASTAPI_PEER,Self::DATABASE];",
+            "name:\"count_start\",on:&[::charm_runtime::__private::On::Start,::charm_runtime::__private::On::Relation(::charm_runtime::__private::RelationEventKind::Changed,\"database\")]",
             "letreturned=Self::count_start(charm,model);::charm_runtime::__private::handler_result(returned)",
-            "letconfig=<DemoConfigas::charm_runtime::CharmConfig>::options();",
+            "fnmetadata()->::charm_runtime::__private::CharmMetadata",
+            "letconfig=<DemoConfigas::charm_runtime::__private::CharmConfig>::options();",
+            "use::charm_runtime::__private::meta::*;",
+            "build:Build{crate_dir:s(\".\"),binary:s(::core::env!(\"CARGO_PKG_NAME\"))}",
             "requires:list([endpoint(\"database\",\"postgresql_client\",Some(1),None,None)])",
             "fnhelper(&self){}",
         ] {
@@ -466,6 +479,47 @@ mod tests {
         }
         assert!(!out.contains("#[on"), "{out}");
         assert!(!out.contains("#[peer"), "{out}");
+        crate::expand::tests::assert_paths_through_private(&out, "::charm_runtime");
+    }
+
+    #[test]
+    fn crate_override_names_every_path_through_it() {
+        for krate in [quote!(crate = "my::rt"), quote!(crate = my::rt)] {
+            let out = super::expand(
+                quote!(name = "demo", summary = "s", description = "d", config = C, #krate),
+                quote! {
+                    #[peer("replicas", interface = "p")]
+                    #[container("web")]
+                    #[action("go", param(fast: bool = true))]
+                    impl Demo {
+                        #[on(start, pebble_ready("web"), secret_changed, action("go"))]
+                        fn go(&self, model: &mut Model) {}
+                    }
+                },
+            )
+            .to_string();
+            let out = squash(&out);
+            assert!(!out.contains("charm_runtime"), "{out}");
+            crate::expand::tests::assert_paths_through_private(&out, "my::rt");
+        }
+    }
+
+    #[test]
+    fn stand_ins_follow_the_crate_override() {
+        let out = super::expand(
+            quote!(
+                name = "Demo",
+                summary = "s",
+                description = "d",
+                crate = "my::rt"
+            ),
+            quote!(impl Demo {}),
+        )
+        .to_string();
+        let out = squash(&out);
+        assert!(out.contains("compile_error!"), "{out}");
+        assert!(!out.contains("charm_runtime"), "{out}");
+        crate::expand::tests::assert_paths_through_private(&out, "my::rt");
     }
 
     #[test]
@@ -487,7 +541,7 @@ mod tests {
         assert!(out.contains("fnstart(&self,model:&mutModel){}"), "{out}");
         assert!(out.contains("pubconstDB:"), "{out}");
         assert!(
-            out.contains("constHANDLERS:&'static[::charm_runtime::Handler<Self>]=&[];"),
+            out.contains("constHANDLERS:&'static[::charm_runtime::__private::Handler<Self>]=&[];"),
             "{out}"
         );
         assert!(!out.contains("#[on"), "{out}");

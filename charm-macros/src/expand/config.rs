@@ -1,8 +1,9 @@
 //! `#[derive(CharmConfig)]`: `options()` for the metadata and `from_config()` for
 //! `config-get`, one typed runtime call per field.
 
-use crate::internals::ast::{option_inner, type_name, ConfigDef, ConfigField};
-use crate::internals::check::{prim, Prim};
+use crate::internals::model::{ConfigDef, ConfigField};
+use crate::internals::types::{option_inner, prim, type_name, Prim};
+use crate::internals::{check, read};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Lit, LitFloat, LitStr};
@@ -11,43 +12,47 @@ use syn::{Lit, LitFloat, LitStr};
 pub fn expand(input: TokenStream) -> TokenStream {
     super::derive(
         input,
-        ConfigDef::from_ast,
-        |def, _input, krate| generate(def, krate),
-        dummy,
+        |cx, input| {
+            let def = read::config(cx, input);
+            check::config(cx, &def);
+            def
+        },
+        generate,
+        stand_in,
     )
 }
 
 /// An impl that keeps `config = ThisType` compiling while the errors are fixed.
-fn dummy(def: &ConfigDef, krate: &TokenStream) -> TokenStream {
+fn stand_in(def: &ConfigDef) -> TokenStream {
+    let rt = super::private(def.krate.as_ref());
     let ident = &def.ident;
     quote! {
-        impl #krate::CharmConfig for #ident {
-            fn options() -> #krate::__private::Vec<#krate::metadata::ConfigOption> {
-                #krate::__private::Vec::new()
+        impl #rt::CharmConfig for #ident {
+            fn options() -> #rt::Vec<#rt::ConfigOption> {
+                #rt::Vec::new()
             }
-            fn from_config(
-                _: &#krate::serde_json::Map<#krate::__private::String, #krate::serde_json::Value>,
-            ) -> ::core::result::Result<Self, #krate::ConfigError> {
+            fn from_config(_: &#rt::ConfigValues) -> ::core::result::Result<Self, #rt::ConfigError> {
                 ::core::unimplemented!()
             }
         }
     }
 }
 
-fn generate(def: &ConfigDef, krate: &TokenStream) -> TokenStream {
+fn generate(def: &ConfigDef) -> TokenStream {
+    let rt = super::private(def.krate.as_ref());
     let ident = &def.ident;
     let options = def.fields.iter().map(|f| {
         let ty = &f.ty;
         let name = LitStr::new(&f.name, f.name_span);
         let description = &f.description;
-        let default = default_tokens(f, krate);
-        quote!(#krate::__private::config_option::<#ty>(#name, #description, #default))
+        let default = default_tokens(f, &rt);
+        quote!(#rt::config_option::<#ty>(#name, #description, #default))
     });
     let reads = def.fields.iter().map(|f| {
         let (field, ty) = (&f.ident, &f.ty);
         let name = LitStr::new(&f.name, f.name_span);
-        let default = default_tokens(f, krate);
-        quote!(#field: #krate::__private::config_read::<#ty>(values, #name, #default)?)
+        let default = default_tokens(f, &rt);
+        quote!(#field: #rt::config_read::<#ty>(values, #name, #default)?)
     });
     let values = if def.fields.is_empty() {
         quote!(_values)
@@ -56,13 +61,13 @@ fn generate(def: &ConfigDef, krate: &TokenStream) -> TokenStream {
     };
     quote! {
         #[automatically_derived]
-        impl #krate::CharmConfig for #ident {
-            fn options() -> #krate::__private::Vec<#krate::metadata::ConfigOption> {
-                #krate::__private::Vec::from([#(#options),*])
+        impl #rt::CharmConfig for #ident {
+            fn options() -> #rt::Vec<#rt::ConfigOption> {
+                #rt::Vec::from([#(#options),*])
             }
             fn from_config(
-                #values: &#krate::serde_json::Map<#krate::__private::String, #krate::serde_json::Value>,
-            ) -> ::core::result::Result<Self, #krate::ConfigError> {
+                #values: &#rt::ConfigValues,
+            ) -> ::core::result::Result<Self, #rt::ConfigError> {
                 ::core::result::Result::Ok(Self { #(#reads,)* })
             }
         }
@@ -72,7 +77,7 @@ fn generate(def: &ConfigDef, krate: &TokenStream) -> TokenStream {
 /// `Some(default)` for the runtime calls, spanned at the literal so a type mismatch points
 /// there. A string becomes a `String`, an integer for a float field a float literal, and a
 /// default for an `Option<T>` field `Some(Some(..))`.
-fn default_tokens(f: &ConfigField, krate: &TokenStream) -> TokenStream {
+fn default_tokens(f: &ConfigField, rt: &TokenStream) -> TokenStream {
     let Some(d) = &f.default else {
         return quote!(::core::option::Option::None);
     };
@@ -81,7 +86,7 @@ fn default_tokens(f: &ConfigField, krate: &TokenStream) -> TokenStream {
     let base = inner.unwrap_or(&f.ty);
     let value = match (type_name(base).as_deref().and_then(prim), &d.lit) {
         (Some(Prim::Str), Lit::Str(_)) => {
-            quote_spanned!(span=> #krate::__private::String::from(#d))
+            quote_spanned!(span=> #rt::String::from(#d))
         }
         (Some(Prim::Float), Lit::Int(i)) => {
             let neg = &d.neg;
@@ -95,4 +100,55 @@ fn default_tokens(f: &ConfigField, krate: &TokenStream) -> TokenStream {
         None => value,
     };
     quote_spanned!(span=> ::core::option::Option::Some(#value))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::expand::tests::assert_paths_through_private;
+    use quote::quote;
+
+    fn squash(s: &str) -> String {
+        s.split_whitespace().collect()
+    }
+
+    #[test]
+    fn one_runtime_call_per_option() {
+        let out = squash(
+            &super::expand(quote! {
+                struct Config {
+                    /// The port.
+                    #[config(default = 8000)]
+                    server_port: i64,
+                    name: Option<String>,
+                }
+            })
+            .to_string(),
+        );
+        for expected in [
+            "impl::charm_runtime::__private::CharmConfigforConfig",
+            "::charm_runtime::__private::config_option::<i64>(\"server-port\",\"Theport.\",::core::option::Option::Some(8000))",
+            "server_port:::charm_runtime::__private::config_read::<i64>(values,\"server-port\",::core::option::Option::Some(8000))?",
+            "values:&::charm_runtime::__private::ConfigValues",
+        ] {
+            assert!(out.contains(expected), "missing {expected} in {out}");
+        }
+        assert_paths_through_private(&out, "::charm_runtime");
+    }
+
+    #[test]
+    fn crate_override_reaches_impl_and_stand_in() {
+        let ok = quote! {
+            #[config(crate = "my::rt")]
+            struct Config { #[config(default = true)] debug: bool }
+        };
+        let broken = quote! {
+            #[config(crate = "my::rt")]
+            struct Config { debug: bool }
+        };
+        for input in [ok, broken] {
+            let out = squash(&super::expand(input).to_string());
+            assert!(!out.contains("charm_runtime"), "{out}");
+            assert_paths_through_private(&out, "my::rt");
+        }
+    }
 }

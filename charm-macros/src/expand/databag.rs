@@ -1,7 +1,8 @@
 //! `#[derive(Databag)]`: one JSON-encoded key per field, through the runtime's
 //! `read_field` / `read_optional_field` / `write_field` / `write_optional_field`.
 
-use crate::internals::ast::DatabagDef;
+use crate::internals::model::DatabagDef;
+use crate::internals::{check, read};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -9,60 +10,62 @@ use syn::LitStr;
 
 /// Expands the derive.
 pub fn expand(input: TokenStream) -> TokenStream {
-    super::derive(input, DatabagDef::from_ast, generate, dummy)
+    super::derive(
+        input,
+        |cx, input| {
+            let def = read::databag(cx, input);
+            check::databag(cx, &def);
+            def
+        },
+        generate,
+        stand_in,
+    )
 }
 
 /// An impl that keeps uses of the type compiling while the errors are fixed.
-fn dummy(def: &DatabagDef, krate: &TokenStream) -> TokenStream {
+fn stand_in(def: &DatabagDef) -> TokenStream {
+    let rt = super::private(def.krate.as_ref());
     let ident = &def.ident;
     quote! {
-        impl #krate::Databag for #ident {
+        impl #rt::Databag for #ident {
             const KEYS: &'static [&'static str] = &[];
-            fn from_bag(
-                _: &#krate::hooktools::cmd::BagData,
-            ) -> ::core::result::Result<Self, #krate::databag::FieldError> {
+            fn from_bag(_: &#rt::BagData) -> ::core::result::Result<Self, #rt::FieldError> {
                 ::core::unimplemented!()
             }
-            fn to_bag(&self) -> ::core::result::Result<#krate::hooktools::cmd::BagData, #krate::databag::FieldError> {
+            fn to_bag(&self) -> ::core::result::Result<#rt::BagData, #rt::FieldError> {
                 ::core::unimplemented!()
             }
         }
     }
 }
 
-fn generate(def: &DatabagDef, input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream {
+fn generate(def: &DatabagDef) -> TokenStream {
+    let rt = super::private(def.krate.as_ref());
     let ident = &def.ident;
-    let tys: Vec<&syn::Type> = match &input.data {
-        syn::Data::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
-        _ => Vec::new(),
-    };
     let keys: Vec<LitStr> = def
         .fields
         .iter()
         .map(|f| LitStr::new(&f.key, f.key_span))
         .collect();
-    let reads = def
-        .fields
-        .iter()
-        .zip(&keys)
-        .zip(&tys)
-        .map(|((f, key), ty)| {
-            let field = &f.ident;
-            let span = Span::call_site().located_at(ty.span());
-            let read = if f.optional {
-                quote_spanned!(span=> #krate::__private::read_optional_field(bag, #key)?)
-            } else {
-                quote_spanned!(span=> #krate::__private::read_field(bag, #key)?)
-            };
-            quote!(#field: #read)
-        });
-    let writes = def.fields.iter().zip(&keys).zip(&tys).map(|((f, key), ty)| {
+    // Each call is spanned at the field's type, so a type that is not (de)serializable is
+    // reported there.
+    let reads = def.fields.iter().zip(&keys).map(|(f, key)| {
         let field = &f.ident;
-        let span = Span::call_site().located_at(ty.span());
-        if f.optional {
-            quote_spanned!(span=> #krate::__private::write_optional_field(&mut bag, #key, &self.#field)?;)
+        let span = Span::call_site().located_at(f.ty.span());
+        let read = if f.optional {
+            quote_spanned!(span=> #rt::read_optional_field(bag, #key)?)
         } else {
-            quote_spanned!(span=> #krate::__private::write_field(&mut bag, #key, &self.#field)?;)
+            quote_spanned!(span=> #rt::read_field(bag, #key)?)
+        };
+        quote!(#field: #read)
+    });
+    let writes = def.fields.iter().zip(&keys).map(|(f, key)| {
+        let field = &f.ident;
+        let span = Span::call_site().located_at(f.ty.span());
+        if f.optional {
+            quote_spanned!(span=> #rt::write_optional_field(&mut bag, #key, &self.#field)?;)
+        } else {
+            quote_spanned!(span=> #rt::write_field(&mut bag, #key, &self.#field)?;)
         }
     });
     let (bag, mut_bag) = if def.fields.is_empty() {
@@ -72,22 +75,69 @@ fn generate(def: &DatabagDef, input: &syn::DeriveInput, krate: &TokenStream) -> 
     };
     quote! {
         #[automatically_derived]
-        impl #krate::Databag for #ident {
+        impl #rt::Databag for #ident {
             const KEYS: &'static [&'static str] = &[#(#keys),*];
 
-            fn from_bag(
-                #bag: &#krate::hooktools::cmd::BagData,
-            ) -> ::core::result::Result<Self, #krate::databag::FieldError> {
+            fn from_bag(#bag: &#rt::BagData) -> ::core::result::Result<Self, #rt::FieldError> {
                 ::core::result::Result::Ok(Self { #(#reads,)* })
             }
 
-            fn to_bag(
-                &self,
-            ) -> ::core::result::Result<#krate::hooktools::cmd::BagData, #krate::databag::FieldError> {
-                let #mut_bag = #krate::hooktools::cmd::BagData::new();
+            fn to_bag(&self) -> ::core::result::Result<#rt::BagData, #rt::FieldError> {
+                let #mut_bag = #rt::BagData::new();
                 #(#writes)*
                 ::core::result::Result::Ok(bag)
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::expand::tests::assert_paths_through_private;
+    use quote::quote;
+
+    fn squash(s: &str) -> String {
+        s.split_whitespace().collect()
+    }
+
+    #[test]
+    fn one_runtime_call_per_key() {
+        let out = squash(
+            &super::expand(quote! {
+                struct Peer {
+                    #[databag(rename = "leader-address")]
+                    leader: Option<String>,
+                    count: u32,
+                }
+            })
+            .to_string(),
+        );
+        for expected in [
+            "constKEYS:&'static[&'staticstr]=&[\"leader-address\",\"count\"];",
+            "fnfrom_bag(bag:&::charm_runtime::__private::BagData)",
+            "leader:::charm_runtime::__private::read_optional_field(bag,\"leader-address\")?",
+            "count:::charm_runtime::__private::read_field(bag,\"count\")?",
+            "::charm_runtime::__private::write_field(&mutbag,\"count\",&self.count)?;",
+        ] {
+            assert!(out.contains(expected), "missing {expected} in {out}");
+        }
+        assert_paths_through_private(&out, "::charm_runtime");
+    }
+
+    #[test]
+    fn crate_override_reaches_impl_and_stand_in() {
+        let ok = quote! {
+            #[databag(crate = my::rt)]
+            struct Peer { count: u32 }
+        };
+        let broken = quote! {
+            #[databag(crate = my::rt)]
+            struct Peer { a: u32, #[databag(rename = "a")] b: u32 }
+        };
+        for input in [ok, broken] {
+            let out = squash(&super::expand(input).to_string());
+            assert!(!out.contains("charm_runtime"), "{out}");
+            assert_paths_through_private(&out, "my::rt");
         }
     }
 }

@@ -1,20 +1,23 @@
-//! Attribute parsing, by hand with `parse_nested_meta` (serde_derive style). Every parser
-//! reports into the [`Ctxt`] and carries on where it can, so one compile shows every mistake:
-//! a duplicate key is recorded and parsing continues; an unknown key stops that attribute
-//! (its value's syntax is unknown), with a "did you mean" when a known key is close.
+//! Attribute parsing into the model, by hand with `parse_nested_meta` (serde_derive
+//! style). Every parser reports into the [`Ctxt`] and carries on where it can, so one
+//! compile shows every mistake: a duplicate key is recorded and parsing continues; an
+//! unknown key stops that attribute (its value's syntax is unknown), with a "did you mean"
+//! when a known key is close. Only syntax is checked here; the rules that need the whole
+//! item are `check`'s.
 
-use super::ast::{
-    ActionDef, CharmArgs, ContainerDef, DefaultLit, EndpointDef, EventKind, EventSel, ParamDef,
-    ResourceDef, Role, StorageDef, Target,
-};
-use super::check::did_you_mean;
 use super::ctxt::Ctxt;
+use super::event::{EventKind, Target, EVENT_LIST};
+use super::model::{
+    ActionDef, CharmArgs, ContainerDef, DefaultLit, EndpointDef, EventSel, JsonValueArgs, ParamDef,
+    ResourceDef, Role, StorageDef,
+};
+use super::names::hint;
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Ident, LitBool, LitInt, LitStr, Token, Type};
+use syn::{Attribute, Ident, LitBool, LitInt, LitStr, Path, Token, Type};
 
 /// The keys of `#[charm(...)]`.
 pub const CHARM_KEYS: &[&str] = &[
@@ -40,6 +43,8 @@ const STORAGE_KEYS: &[&str] = &["kind", "location", "description"];
 const ACTION_KEYS: &[&str] = &["description", "param", "additional_properties"];
 const CONFIG_KEYS: &[&str] = &["name", "default"];
 const DATABAG_KEYS: &[&str] = &["rename"];
+/// The keys of `#[config(...)]` / `#[databag(...)]` on the struct, and of `#[json_value]`.
+const CONTAINER_KEYS_ON_STRUCT: &[&str] = &["crate"];
 
 /// The attributes that declare metadata next to `#[charm(...)]` on the impl block.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -96,10 +101,9 @@ fn key_of(meta: &ParseNestedMeta) -> String {
 /// the next key. `place` is where it was written, e.g. `` `#[charm(...)]` ``.
 fn unknown_key(cx: &Ctxt, meta: &ParseNestedMeta, place: &str, known: &[&str]) -> syn::Result<()> {
     let key = key_of(meta);
-    let hint = match did_you_mean(&key, known) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!("expected one of: {}", known.join(", ")),
-    };
+    let hint = hint(&key, known, || {
+        format!("expected one of: {}", known.join(", "))
+    });
     cx.syn_error(meta.error(format!("unknown key `{key}` in {place}; {hint}")));
     if meta.input.peek(Token![=]) {
         meta.input.parse::<Token![=]>()?;
@@ -176,6 +180,27 @@ fn str_list(meta: &ParseNestedMeta) -> syn::Result<Vec<LitStr>> {
     Ok(list.into_iter().collect())
 }
 
+/// `crate = "path"` (serde's form) or `crate = path`: where the runtime is. A value that is
+/// not a module path is an error at the value.
+fn crate_value(meta: &ParseNestedMeta) -> syn::Result<Path> {
+    let input = value(meta, "\"my_crate::charm_runtime\"")?;
+    let expected = "`crate` takes the module path the runtime is reached by, e.g. \
+                    `crate = \"my_crate::charm_runtime\"`";
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        return lit.parse_with(Path::parse_mod_style).map_err(|_| {
+            let found = match lit.value() {
+                v if v.trim().is_empty() => "not an empty string".to_string(),
+                v => format!("`{v}` is not a module path"),
+            };
+            syn::Error::new(lit.span(), format!("{expected}; {found}"))
+        });
+    }
+    input
+        .call(Path::parse_mod_style)
+        .map_err(|e| syn::Error::new(e.span(), expected))
+}
+
 /// A literal default, optionally negated.
 pub fn parse_default(input: ParseStream) -> syn::Result<DefaultLit> {
     let neg: Option<Token![-]> = input.parse()?;
@@ -206,15 +231,7 @@ pub fn parse_charm_args(cx: &Ctxt, args: TokenStream) -> CharmArgs {
                 let ty: Type = value(&meta, "MyConfig")?.parse()?;
                 set(cx, &meta, &mut a.config, ty)
             }
-            "crate" => {
-                let input = value(&meta, "::charm_runtime")?;
-                let path = if input.peek(LitStr) {
-                    input.parse::<LitStr>()?.parse::<syn::Path>()?
-                } else {
-                    input.parse::<syn::Path>()?
-                };
-                set(cx, &meta, &mut a.krate, path)
-            }
+            "crate" => set(cx, &meta, &mut a.krate, crate_value(&meta)?),
             "links" => {
                 if !meta.input.peek(syn::token::Paren) {
                     return Err(meta.error("expected `links(documentation = \"...\", ...)`"));
@@ -575,10 +592,9 @@ pub fn parse_on(cx: &Ctxt, attr: &Attribute) -> Vec<EventSel> {
             return Err(dashed_event(&meta, &ident));
         }
         let Some(kind) = EventKind::from_name(&name) else {
-            let hint = match did_you_mean(&name, &EventKind::names()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("expected one of: {}", super::ast::EVENT_LIST),
-            };
+            let hint = hint(&name, &EventKind::names(), || {
+                format!("expected one of: {EVENT_LIST}")
+            });
             cx.error_at(ident.span(), format!("unknown event `{name}`; {hint}"));
             if meta.input.peek(syn::token::Paren) {
                 let _skipped: proc_macro2::Group = meta.input.parse()?;
@@ -594,7 +610,7 @@ pub fn parse_on(cx: &Ctxt, attr: &Attribute) -> Vec<EventSel> {
             None
         } else {
             let noun = target.noun();
-            let example = format!("`{name}(\"{}\")`", example_target(target));
+            let example = format!("`{name}(\"{}\")`", target.example());
             if !has_args {
                 return Err(meta.error(format!("`{name}` needs the {noun} name: {example}")));
             }
@@ -618,16 +634,6 @@ pub fn parse_on(cx: &Ctxt, attr: &Attribute) -> Vec<EventSel> {
         cx.syn_error(e);
     }
     events
-}
-
-fn example_target(target: Target) -> &'static str {
-    match target {
-        Target::Endpoint => "database",
-        Target::Storage => "data",
-        Target::Container => "workload",
-        Target::Action => "backup",
-        Target::None => "",
-    }
 }
 
 /// `config-changed` parses as `config - changed`: read the rest of the dashed name and say
@@ -676,6 +682,7 @@ pub fn parse_config_field(cx: &Ctxt, attrs: &[Attribute]) -> ConfigFieldAttrs {
                     let lit = parse_default(value(&meta, "...")?)?;
                     set(cx, &meta, &mut out.default, lit)
                 }
+                "crate" => return Err(crate_on_field(&meta, "config")),
                 _ => unknown_key(cx, &meta, "`#[config(...)]`", CONFIG_KEYS)?,
             }
             Ok(())
@@ -694,6 +701,7 @@ pub fn parse_databag_field(cx: &Ctxt, attrs: &[Attribute]) -> Option<LitStr> {
         let r = attr.parse_nested_meta(|meta| {
             match key_of(&meta).as_str() {
                 "rename" => set(cx, &meta, &mut rename, str_value(&meta)?),
+                "crate" => return Err(crate_on_field(&meta, "databag")),
                 _ => unknown_key(cx, &meta, "`#[databag(...)]`", DATABAG_KEYS)?,
             }
             Ok(())
@@ -705,14 +713,59 @@ pub fn parse_databag_field(cx: &Ctxt, attrs: &[Attribute]) -> Option<LitStr> {
     rename
 }
 
-/// Rejects struct-level `#[config]` / `#[databag]`: those attributes go on fields.
-pub fn reject_container_attrs(cx: &Ctxt, attrs: &[Attribute], name: &str) {
+fn crate_on_field(meta: &ParseNestedMeta, name: &str) -> syn::Error {
+    meta.error(format!(
+        "`crate` goes on the struct, not on a field: `#[{name}(crate = \"...\")]`"
+    ))
+}
+
+/// Parses `#[config(...)]` / `#[databag(...)]` on the struct (`name` says which): only
+/// `crate = "path"`. A field key written there is an error saying where it goes.
+pub fn parse_struct_attrs(cx: &Ctxt, attrs: &[Attribute], name: &str) -> Option<Path> {
+    let mut krate = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
-        cx.error_spanned_by(
-            attr,
-            format!("`#[{name}(...)]` goes on fields, not on the struct"),
-        );
+        let r = attr.parse_nested_meta(|meta| {
+            let key = key_of(&meta);
+            let field_keys = if name == "config" {
+                CONFIG_KEYS
+            } else {
+                DATABAG_KEYS
+            };
+            if key == "crate" {
+                set(cx, &meta, &mut krate, crate_value(&meta)?);
+                Ok(())
+            } else if field_keys.contains(&key.as_str()) {
+                Err(meta.error(format!(
+                    "`{key}` goes on a field; on the struct, `#[{name}(...)]` takes only \
+                     `crate = \"...\"`"
+                )))
+            } else {
+                let place = format!("`#[{name}(...)]` on the struct");
+                unknown_key(cx, &meta, &place, CONTAINER_KEYS_ON_STRUCT)
+            }
+        });
+        if let Err(e) = r {
+            cx.syn_error(e);
+        }
     }
+    krate
+}
+
+/// Parses the arguments of `#[json_value(...)]`: only `crate = "path"`.
+pub fn parse_json_value_args(cx: &Ctxt, args: TokenStream) -> JsonValueArgs {
+    let mut out = JsonValueArgs::default();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("crate") {
+            set(cx, &meta, &mut out.krate, crate_value(&meta)?);
+            Ok(())
+        } else {
+            Err(meta.error("`#[json_value]` takes no arguments except `crate = \"path\"`"))
+        }
+    });
+    if let Err(e) = parser.parse2(args) {
+        cx.syn_error(e);
+    }
+    out
 }
 
 /// The doc comment: lines of a paragraph joined with spaces, paragraphs with a blank line
@@ -751,9 +804,11 @@ pub fn doc_string(attrs: &[Attribute]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{doc_string, parse_charm_args, parse_on};
-    use crate::internals::ast::EventKind;
+    use super::{
+        doc_string, parse_charm_args, parse_json_value_args, parse_on, parse_struct_attrs,
+    };
     use crate::internals::ctxt::Ctxt;
+    use crate::internals::event::EventKind;
     use quote::quote;
     use syn::Attribute;
 
@@ -824,6 +879,57 @@ mod tests {
         assert_eq!(
             messages(cx),
             ["event names are written with underscores: `config_changed`, not `config-changed`"]
+        );
+    }
+
+    #[test]
+    fn crate_takes_a_string_or_a_path() {
+        for args in [quote!(crate = "my::rt"), quote!(crate = my::rt)] {
+            let cx = Ctxt::new();
+            let parsed = parse_json_value_args(&cx, args);
+            assert!(messages(cx).is_empty());
+            let path = parsed.krate.unwrap();
+            assert_eq!(quote!(#path).to_string(), "my :: rt");
+        }
+    }
+
+    #[test]
+    fn malformed_crate_values_are_errors() {
+        let cx = Ctxt::new();
+        parse_charm_args(&cx, quote!(crate = "a b"));
+        parse_charm_args(&cx, quote!(crate = ""));
+        parse_charm_args(&cx, quote!(crate = 1));
+        parse_json_value_args(&cx, quote!(serde = "x"));
+        let expected = "`crate` takes the module path the runtime is reached by, e.g. \
+                        `crate = \"my_crate::charm_runtime\"`";
+        assert_eq!(
+            messages(cx),
+            [
+                format!("{expected}; `a b` is not a module path"),
+                format!("{expected}; not an empty string"),
+                expected.to_string(),
+                "`#[json_value]` takes no arguments except `crate = \"path\"`".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn struct_attrs_take_only_crate() {
+        let attrs: Vec<Attribute> = vec![
+            syn::parse_quote!(#[databag(crate = "rt")]),
+            syn::parse_quote!(#[databag(rename = "x")]),
+            syn::parse_quote!(#[databag(crat = "rt")]),
+            syn::parse_quote!(#[doc = "not ours"]),
+        ];
+        let cx = Ctxt::new();
+        let krate = parse_struct_attrs(&cx, &attrs, "databag");
+        assert!(krate.is_some());
+        assert_eq!(
+            messages(cx),
+            [
+                "`rename` goes on a field; on the struct, `#[databag(...)]` takes only `crate = \"...\"`",
+                "unknown key `crat` in `#[databag(...)]` on the struct; did you mean `crate`?",
+            ]
         );
     }
 

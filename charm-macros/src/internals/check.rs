@@ -1,11 +1,17 @@
-//! Validation that needs more than one attribute at a time: required keys, the names Juju
-//! would reject, duplicates, events naming undeclared things, handler signatures, and
-//! defaults of the wrong type. Every error is spanned at the offending token.
+//! Validation of the model after reading: required keys, the names Juju would reject,
+//! duplicates, events naming undeclared things, handler signatures, and defaults of the
+//! wrong type. Every error is spanned at the offending token.
 
-use super::ast::{option_inner, type_name, CharmDef, DefaultLit, EventSel, Role, Target};
 use super::ctxt::Ctxt;
+use super::event::Target;
+use super::model::{
+    CharmDef, ConfigDef, DatabagDef, DefaultLit, EndpointDef, EventSel, ParamDef, ParamKind, Role,
+};
+use super::names::{fix_name, hint, is_valid_action_name, is_valid_name};
+use super::types::{option_inner, prim, type_name, Prim};
 use proc_macro2::Span;
-use std::collections::BTreeMap;
+use quote::quote;
+use std::collections::BTreeSet;
 use syn::{Lit, LitStr, Signature};
 
 /// The longest summary charmcraft accepts.
@@ -13,89 +19,6 @@ pub const MAX_SUMMARY: usize = 78;
 
 /// The architectures `platforms(...)` accepts.
 pub const ARCHITECTURES: &[&str] = &["amd64", "arm64", "armhf", "ppc64el", "riscv64", "s390x"];
-
-/// Whether Juju accepts `name` as a charm, endpoint, container, storage or option name:
-/// `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`.
-pub fn is_valid_name(name: &str) -> bool {
-    let mut parts = name.split('-');
-    let first = parts.next().unwrap_or_default();
-    first.starts_with(|c: char| c.is_ascii_lowercase())
-        && first
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && parts.all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-}
-
-/// Whether Juju accepts `name` as an action name: `^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`.
-pub fn is_valid_action_name(name: &str) -> bool {
-    let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    !name.is_empty()
-        && name.starts_with(ok)
-        && name.ends_with(ok)
-        && name.chars().all(|c| ok(c) || c == '-')
-}
-
-/// A valid name close to an invalid one: lowercase, `_` and spaces become `-`, other
-/// characters are dropped. `None` if that is not valid either.
-pub fn fix_name(name: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in name.trim().chars() {
-        match c {
-            'A'..='Z' | 'a'..='z' | '0'..='9' => out.push(c.to_ascii_lowercase()),
-            '-' | '_' | ' ' if !out.is_empty() && !out.ends_with('-') => out.push('-'),
-            _ => {}
-        }
-    }
-    let fixed = out.trim_end_matches('-').to_string();
-    (is_valid_name(&fixed) && fixed != name).then_some(fixed)
-}
-
-/// The optimal string alignment distance (Levenshtein plus adjacent transpositions).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-/// The closest candidate within a third of the word's length (at least 1, at most 3
-/// edits); else the first candidate the word (of 4 characters or more) starts.
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).clamp(1, 3);
-    let closest = candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c);
-    closest.or_else(|| {
-        (word.len() >= 4)
-            .then(|| candidates.iter().copied().find(|c| c.starts_with(word)))
-            .flatten()
-    })
-}
 
 const NAME_RULE: &str = "Juju names are lowercase letters and digits in words joined by \
      single dashes, starting with a letter";
@@ -123,16 +46,19 @@ fn check_name(cx: &Ctxt, what: &str, lit: &LitStr, valid: fn(&str) -> bool) -> b
 
 /// Records an error for every repeated name (at the repeat).
 fn check_unique<'a>(cx: &Ctxt, what: &str, names: impl IntoIterator<Item = &'a LitStr>) {
-    let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
     for lit in names {
-        if seen.insert(lit.value(), ()).is_some() {
+        if !seen.insert(lit.value()) {
             cx.error_spanned_by(lit, format!("duplicate {what} `{}`", lit.value()));
         }
     }
 }
 
-/// Every cross-attribute rule of `#[charm]`.
-pub fn check_charm(cx: &Ctxt, def: &CharmDef) {
+/// Every rule of `#[charm]`: the handlers' signatures, then the declarations.
+pub fn charm(cx: &Ctxt, def: &CharmDef) {
+    for h in &def.handlers {
+        check_signature(cx, &h.sig);
+    }
     let args = &def.args;
     let missing = |key: &str, example: &str| {
         if args.unknown_keys {
@@ -203,10 +129,9 @@ pub fn check_charm(cx: &Ctxt, def: &CharmDef) {
         }
         for p in platforms {
             if !ARCHITECTURES.contains(&p.value().as_str()) {
-                let hint = match did_you_mean(&p.value(), ARCHITECTURES) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("expected one of: {}", ARCHITECTURES.join(", ")),
-                };
+                let hint = hint(&p.value(), ARCHITECTURES, || {
+                    format!("expected one of: {}", ARCHITECTURES.join(", "))
+                });
                 cx.error_spanned_by(p, format!("unknown architecture `{}`; {hint}", p.value()));
             }
         }
@@ -261,9 +186,9 @@ pub fn check_charm(cx: &Ctxt, def: &CharmDef) {
             }
             check_param(cx, p);
         }
-        let mut seen = BTreeMap::new();
+        let mut seen = BTreeSet::new();
         for p in &a.params {
-            if seen.insert(p.name.clone(), ()).is_some() {
+            if !seen.insert(&p.name) {
                 cx.error_at(p.name_span, format!("duplicate parameter `{}`", p.name));
             }
         }
@@ -275,7 +200,7 @@ pub fn check_charm(cx: &Ctxt, def: &CharmDef) {
     }
 }
 
-fn check_endpoint(cx: &Ctxt, charm_name: &str, e: &super::ast::EndpointDef) {
+fn check_endpoint(cx: &Ctxt, charm_name: &str, e: &EndpointDef) {
     let name = e.name.value();
     if check_name(cx, "endpoint", &e.name, is_valid_name) {
         // Juju reserves `juju` and `juju-*` (except for charms named `juju-*`, and for
@@ -357,10 +282,9 @@ fn check_events(cx: &Ctxt, def: &CharmDef, events: &[EventSel]) {
             continue;
         }
         let refs: Vec<&str> = declared.iter().map(String::as_str).collect();
-        let hint = match did_you_mean(&name, &refs) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("declare it with {how} after #[charm(...)]"),
-        };
+        let hint = hint(&name, &refs, || {
+            format!("declare it with {how} after #[charm(...)]")
+        });
         cx.error_spanned_by(
             arg,
             format!(
@@ -373,9 +297,8 @@ fn check_events(cx: &Ctxt, def: &CharmDef, events: &[EventSel]) {
 }
 
 /// Checks a handler's signature: `fn name(&self | &mut self, model: &mut Model)`, not
-/// generic, async or unsafe. Returns whether it is usable.
-pub fn check_signature(cx: &Ctxt, sig: &Signature) -> bool {
-    let before = cx.error_count();
+/// generic, async or unsafe.
+fn check_signature(cx: &Ctxt, sig: &Signature) {
     let name = &sig.ident;
     if let Some(a) = &sig.asyncness {
         cx.error_spanned_by(
@@ -423,38 +346,6 @@ pub fn check_signature(cx: &Ctxt, sig: &Signature) -> bool {
     if let Some(v) = &sig.variadic {
         cx.error_spanned_by(v, "handlers cannot be variadic");
     }
-    cx.error_count() == before
-}
-
-/// A Rust type with a known literal form, for checking defaults before rustc does.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Prim {
-    /// An integer type with its bounds.
-    Int(i128, i128),
-    /// `f32`/`f64`
-    Float,
-    /// `bool`
-    Bool,
-    /// `String`/`&str`
-    Str,
-}
-
-/// The literal form of a type named `name`, if it has one.
-pub fn prim(name: &str) -> Option<Prim> {
-    Some(match name {
-        "i8" => Prim::Int(i8::MIN.into(), i8::MAX.into()),
-        "i16" => Prim::Int(i16::MIN.into(), i16::MAX.into()),
-        "i32" => Prim::Int(i32::MIN.into(), i32::MAX.into()),
-        "i64" | "isize" => Prim::Int(i64::MIN.into(), i64::MAX.into()),
-        "u8" => Prim::Int(0, u8::MAX.into()),
-        "u16" => Prim::Int(0, u16::MAX.into()),
-        "u32" => Prim::Int(0, u32::MAX.into()),
-        "u64" | "usize" => Prim::Int(0, u64::MAX.into()),
-        "f32" | "f64" => Prim::Float,
-        "bool" => Prim::Bool,
-        "String" | "&str" | "str" => Prim::Str,
-        _ => return None,
-    })
 }
 
 fn lit_kind(lit: &Lit) -> &'static str {
@@ -471,12 +362,12 @@ fn lit_kind(lit: &Lit) -> &'static str {
 /// Checks a default against a type with a known literal form (`Option<T>` checks against
 /// `T`). Other types are left to rustc: the default is passed typed, spanned at the literal.
 /// `what` names the option or parameter in the message.
-pub fn check_default(cx: &Ctxt, what: &str, ty: &syn::Type, default: &DefaultLit) -> bool {
+fn check_default(cx: &Ctxt, what: &str, ty: &syn::Type, default: &DefaultLit) {
     let inner = option_inner(ty).unwrap_or(ty);
     let Some(name) = type_name(inner) else {
-        return true;
+        return;
     };
-    let Some(p) = prim(&name) else { return true };
+    let Some(p) = prim(&name) else { return };
     let expected = match p {
         Prim::Int(..) => "an integer",
         Prim::Float => "a number",
@@ -493,13 +384,13 @@ pub fn check_default(cx: &Ctxt, what: &str, ty: &syn::Type, default: &DefaultLit
                         default,
                         format!("the default of {what}, {v}, is out of range for `{name}` ({min}..={max})"),
                     );
-                    return false;
+                    return;
                 }
                 true
             }
             Err(e) => {
                 cx.syn_error(e);
-                return false;
+                return;
             }
         },
         (Prim::Float, Lit::Float(_) | Lit::Int(_)) => true,
@@ -519,12 +410,11 @@ pub fn check_default(cx: &Ctxt, what: &str, ty: &syn::Type, default: &DefaultLit
             ),
         );
     }
-    ok
 }
 
 /// An action parameter's type must map to a JSON-schema type; its default must fit it.
-fn check_param(cx: &Ctxt, p: &super::ast::ParamDef) {
-    if param_kind(&p.ty).is_none() {
+fn check_param(cx: &Ctxt, p: &ParamDef) {
+    if ParamKind::of(&p.ty).is_none() {
         cx.error_spanned_by(
             &p.ty,
             "unsupported parameter type: use `String`, `bool`, an integer type or `f64` \
@@ -537,20 +427,37 @@ fn check_param(cx: &Ctxt, p: &super::ast::ParamDef) {
     }
 }
 
-/// The JSON-schema type of an action parameter's Rust type (looking through `Option`).
-pub fn param_kind(ty: &syn::Type) -> Option<super::ast::ParamKind> {
-    use super::ast::ParamKind;
-    let inner = option_inner(ty).unwrap_or(ty);
-    Some(match prim(&type_name(inner)?)? {
-        Prim::Int(..) => ParamKind::Integer,
-        Prim::Float => ParamKind::Number,
-        Prim::Bool => ParamKind::Boolean,
-        Prim::Str => ParamKind::String,
-    })
+/// Every rule of `#[derive(CharmConfig)]`, field by field: a valid option name, a default
+/// that fits the type (or an `Option` type, as Juju may not send the option), no repeat.
+pub fn config(cx: &Ctxt, def: &ConfigDef) {
+    let mut seen = BTreeSet::new();
+    for f in &def.fields {
+        let name = &f.name;
+        check_option_name(cx, name, f.name_span);
+        match &f.default {
+            Some(d) => {
+                check_default(cx, &format!("option `{name}`"), &f.ty, d);
+            }
+            None if option_inner(&f.ty).is_none() => {
+                let (ident, ty) = (&f.ident, &f.ty);
+                cx.error_spanned_by(
+                    quote!(#ident: #ty),
+                    format!(
+                        "option `{name}` has no default, so Juju may not send it: add \
+                         #[config(default = ...)] or make it an Option"
+                    ),
+                );
+            }
+            None => {}
+        }
+        if !seen.insert(name) {
+            cx.error_at(f.name_span, format!("duplicate option `{name}`"));
+        }
+    }
 }
 
-/// Used by the config derive: an option name must be a valid Juju name.
-pub fn check_option_name(cx: &Ctxt, name: &str, span: Span) {
+/// An option name must be a valid Juju name.
+fn check_option_name(cx: &Ctxt, name: &str, span: Span) {
     if !is_valid_name(name) {
         let hint = fix_name(name)
             .map(|f| format!(" (try `{f}`)"))
@@ -565,66 +472,137 @@ pub fn check_option_name(cx: &Ctxt, name: &str, span: Span) {
     }
 }
 
+/// Every rule of `#[derive(Databag)]`: keys are not empty and not repeated.
+pub fn databag(cx: &Ctxt, def: &DatabagDef) {
+    let mut seen = BTreeSet::new();
+    for f in &def.fields {
+        let key = &f.key;
+        if key.is_empty() {
+            cx.error_at(f.key_span, "a databag key cannot be empty");
+        }
+        if !seen.insert(key) {
+            cx.error_at(f.key_span, format!("duplicate databag key `{key}`"));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{did_you_mean, edit_distance, fix_name, is_valid_action_name, is_valid_name};
+    use crate::internals::ctxt::Ctxt;
+    use crate::internals::read;
+    use quote::quote;
 
-    #[test]
-    fn names_juju_accepts() {
-        for ok in ["demo", "demo-api-charm", "fastapi-peer", "db2", "a-1"] {
-            assert!(is_valid_name(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "Demo",
-            "demo_api",
-            "-demo",
-            "demo-",
-            "demo--api",
-            "1demo",
-            "dé",
-            "de mo",
-        ] {
-            assert!(!is_valid_name(bad), "{bad}");
+    /// The messages that reading and checking a derive input report, in order.
+    fn derive_messages<D>(
+        input: proc_macro2::TokenStream,
+        read: fn(&Ctxt, &syn::DeriveInput) -> D,
+        check: fn(&Ctxt, &D),
+    ) -> Vec<String> {
+        let input: syn::DeriveInput = syn::parse2(input).unwrap();
+        let cx = Ctxt::new();
+        let def = read(&cx, &input);
+        check(&cx, &def);
+        match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
         }
     }
 
     #[test]
-    fn action_names_juju_accepts() {
-        for ok in ["get-db-info", "backup", "1st", "a--b"] {
-            assert!(is_valid_action_name(ok), "{ok}");
-        }
-        for bad in ["", "-a", "a-", "Get", "a_b"] {
-            assert!(!is_valid_action_name(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn fixes_names() {
-        assert_eq!(fix_name("Fast_API peer").as_deref(), Some("fast-api-peer"));
-        assert_eq!(fix_name("demo"), None);
-        assert_eq!(fix_name("__"), None);
-    }
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("start", "start"), 0);
-        assert_eq!(edit_distance("strat", "start"), 1);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-    }
-
-    #[test]
-    fn suggestions() {
-        let events = ["start", "stop", "config_changed", "update_status"];
-        assert_eq!(
-            did_you_mean("confg_changed", &events),
-            Some("config_changed")
+    fn config_rules() {
+        let messages = derive_messages(
+            quote! {
+                struct C {
+                    #[config(default = 300)]
+                    small: u8,
+                    #[config(name = "small")]
+                    other: Option<bool>,
+                    #[config(default = "x")]
+                    flag: bool,
+                    required: String,
+                    #[config(name = "Bad_Name", default = -1)]
+                    fine: i8,
+                }
+            },
+            read::config,
+            super::config,
         );
-        assert_eq!(did_you_mean("strat", &events), Some("start"));
-        assert_eq!(did_you_mean("instal", &["install"]), Some("install"));
-        assert_eq!(did_you_mean("banana", &events), None);
-        assert_eq!(did_you_mean("update", &events), Some("update_status"));
-        assert_eq!(did_you_mean("sta", &events), None);
+        assert_eq!(
+            messages,
+            [
+                "the default of option `small`, 300, is out of range for `u8` (0..=255)",
+                "duplicate option `small`",
+                "the default of option `flag` must be `true` or `false` (the type is `bool`), \
+                 found a string literal",
+                "option `required` has no default, so Juju may not send it: add \
+                 #[config(default = ...)] or make it an Option",
+                "invalid option name `Bad_Name`: Juju names are lowercase letters and digits in \
+                 words joined by single dashes, starting with a letter (try `bad-name`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn databag_rules() {
+        let messages = derive_messages(
+            quote! {
+                struct B {
+                    a: u32,
+                    #[databag(rename = "a")]
+                    b: u32,
+                    #[databag(rename = "")]
+                    c: u32,
+                }
+            },
+            read::databag,
+            super::databag,
+        );
+        assert_eq!(
+            messages,
+            ["duplicate databag key `a`", "a databag key cannot be empty"]
+        );
+    }
+
+    #[test]
+    fn handler_signatures_and_events() {
+        let mut item: syn::ItemImpl = syn::parse2(quote! {
+            #[requires("db", interface = "pgsql")]
+            impl Demo {
+                #[on(start, start)]
+                async fn a(&self, model: &mut Model) {}
+                #[on(relation_changed("dv"))]
+                fn b(self, model: &mut Model) {}
+                #[on(stop)]
+                fn c(&self) {}
+            }
+        })
+        .unwrap();
+        let cx = Ctxt::new();
+        let def = read::charm(
+            &cx,
+            quote!(name = "demo", summary = "s", description = "d"),
+            &mut item,
+        );
+        super::charm(&cx, &def);
+        let messages: Vec<String> = cx
+            .check()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "handler `a` cannot be async: a dispatch runs its handlers synchronously",
+                "handler `b` must borrow the charm: take `&self` or `&mut self`",
+                "handler `c` needs the model argument: handlers are written \
+                 `fn name(&self, model: &mut Model)` (or `&mut self`)",
+                "`start` is listed twice",
+                "`relation_changed`: no endpoint `dv` is declared on this charm; did you mean `db`?",
+            ]
+        );
+        // The item keeps its methods, without `async` (reported above) and `#[on]`.
+        let text = quote!(#item).to_string();
+        assert!(!text.contains("async") && !text.contains("on ("), "{text}");
     }
 }

@@ -15,7 +15,7 @@ impl Demo {
     fn wrong_model(&self, _model: u32) {}
 
     #[on(stop)]
-    fn result_of_string(&self, _model: &mut Model) -> std::result::Result<(), String> {
+    fn result_of_number(&self, _model: &mut Model) -> std::result::Result<(), u32> {
         Ok(())
     }
 }

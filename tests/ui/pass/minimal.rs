@@ -21,7 +21,7 @@ fn main() {
     assert_eq!(meta.title, None);
     assert_eq!(meta.base, "ubuntu@22.04");
     assert_eq!(meta.platforms, ["amd64"]);
-    assert_eq!(meta.build.crate_dir, env!("CARGO_PKG_NAME"));
+    assert_eq!(meta.build.crate_dir, ".");
     assert_eq!(meta.build.binary, env!("CARGO_PKG_NAME"));
     assert!(meta.config.is_empty() && meta.actions.is_empty() && meta.containers.is_empty());
     assert_eq!(meta.peers[0].name, "replicas");
