@@ -164,6 +164,7 @@ pub mod __private {
             Container {
                 name: s(name),
                 resource: s(resource),
+                mounts: Vec::new(),
             }
         }
 
@@ -196,6 +197,7 @@ pub mod __private {
                 kind,
                 description: description.map(s),
                 location: location.map(s),
+                multiple: None,
             }
         }
 
@@ -228,6 +230,7 @@ pub mod __private {
                 description: description.map(s),
                 default,
                 required,
+                schema: None,
             }
         }
     }
