@@ -7,7 +7,8 @@
 
 use crate::error::{Error, Result};
 use charm_runtime::metadata::{
-    CharmMetadata, ConfigOption, ConfigValue, OptionType, Role, Storage, StorageRange,
+    CharmMetadata, ConfigOption, ConfigValue, MetadataError, OptionType, Role, Storage,
+    StorageRange,
 };
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Map, Value};
@@ -292,27 +293,28 @@ enum EarlierStorage {
     Name(String),
 }
 
+/// A JSON object with its entries in the given order, from their JSON texts (JSON is YAML,
+/// and `serde_json::Map` would sort the entries).
+fn ordered_object(entries: impl IntoIterator<Item = (String, String)>) -> String {
+    let entries: Vec<String> = entries
+        .into_iter()
+        .map(|(k, v)| format!("{}: {v}", Value::from(k)))
+        .collect();
+    format!("{{{}}}", entries.join(", "))
+}
+
 impl EarlierMeta {
-    /// The `metadata.yaml`, `config.yaml` and `actions.yaml` this was read from, read again.
-    fn into_metadata(self) -> std::result::Result<CharmMetadata, String> {
-        use serde_yaml::{Mapping, Value as Yaml};
-        // Mappings in the saved order: it is the metadata's, which storage numbering and
-        // listings follow.
-        fn mapping(entries: impl IntoIterator<Item = (String, Value)>) -> Yaml {
-            Yaml::Mapping(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (Yaml::from(k), serde_yaml::to_value(v).unwrap_or_default()))
-                    .collect::<Mapping>(),
-            )
-        }
+    /// The `metadata.yaml`, `config.yaml` and `actions.yaml` this was read from (as JSON,
+    /// which is YAML), read again. Lists keep the saved order, the metadata's: storage
+    /// numbering and listings follow it.
+    fn into_metadata(self) -> std::result::Result<CharmMetadata, MetadataError> {
         let endpoints = |list: Vec<EarlierEndpoint>| {
-            mapping(
-                list.into_iter()
-                    .map(|e| (e.name, json!({"interface": e.interface, "limit": e.limit}))),
-            )
+            ordered_object(list.into_iter().map(|e| {
+                let declared = json!({"interface": e.interface, "limit": e.limit});
+                (e.name, declared.to_string())
+            }))
         };
-        let storage = mapping(self.storage.into_iter().map(|s| match s {
+        let storage = ordered_object(self.storage.into_iter().map(|s| match s {
             EarlierStorage::Declared {
                 name,
                 kind,
@@ -326,20 +328,19 @@ impl EarlierMeta {
                 };
                 let declared =
                     json!({"type": kind, "location": location, "multiple": {"range": range}});
-                (name, declared)
+                (name, declared.to_string())
             }
-            EarlierStorage::Name(name) => (name, json!({"type": "filesystem"})),
+            EarlierStorage::Name(name) => (name, json!({"type": "filesystem"}).to_string()),
         }));
-        let mut metadata = Mapping::new();
-        metadata.insert("name".into(), self.name.into());
-        metadata.insert("peers".into(), endpoints(self.peers));
-        metadata.insert("provides".into(), endpoints(self.provides));
-        metadata.insert("requires".into(), endpoints(self.requires));
-        metadata.insert(
-            "containers".into(),
-            mapping(self.containers.into_iter().map(|c| (c, json!({})))),
-        );
-        metadata.insert("storage".into(), storage);
+        let containers = ordered_object(self.containers.into_iter().map(|c| (c, "{}".into())));
+        let metadata = ordered_object([
+            ("name".into(), Value::from(self.name).to_string()),
+            ("peers".into(), endpoints(self.peers)),
+            ("provides".into(), endpoints(self.provides)),
+            ("requires".into(), endpoints(self.requires)),
+            ("containers".into(), containers),
+            ("storage".into(), storage),
+        ]);
         // Actions were saved with `additional_properties` for `additionalProperties`.
         let actions: Map<String, Value> = self
             .actions
@@ -353,15 +354,9 @@ impl EarlierMeta {
                 (name, a)
             })
             .collect();
-        let text = |v: serde_yaml::Result<String>| v.map_err(|e| e.to_string());
-        let mut meta = CharmMetadata::from_juju_files(
-            &text(serde_yaml::to_string(&Yaml::Mapping(metadata)))?,
-            Some(&text(serde_yaml::to_string(
-                &json!({ "options": self.options }),
-            ))?),
-            Some(&text(serde_yaml::to_string(&actions))?),
-        )
-        .map_err(|e| e.to_string())?;
+        let config = json!({ "options": self.options }).to_string();
+        let actions = Value::Object(actions).to_string();
+        let mut meta = CharmMetadata::from_juju_files(&metadata, Some(&config), Some(&actions))?;
         // A storage saved as `1-1` is one without `multiple`.
         for s in &mut meta.storage {
             if s.multiple == Some(StorageRange::ONE) {

@@ -378,4 +378,7 @@ fn render_without_build_has_no_parts() {
     let mut meta = demo();
     meta.build.binary.clear();
     assert!(meta.to_charmcraft_value().get("parts").is_none());
+    assert!(meta
+        .to_charmcraft_yaml()
+        .contains("\n# Regenerate with: <charm binary> metadata > charmcraft.yaml\n"));
 }
