@@ -136,7 +136,7 @@ impl<'de> Deserialize<'de> for Shorthand {
 /// A craft-parts part. The model's build is a `charm` part built by the `rust` plugin,
 /// which runs `cargo install --locked --path <rust-path>` into the part's `bin/`; the binary
 /// is then moved to the charm root as `dispatch`. Other plugins' keys are ignored.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub(super) struct PartYaml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,7 +216,7 @@ pub(super) struct MetadataYaml {
 }
 
 /// A workload container. Other keys (`bases`, `uid`, ...) are ignored.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct ContainerYaml {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub resource: String,
