@@ -281,3 +281,56 @@ esac
         ]
     );
 }
+
+/// `app.meta` in `model.json` as cargo-charm saved it before the simulator used the
+/// runtime's metadata model: the charm of these tests, with the `fail` option.
+const EARLIER_META: &str = r#"{
+  "name": "shell-charm",
+  "peers": [{"name": "peers", "interface": "shell_peers", "limit": null}],
+  "provides": [],
+  "requires": [],
+  "containers": [],
+  "storage": [],
+  "options": {"fail": {"type": "boolean", "default": false, "description": null}},
+  "actions": {}
+}"#;
+
+#[test]
+fn a_model_saved_by_an_earlier_cargo_charm_still_loads() {
+    let m = Model::new("earlier-meta");
+    let charm = shell_charm(&m.state.with_file_name("charm"), META, Some(CONFIG), SCRIPT);
+    m.sim(&["deploy", charm.to_str().unwrap()]).ok();
+    let path = m.state.join("model.json");
+    let mut saved: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
+    saved["app"]["meta"] = serde_json::from_str(EARLIER_META).unwrap();
+    std::fs::write(&path, serde_json::to_vec_pretty(&saved).unwrap()).unwrap();
+
+    // Read as the charm's metadata: its options, its endpoints.
+    assert_eq!(m.sim(&["config"]).ok(), "fail: false\n");
+    let r = m.sim(&["config", "nope=1"]);
+    assert!(
+        r.stderr
+            .contains(r#"unknown option "nope" (options of shell-charm: fail)"#),
+        "{}",
+        r.stderr
+    );
+    m.sim(&["config", "fail=true"]).ok();
+    let u = m.unit("shell-charm/0");
+    assert_eq!(u["workload-status"]["current"], "active");
+    // The next save writes the runtime's shape, which loads as well.
+    let resaved: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
+    assert!(resaved["app"]["meta"].get("options").is_none());
+    assert_eq!(resaved["app"]["meta"]["config"][0]["name"], "fail");
+    m.sim(&["status"]).ok();
+
+    // A corrupt one is refused, naming what is wrong.
+    saved["app"]["meta"]["options"]["fail"]["type"] = "yes-or-no".into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&saved).unwrap()).unwrap();
+    let r = m.sim(&["status"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("is corrupt: model.json: app.meta (saved by an earlier cargo-charm): config.yaml: options.fail.type: unknown variant `yes-or-no`"),
+        "{}",
+        r.stderr
+    );
+}

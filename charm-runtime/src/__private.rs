@@ -110,6 +110,7 @@ pub mod meta {
         Container {
             name: s(name),
             resource: s(resource),
+            mounts: Vec::new(),
         }
     }
 
@@ -142,6 +143,7 @@ pub mod meta {
             kind,
             description: description.map(s),
             location: location.map(s),
+            multiple: None,
         }
     }
 
@@ -174,6 +176,7 @@ pub mod meta {
             description: description.map(s),
             default,
             required,
+            schema: None,
         }
     }
 }

@@ -25,3 +25,23 @@ fn charmcraft_yaml_is_up_to_date() {
         path.display()
     );
 }
+
+/// The header's regeneration command is true: `demo-charm metadata > charmcraft.yaml`
+/// writes exactly the generated file.
+#[test]
+fn the_header_names_the_command_that_regenerates_it() {
+    let generated = DemoCharm::metadata().to_charmcraft_yaml();
+    assert!(
+        generated
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l == "# Regenerate with: demo-charm metadata > charmcraft.yaml"),
+        "{generated}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_demo-charm"))
+        .arg("metadata")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), generated);
+}

@@ -1,478 +1,196 @@
-//! A charm as Juju reads it from its directory: `metadata.yaml`, `config.yaml` and
-//! `actions.yaml` (or a `charmcraft.yaml` holding all three, for unpacked source charms),
-//! whatever language the charm is written in. Also the checks Juju makes on user input:
-//! config values against option types, action parameters against their JSON schema.
+//! A charm as the simulator deploys it, over the runtime's one metadata model
+//! ([`CharmMetadata`], read from the charm's `metadata.yaml`, `config.yaml` and
+//! `actions.yaml`, or a `charmcraft.yaml`, whatever language the charm is written in): the
+//! checks on its directory, the checks Juju makes on user input (config values against
+//! option types, action parameters against their JSON schema), where Juju mounts storage,
+//! and reading the metadata of models saved before the simulator used the runtime's model.
 
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use charm_runtime::metadata::{
+    CharmMetadata, ConfigOption, ConfigValue, MetadataError, OptionType, Role, Storage,
+    StorageRange,
+};
+use serde::{Deserialize, Deserializer};
+use serde_json::{json, Map, Value};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-/// What the simulator needs from a charm's metadata.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CharmMeta {
-    /// Charm name.
-    pub name: String,
-    /// Peer endpoints.
-    pub peers: Vec<EndpointMeta>,
-    /// Provided endpoints.
-    pub provides: Vec<EndpointMeta>,
-    /// Required endpoints.
-    pub requires: Vec<EndpointMeta>,
-    /// Workload containers.
-    pub containers: Vec<String>,
-    /// Storage declarations, in metadata order.
-    #[serde(deserialize_with = "storage_list")]
-    pub storage: Vec<StorageMeta>,
-    /// Config options.
-    pub options: BTreeMap<String, OptionMeta>,
-    /// Actions.
-    pub actions: BTreeMap<String, ActionMeta>,
-}
-
-/// A relation endpoint.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EndpointMeta {
-    /// Endpoint name.
-    pub name: String,
-    /// Interface.
-    pub interface: String,
-    /// `limit`, if any.
-    pub limit: Option<u64>,
-}
-
-/// A storage declaration (`storage:` in metadata, juju-protocol.md §6.4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StorageMeta {
-    /// Storage name.
-    pub name: String,
-    /// `filesystem` or `block`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The declared `location`, if any.
-    pub location: Option<String>,
-    /// The fewest instances (`multiple: range`'s lower bound; 1 without `multiple`): what
-    /// each unit gets at deploy.
-    pub min: u64,
-    /// The most instances a unit may have (`None`: no limit, `N-` / `N+`).
-    pub max: Option<u64>,
-}
-
-impl StorageMeta {
-    /// A declaration known only by name (models saved before storage was simulated).
-    fn named(name: String) -> StorageMeta {
-        StorageMeta {
-            name,
-            kind: "filesystem".into(),
-            location: None,
-            min: 1,
-            max: Some(1),
-        }
+/// Reads a charm directory. A charm needs an executable `dispatch` (or a `hooks/`
+/// directory) and a `metadata.yaml` (or a `charmcraft.yaml` with the same keys), whose
+/// `name` is a valid application name.
+pub fn load(dir: &Path) -> Result<CharmMetadata> {
+    let what = dir.display();
+    if !dir.is_dir() {
+        return Err(Error::msg(format!(
+            "{what} is not a charm: not a directory"
+        )));
     }
+    let meta = CharmMetadata::from_charm_dir(dir)
+        .map_err(|e| Error::msg(format!("{what} is not a charm: {e}")))?;
+    if !valid_name(&meta.name) {
+        return Err(Error::msg(format!(
+            "{what} is not a charm: its metadata has no valid `name` ({:?})",
+            meta.name
+        )));
+    }
+    let executable = std::fs::metadata(dir.join("dispatch"))
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false);
+    if !executable && !dir.join("hooks").is_dir() {
+        return Err(Error::msg(format!(
+            "{what} is not a charm: no executable `dispatch`"
+        )));
+    }
+    Ok(meta)
+}
 
-    /// Where Juju mounts instance `index` (its `FilesystemMountPoint`): the declared
-    /// location as is for a single-instance storage; otherwise `<location>/<name>/<index>`,
-    /// `<location>` defaulting to `/var/lib/juju/storage`.
-    pub fn juju_location(&self, index: u64) -> String {
-        match &self.location {
-            Some(l) if self.max == Some(1) => l.clone(),
-            l => format!(
-                "{}/{}/{index}",
-                l.as_deref()
-                    .unwrap_or("/var/lib/juju/storage")
-                    .trim_end_matches('/'),
-                self.name
-            ),
-        }
+/// How many instances of `storage` a unit may have (exactly one without `multiple`).
+pub fn range(storage: &Storage) -> StorageRange {
+    storage.multiple.unwrap_or(StorageRange::ONE)
+}
+
+/// Where Juju mounts instance `index` of `storage` (its `FilesystemMountPoint`): the
+/// declared location as is for a single-instance storage; otherwise
+/// `<location>/<name>/<index>`, `<location>` defaulting to `/var/lib/juju/storage`.
+pub fn juju_location(storage: &Storage, index: u32) -> String {
+    match &storage.location {
+        Some(l) if range(storage).max == Some(1) => l.clone(),
+        l => format!(
+            "{}/{}/{index}",
+            l.as_deref()
+                .unwrap_or("/var/lib/juju/storage")
+                .trim_end_matches('/'),
+            storage.name
+        ),
     }
 }
 
-/// `storage` as saved: declarations, or (older models) bare names.
-fn storage_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<StorageMeta>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Saved {
-        Meta(StorageMeta),
-        Name(String),
+/// An endpoint's role as the model saves it: `peer`, `provides` or `requires`.
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Peer => "peer",
+        Role::Provides => "provides",
+        Role::Requires => "requires",
     }
-    let saved: Vec<Saved> = Vec::deserialize(d)?;
-    Ok(saved
-        .into_iter()
-        .map(|s| match s {
-            Saved::Meta(m) => m,
-            Saved::Name(n) => StorageMeta::named(n),
-        })
-        .collect())
 }
 
-/// Parses `multiple: {range: ...}`: `N`, `N-M`, `N-` or `N+` (min, max).
-fn storage_range(name: &str, range: &Value) -> Result<(u64, Option<u64>)> {
-    let bad = || {
+/// Every endpoint name, in metadata order.
+pub fn endpoint_names(meta: &CharmMetadata) -> Vec<String> {
+    meta.endpoints().map(|e| e.name.clone()).collect()
+}
+
+/// The config option names, sorted.
+pub fn option_names(meta: &CharmMetadata) -> Vec<String> {
+    let mut names: Vec<String> = meta.config.iter().map(|o| o.name.clone()).collect();
+    names.sort();
+    names
+}
+
+/// An option's default as the JSON `config-get` prints.
+pub fn config_default(option: &ConfigOption) -> Option<Value> {
+    Some(match option.default.as_ref()? {
+        ConfigValue::String(s) => Value::from(s.as_str()),
+        ConfigValue::Int(i) => Value::from(*i),
+        ConfigValue::Float(f) => Value::from(*f),
+        ConfigValue::Boolean(b) => Value::Bool(*b),
+    })
+}
+
+/// A config value typed by its option, as `juju config app key=value` types it.
+pub fn config_value(meta: &CharmMetadata, key: &str, raw: &str) -> Result<Value> {
+    let opt = meta.config_option(key).ok_or_else(|| {
         Error::msg(format!(
-            "metadata: storage `{name}`: invalid multiple range {range} (expected N, N-M, N- or N+)"
+            "unknown option {key:?} (options of {}: {})",
+            meta.name,
+            list(&option_names(meta))
         ))
-    };
-    let text = match range {
-        Value::String(s) => s.trim().to_string(),
-        Value::Number(n) => n.to_string(),
-        _ => return Err(bad()),
-    };
-    let num = |s: &str| s.trim().parse::<u64>().map_err(|_| bad());
-    let (min, max) = if let Some(lo) = text.strip_suffix('+').or_else(|| text.strip_suffix('-')) {
-        (num(lo)?, None)
-    } else if let Some((lo, hi)) = text.split_once('-') {
-        (num(lo)?, Some(num(hi)?))
-    } else {
-        let n = num(&text)?;
-        (n, Some(n))
-    };
-    if max.is_some_and(|m| m < min || m == 0) {
-        return Err(bad());
-    }
-    Ok((min, max))
+    })?;
+    let bad = |want: &str| Error::msg(format!("option {key:?}: expected {want}, got {raw:?}"));
+    Ok(match opt.kind {
+        OptionType::Int => Value::from(raw.trim().parse::<i64>().map_err(|_| bad("int"))?),
+        OptionType::Float => {
+            let f: f64 = raw.trim().parse().map_err(|_| bad("float"))?;
+            serde_json::Number::from_f64(f)
+                .map(Value::Number)
+                .ok_or_else(|| bad("float"))?
+        }
+        OptionType::Boolean => match raw.trim() {
+            "true" | "True" | "TRUE" | "yes" | "on" => Value::Bool(true),
+            "false" | "False" | "FALSE" | "no" | "off" => Value::Bool(false),
+            _ => return Err(bad("boolean")),
+        },
+        OptionType::Secret => {
+            if !raw.starts_with("secret:") {
+                return Err(bad("a secret URI (secret:...)"));
+            }
+            Value::from(raw)
+        }
+        OptionType::String => Value::from(raw),
+    })
 }
 
-fn storages(v: &Value) -> Result<Vec<StorageMeta>> {
-    let Some(map) = v.get("storage").filter(|s| !s.is_null()) else {
-        return Ok(vec![]);
-    };
-    let map = map
-        .as_object()
-        .ok_or_else(|| Error::msg("metadata: `storage` is not a mapping"))?;
-    map.iter()
-        .map(|(name, s)| {
-            let kind = s.get("type").and_then(Value::as_str).unwrap_or_default();
-            if kind != "filesystem" && kind != "block" {
+/// Checks `juju run` parameters against the action's schema and fills in defaults, as
+/// Juju does before the action runs. `raw` values are parsed as YAML scalars
+/// (`n=3` is an integer, `flag=true` a boolean), as `juju run` parses them.
+pub fn action_params(
+    meta: &CharmMetadata,
+    action: &str,
+    raw: &[(String, String)],
+) -> Result<Map<String, Value>> {
+    let declared = meta.action(action).ok_or_else(|| {
+        let mut names: Vec<String> = meta.actions.iter().map(|a| a.name.clone()).collect();
+        names.sort();
+        Error::msg(format!(
+            "action {action:?} not defined for {} (actions: {})",
+            meta.name,
+            list(&names)
+        ))
+    })?;
+    let mut params = Map::new();
+    for (k, v) in raw {
+        let value = match serde_yaml::from_str::<serde_yaml::Value>(v) {
+            Ok(y) if !v.is_empty() => serde_json::to_value(y).unwrap_or(Value::from(v.as_str())),
+            _ => Value::from(v.as_str()),
+        };
+        let value = match value {
+            Value::Null => Value::from(v.as_str()),
+            other => other,
+        };
+        params.insert(k.clone(), value);
+    }
+    for (k, v) in &params {
+        match declared.params.iter().find(|p| p.name == *k) {
+            None if !declared.additional_properties => {
+                let mut names: Vec<String> =
+                    declared.params.iter().map(|p| p.name.clone()).collect();
+                names.sort();
                 return Err(Error::msg(format!(
-                    "metadata: storage `{name}` needs `type: filesystem` or `type: block`"
+                    "action {action:?}: parameter {k:?} is not allowed (parameters: {})",
+                    list(&names)
                 )));
             }
-            let (min, max) = match s.get("multiple").and_then(|m| m.get("range")) {
-                Some(r) => storage_range(name, r)?,
-                None => (1, Some(1)),
-            };
-            Ok(StorageMeta {
-                name: name.clone(),
-                kind: kind.to_string(),
-                location: s
-                    .get("location")
-                    .and_then(Value::as_str)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string),
-                min,
-                max,
-            })
-        })
-        .collect()
-}
-
-/// A config option.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct OptionMeta {
-    /// `string`, `int`, `float`, `boolean` or `secret`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Default value.
-    pub default: Option<Value>,
-    /// Description.
-    pub description: Option<String>,
-}
-
-/// An action.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ActionMeta {
-    /// Parameters: name → JSON schema.
-    pub params: Map<String, Value>,
-    /// Required parameters.
-    pub required: Vec<String>,
-    /// Whether unlisted parameters are accepted (Juju 3 default: true).
-    pub additional_properties: bool,
-}
-
-fn yaml_file(dir: &Path, name: &str) -> Result<Option<Value>> {
-    let path = dir.join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let v: serde_yaml::Value = serde_yaml::from_str(&text)
-                .map_err(|e| Error::msg(format!("{name} is not valid YAML: {e}")))?;
-            let v = serde_json::to_value(v).map_err(|e| Error::msg(format!("{name}: {e}")))?;
-            Ok(Some(v))
+            None => {}
+            Some(p) => check_type(action, k, v, &p.json_schema())?,
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::msg(format!("reading {}: {e}", path.display()))),
     }
-}
-
-fn endpoints(v: &Value, section: &str) -> Result<Vec<EndpointMeta>> {
-    let Some(map) = v.get(section).filter(|s| !s.is_null()) else {
-        return Ok(vec![]);
-    };
-    let map = map
-        .as_object()
-        .ok_or_else(|| Error::msg(format!("metadata: `{section}` is not a mapping")))?;
-    map.iter()
-        .map(|(name, e)| {
-            let interface = e.get("interface").and_then(Value::as_str).ok_or_else(|| {
-                Error::msg(format!("metadata: endpoint `{name}` has no interface"))
-            })?;
-            Ok(EndpointMeta {
-                name: name.clone(),
-                interface: interface.to_string(),
-                limit: e.get("limit").and_then(Value::as_u64),
-            })
-        })
-        .collect()
-}
-
-fn names(v: &Value, section: &str) -> Vec<String> {
-    v.get(section)
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
-impl CharmMeta {
-    /// Reads a charm directory. A charm needs an executable `dispatch` (or a `hooks/`
-    /// directory) and a `metadata.yaml` (or a `charmcraft.yaml` with the same keys).
-    pub fn load(dir: &Path) -> Result<CharmMeta> {
-        let what = dir.display();
-        if !dir.is_dir() {
+    for req in declared.params.iter().filter(|p| p.required) {
+        if !params.contains_key(&req.name) {
             return Err(Error::msg(format!(
-                "{what} is not a charm: not a directory"
+                "action {action:?}: parameter {:?} is required",
+                req.name
             )));
         }
-        let charmcraft = yaml_file(dir, "charmcraft.yaml")?;
-        let meta = match yaml_file(dir, "metadata.yaml")? {
-            Some(m) => m,
-            None => charmcraft.clone().ok_or_else(|| {
-                Error::msg(format!(
-                    "{what} is not a charm: no metadata.yaml (or charmcraft.yaml)"
-                ))
-            })?,
-        };
-        if !meta.is_object() {
-            return Err(Error::msg(format!(
-                "{what} is not a charm: its metadata is not a mapping"
-            )));
-        }
-        let name = meta
-            .get("name")
-            .and_then(Value::as_str)
-            .filter(|n| valid_name(n))
-            .ok_or_else(|| {
-                Error::msg(format!(
-                    "{what} is not a charm: its metadata has no valid `name`"
-                ))
-            })?
-            .to_string();
-        let dispatch = dir.join("dispatch");
-        let executable = std::fs::metadata(&dispatch)
-            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-            .unwrap_or(false);
-        if !executable && !dir.join("hooks").is_dir() {
-            return Err(Error::msg(format!(
-                "{what} is not a charm: no executable `dispatch`"
-            )));
-        }
-        let config = match yaml_file(dir, "config.yaml")? {
-            Some(c) => Some(c),
-            None => charmcraft.as_ref().and_then(|c| c.get("config").cloned()),
-        };
-        let actions = match yaml_file(dir, "actions.yaml")? {
-            Some(a) => Some(a),
-            None => charmcraft.as_ref().and_then(|c| c.get("actions").cloned()),
-        };
-        let mut options = BTreeMap::new();
-        if let Some(opts) = config
-            .as_ref()
-            .and_then(|c| c.get("options"))
-            .and_then(Value::as_object)
-        {
-            for (name, o) in opts {
-                let kind = o
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("string")
-                    .to_string();
-                if !["string", "int", "float", "boolean", "secret"].contains(&kind.as_str()) {
-                    return Err(Error::msg(format!(
-                        "config option `{name}` has unknown type `{kind}`"
-                    )));
-                }
-                options.insert(
-                    name.clone(),
-                    OptionMeta {
-                        kind,
-                        default: o.get("default").cloned().filter(|d| !d.is_null()),
-                        description: o
-                            .get("description")
-                            .and_then(Value::as_str)
-                            .map(str::to_string),
-                    },
-                );
-            }
-        }
-        let mut action_map = BTreeMap::new();
-        if let Some(acts) = actions.as_ref().and_then(Value::as_object) {
-            for (name, a) in acts {
-                action_map.insert(
-                    name.clone(),
-                    ActionMeta {
-                        params: a
-                            .get("params")
-                            .and_then(Value::as_object)
-                            .cloned()
-                            .unwrap_or_default(),
-                        required: a
-                            .get("required")
-                            .and_then(Value::as_array)
-                            .map(|r| {
-                                r.iter()
-                                    .filter_map(|x| x.as_str().map(str::to_string))
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                        additional_properties: a
-                            .get("additionalProperties")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(true),
-                    },
-                );
-            }
-        }
-        Ok(CharmMeta {
-            name,
-            peers: endpoints(&meta, "peers")?,
-            provides: endpoints(&meta, "provides")?,
-            requires: endpoints(&meta, "requires")?,
-            containers: names(&meta, "containers"),
-            storage: storages(&meta)?,
-            options,
-            actions: action_map,
-        })
     }
-
-    /// The endpoint named `name` and its role (`peer`, `provides`, `requires`).
-    pub fn endpoint(&self, name: &str) -> Option<(&'static str, &EndpointMeta)> {
-        let find = |l: &'_ [EndpointMeta]| l.iter().position(|e| e.name == name);
-        if let Some(i) = find(&self.peers) {
-            return Some(("peer", &self.peers[i]));
+    for p in &declared.params {
+        if let Some(d) = &p.default {
+            params.entry(p.name.clone()).or_insert_with(|| d.clone());
         }
-        if let Some(i) = find(&self.provides) {
-            return Some(("provides", &self.provides[i]));
-        }
-        find(&self.requires).map(|i| ("requires", &self.requires[i]))
     }
-
-    /// The storage declared as `name`.
-    pub fn storage(&self, name: &str) -> Option<&StorageMeta> {
-        self.storage.iter().find(|s| s.name == name)
-    }
-
-    /// Every endpoint name, in metadata order.
-    pub fn endpoint_names(&self) -> Vec<String> {
-        self.peers
-            .iter()
-            .chain(&self.provides)
-            .chain(&self.requires)
-            .map(|e| e.name.clone())
-            .collect()
-    }
-
-    /// A config value typed by its option, as `juju config app key=value` types it.
-    pub fn config_value(&self, key: &str, raw: &str) -> Result<Value> {
-        let opt = self.options.get(key).ok_or_else(|| {
-            Error::msg(format!(
-                "unknown option {key:?} (options of {}: {})",
-                self.name,
-                list(self.options.keys())
-            ))
-        })?;
-        let bad = |want: &str| Error::msg(format!("option {key:?}: expected {want}, got {raw:?}"));
-        Ok(match opt.kind.as_str() {
-            "int" => Value::from(raw.trim().parse::<i64>().map_err(|_| bad("int"))?),
-            "float" => {
-                let f: f64 = raw.trim().parse().map_err(|_| bad("float"))?;
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| bad("float"))?
-            }
-            "boolean" => match raw.trim() {
-                "true" | "True" | "TRUE" | "yes" | "on" => Value::Bool(true),
-                "false" | "False" | "FALSE" | "no" | "off" => Value::Bool(false),
-                _ => return Err(bad("boolean")),
-            },
-            "secret" => {
-                if !raw.starts_with("secret:") {
-                    return Err(bad("a secret URI (secret:...)"));
-                }
-                Value::from(raw)
-            }
-            _ => Value::from(raw),
-        })
-    }
-
-    /// Checks `juju run` parameters against the action's schema and fills in defaults, as
-    /// Juju does before the action runs. `raw` values are parsed as YAML scalars
-    /// (`n=3` is an integer, `flag=true` a boolean), as `juju run` parses them.
-    pub fn action_params(
-        &self,
-        action: &str,
-        raw: &[(String, String)],
-    ) -> Result<Map<String, Value>> {
-        let meta = self.actions.get(action).ok_or_else(|| {
-            Error::msg(format!(
-                "action {action:?} not defined for {} (actions: {})",
-                self.name,
-                list(self.actions.keys())
-            ))
-        })?;
-        let mut params = Map::new();
-        for (k, v) in raw {
-            let value = match serde_yaml::from_str::<serde_yaml::Value>(v) {
-                Ok(y) if !v.is_empty() => {
-                    serde_json::to_value(y).unwrap_or(Value::from(v.as_str()))
-                }
-                _ => Value::from(v.as_str()),
-            };
-            let value = match value {
-                Value::Null => Value::from(v.as_str()),
-                other => other,
-            };
-            params.insert(k.clone(), value);
-        }
-        for (k, v) in &params {
-            match meta.params.get(k) {
-                None if !meta.additional_properties => {
-                    return Err(Error::msg(format!(
-                        "action {action:?}: parameter {k:?} is not allowed (parameters: {})",
-                        list(meta.params.keys())
-                    )))
-                }
-                None => {}
-                Some(schema) => check_type(action, k, v, schema)?,
-            }
-        }
-        for req in &meta.required {
-            if !params.contains_key(req) {
-                return Err(Error::msg(format!(
-                    "action {action:?}: parameter {req:?} is required"
-                )));
-            }
-        }
-        for (k, schema) in &meta.params {
-            if let Some(d) = schema.get("default") {
-                params.entry(k.clone()).or_insert_with(|| d.clone());
-            }
-        }
-        Ok(params)
-    }
+    Ok(params)
 }
 
 /// Checks one parameter's JSON-schema `type` (and `enum`), with a message like Juju's.
-fn check_type(action: &str, key: &str, v: &Value, schema: &Value) -> Result<()> {
+fn check_type(action: &str, key: &str, v: &Value, schema: &Map<String, Value>) -> Result<()> {
     let types: Vec<&str> = match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
         Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
@@ -507,12 +225,11 @@ fn check_type(action: &str, key: &str, v: &Value, schema: &Value) -> Result<()> 
     Ok(())
 }
 
-fn list<'a>(names: impl Iterator<Item = &'a String>) -> String {
-    let v: Vec<&str> = names.map(String::as_str).collect();
-    if v.is_empty() {
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
         "none".into()
     } else {
-        v.join(", ")
+        names.join(", ")
     }
 }
 
@@ -525,41 +242,272 @@ pub fn valid_name(n: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The charm metadata of a saved model (`app.meta` in `model.json`): the runtime's
+/// [`CharmMetadata`], or the simulator's own earlier shape (with `options`), which is turned
+/// back into the Juju files it was read from and read again.
+pub fn saved_metadata<'de, D: Deserializer<'de>>(d: D) -> Result<CharmMetadata, D::Error> {
+    let value = Value::deserialize(d)?;
+    if value.get("options").is_none() {
+        return serde_json::from_value(value).map_err(serde::de::Error::custom);
+    }
+    let earlier: EarlierMeta = serde_json::from_value(value).map_err(serde::de::Error::custom)?;
+    earlier.into_metadata().map_err(|e| {
+        serde::de::Error::custom(format!("app.meta (saved by an earlier cargo-charm): {e}"))
+    })
+}
+
+/// `app.meta` as cargo-charm saved it before the simulator used the runtime's metadata.
+#[derive(Deserialize)]
+struct EarlierMeta {
+    name: String,
+    peers: Vec<EarlierEndpoint>,
+    provides: Vec<EarlierEndpoint>,
+    requires: Vec<EarlierEndpoint>,
+    containers: Vec<String>,
+    /// Declarations, or (older still) bare names.
+    #[serde(default)]
+    storage: Vec<EarlierStorage>,
+    /// Name → `{type, default, description}`, as in `config.yaml`.
+    options: Map<String, Value>,
+    actions: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct EarlierEndpoint {
+    name: String,
+    interface: String,
+    limit: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum EarlierStorage {
+    Declared {
+        name: String,
+        #[serde(rename = "type")]
+        kind: String,
+        location: Option<String>,
+        min: u64,
+        max: Option<u64>,
+    },
+    Name(String),
+}
+
+/// A JSON object with its entries in the given order, from their JSON texts (JSON is YAML,
+/// and `serde_json::Map` would sort the entries).
+fn ordered_object(entries: impl IntoIterator<Item = (String, String)>) -> String {
+    let entries: Vec<String> = entries
+        .into_iter()
+        .map(|(k, v)| format!("{}: {v}", Value::from(k)))
+        .collect();
+    format!("{{{}}}", entries.join(", "))
+}
+
+impl EarlierMeta {
+    /// The `metadata.yaml`, `config.yaml` and `actions.yaml` this was read from (as JSON,
+    /// which is YAML), read again. Lists keep the saved order, the metadata's: storage
+    /// numbering and listings follow it.
+    fn into_metadata(self) -> std::result::Result<CharmMetadata, MetadataError> {
+        let endpoints = |list: Vec<EarlierEndpoint>| {
+            ordered_object(list.into_iter().map(|e| {
+                let declared = json!({"interface": e.interface, "limit": e.limit});
+                (e.name, declared.to_string())
+            }))
+        };
+        let storage = ordered_object(self.storage.into_iter().map(|s| match s {
+            EarlierStorage::Declared {
+                name,
+                kind,
+                location,
+                min,
+                max,
+            } => {
+                let range = match max {
+                    Some(max) => format!("{min}-{max}"),
+                    None => format!("{min}-"),
+                };
+                let declared =
+                    json!({"type": kind, "location": location, "multiple": {"range": range}});
+                (name, declared.to_string())
+            }
+            EarlierStorage::Name(name) => (name, json!({"type": "filesystem"}).to_string()),
+        }));
+        let containers = ordered_object(self.containers.into_iter().map(|c| (c, "{}".into())));
+        let metadata = ordered_object([
+            ("name".into(), Value::from(self.name).to_string()),
+            ("peers".into(), endpoints(self.peers)),
+            ("provides".into(), endpoints(self.provides)),
+            ("requires".into(), endpoints(self.requires)),
+            ("containers".into(), containers),
+            ("storage".into(), storage),
+        ]);
+        // Actions were saved with `additional_properties` for `additionalProperties`.
+        let actions: Map<String, Value> = self
+            .actions
+            .into_iter()
+            .map(|(name, mut a)| {
+                if let Some(a) = a.as_object_mut() {
+                    if let Some(extra) = a.remove("additional_properties") {
+                        a.insert("additionalProperties".into(), extra);
+                    }
+                }
+                (name, a)
+            })
+            .collect();
+        let config = json!({ "options": self.options }).to_string();
+        let actions = Value::Object(actions).to_string();
+        let mut meta = CharmMetadata::from_juju_files(&metadata, Some(&config), Some(&actions))?;
+        // A storage saved as `1-1` is one without `multiple`.
+        for s in &mut meta.storage {
+            if s.multiple == Some(StorageRange::ONE) {
+                s.multiple = None;
+            }
+        }
+        Ok(meta)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use charm_runtime::metadata::StorageKind;
 
     #[test]
-    fn storage_ranges_and_locations() {
-        let r = |s: &str| storage_range("data", &Value::from(s));
-        assert_eq!(r("2").unwrap(), (2, Some(2)));
-        assert_eq!(r("0-3").unwrap(), (0, Some(3)));
-        assert_eq!(r("1-").unwrap(), (1, None));
-        assert_eq!(r("1+").unwrap(), (1, None));
-        assert_eq!(
-            storage_range("data", &Value::from(3)).unwrap(),
-            (3, Some(3))
-        );
-        for bad in ["", "x", "3-1", "0", "-2"] {
-            assert!(r(bad).is_err(), "{bad:?}");
-        }
-        let mut m = StorageMeta::named("data".into());
-        assert_eq!(m.juju_location(0), "/var/lib/juju/storage/data/0");
-        m.location = Some("/srv/data".into());
-        assert_eq!(m.juju_location(4), "/srv/data");
-        m.max = Some(3);
-        assert_eq!(m.juju_location(4), "/srv/data/data/4");
+    fn storage_locations() {
+        let mut s = Storage {
+            name: "data".into(),
+            kind: StorageKind::Filesystem,
+            description: None,
+            location: None,
+            multiple: None,
+        };
+        assert_eq!(juju_location(&s, 0), "/var/lib/juju/storage/data/0");
+        s.location = Some("/srv/data".into());
+        assert_eq!(juju_location(&s, 4), "/srv/data");
+        s.multiple = Some(StorageRange {
+            min: 1,
+            max: Some(3),
+        });
+        assert_eq!(juju_location(&s, 4), "/srv/data/data/4");
+        s.multiple = Some(StorageRange { min: 1, max: None });
+        assert_eq!(juju_location(&s, 2), "/srv/data/data/2");
+    }
+
+    #[derive(Deserialize)]
+    struct Saved {
+        #[serde(deserialize_with = "saved_metadata")]
+        meta: CharmMetadata,
+    }
+
+    /// `app.meta` as an earlier cargo-charm saved it for a charm with storage, config,
+    /// actions, containers and endpoints (the `old-charm` of the simulator's tests).
+    fn earlier() -> Value {
+        json!({
+            "name": "old-charm",
+            "peers": [{"name": "replicas", "interface": "old_peers", "limit": null}],
+            "provides": [],
+            "requires": [{"name": "db", "interface": "pg", "limit": 1}],
+            "containers": ["app"],
+            "storage": [
+                {"name": "data", "type": "filesystem", "location": null, "min": 1, "max": 3},
+                {"name": "logs", "type": "filesystem", "location": "/srv/logs", "min": 1, "max": 1},
+                {"name": "scratch", "type": "block", "location": null, "min": 0, "max": null},
+                "cache"
+            ],
+            "options": {
+                "name": {"type": "string", "default": null, "description": "no type"},
+                "port": {"type": "int", "default": 8080, "description": null},
+                "ratio": {"type": "float", "default": 1, "description": null}
+            },
+            "actions": {
+                "go": {
+                    "params": {
+                        "any": {},
+                        "mode": {"enum": ["fast", "slow"], "type": "string"},
+                        "n": {"default": 3, "type": "integer"}
+                    },
+                    "required": ["mode"],
+                    "additional_properties": false
+                },
+                "snap": {"params": {}, "required": [], "additional_properties": true}
+            }
+        })
     }
 
     #[test]
-    fn storage_of_older_models_is_read_by_name() {
-        let meta: CharmMeta =
-            serde_json::from_value(serde_json::json!({"name": "x", "peers": [], "provides": [],
-                "requires": [], "containers": [], "storage": ["data"], "options": {},
-                "actions": {}}))
-            .unwrap();
-        assert_eq!(meta.storage, [StorageMeta::named("data".into())]);
-        let back: CharmMeta = serde_json::from_value(serde_json::to_value(&meta).unwrap()).unwrap();
-        assert_eq!(back, meta);
+    fn models_saved_earlier_still_load() {
+        let saved: Saved = serde_json::from_value(json!({ "meta": earlier() })).unwrap();
+        let meta = saved.meta;
+        assert_eq!(meta.name, "old-charm");
+        assert_eq!(endpoint_names(&meta), ["replicas", "db"]);
+        assert_eq!(meta.endpoint("db").unwrap().1.limit, Some(1));
+        assert_eq!(meta.container("app").unwrap().resource, "");
+        let ranges: Vec<(&str, StorageRange, StorageKind)> = meta
+            .storage
+            .iter()
+            .map(|s| (s.name.as_str(), range(s), s.kind))
+            .collect();
+        let r = |min, max| StorageRange { min, max };
+        assert_eq!(
+            ranges,
+            [
+                ("data", r(1, Some(3)), StorageKind::Filesystem),
+                ("logs", r(1, Some(1)), StorageKind::Filesystem),
+                ("scratch", r(0, None), StorageKind::Block),
+                ("cache", r(1, Some(1)), StorageKind::Filesystem),
+            ]
+        );
+        assert_eq!(meta.storage("logs").unwrap().multiple, None);
+        assert_eq!(juju_location(meta.storage("logs").unwrap(), 1), "/srv/logs");
+        assert_eq!(option_names(&meta), ["name", "port", "ratio"]);
+        assert_eq!(config_default(meta.config_option("name").unwrap()), None);
+        assert_eq!(
+            config_default(meta.config_option("ratio").unwrap()),
+            Some(json!(1))
+        );
+        assert_eq!(config_value(&meta, "port", "9000").unwrap(), json!(9000));
+        let run = |raw: &[(&str, &str)]| {
+            let raw: Vec<(String, String)> = raw
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            action_params(&meta, "go", &raw).map_err(|e| e.message)
+        };
+        assert_eq!(
+            run(&[("mode", "fast")]).unwrap(),
+            *json!({"mode": "fast", "n": 3}).as_object().unwrap()
+        );
+        assert!(run(&[("mode", "medium")])
+            .unwrap_err()
+            .contains("must be one of"));
+        assert!(run(&[("mode", "fast"), ("x", "1")])
+            .unwrap_err()
+            .contains("parameter \"x\" is not allowed (parameters: any, mode, n)"));
+        assert!(meta.action("snap").unwrap().additional_properties);
+
+        // Saved again, it is the runtime's shape, which loads as is.
+        let again: Saved =
+            serde_json::from_value(json!({ "meta": serde_json::to_value(&meta).unwrap() }))
+                .unwrap();
+        assert_eq!(again.meta, meta);
+    }
+
+    #[test]
+    fn a_corrupt_saved_metadata_is_an_error() {
+        let mut bad = earlier();
+        bad["storage"][0]["type"] = json!("tape");
+        let e = serde_json::from_value::<Saved>(json!({ "meta": bad }))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("app.meta (saved by an earlier cargo-charm): metadata.yaml: storage.data.type: unknown variant `tape`"),
+            "{e}"
+        );
+        let e = serde_json::from_value::<Saved>(json!({ "meta": {"name": 3} }))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("invalid type"), "{e}");
     }
 }

@@ -1,7 +1,8 @@
 //! The simulated model: everything Juju's controller would know, as JSON in
 //! `<state>/model.json`.
 
-use super::charm::CharmMeta;
+use super::charm;
+use charm_runtime::metadata::CharmMetadata;
 use jujuc::{BagData, CallRecord, SecretWorld, StatusValue};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -67,8 +68,10 @@ pub struct App {
     pub name: String,
     /// Where the charm came from (a path).
     pub charm_source: String,
-    /// The charm's metadata, read from its unpacked directory.
-    pub meta: CharmMeta,
+    /// The charm's metadata, read from its unpacked directory (models saved before the
+    /// simulator used the runtime's metadata load too).
+    #[serde(deserialize_with = "charm::saved_metadata")]
+    pub meta: CharmMetadata,
     /// Config values set by the user (`deploy --config`, `config`).
     pub config: Map<String, Value>,
     /// Application status, when the leader set one.
@@ -379,10 +382,11 @@ impl Model {
     /// no value are left out (what `config-get` prints).
     pub fn effective_config(&self) -> Map<String, Value> {
         let mut out = Map::new();
-        for (name, opt) in &self.app.meta.options {
-            if let Some(v) = self.app.config.get(name).or(opt.default.as_ref()) {
+        for opt in &self.app.meta.config {
+            let value = self.app.config.get(&opt.name).cloned();
+            if let Some(v) = value.or_else(|| charm::config_default(opt)) {
                 if !v.is_null() {
-                    out.insert(name.clone(), v.clone());
+                    out.insert(opt.name.clone(), v);
                 }
             }
         }

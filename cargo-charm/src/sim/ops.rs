@@ -2,7 +2,7 @@
 //! changes nothing), then queues the hooks Juju would run, in Juju's order
 //! (juju-protocol.md §4), and runs them.
 
-use super::charm::{valid_name, CharmMeta};
+use super::charm::{self, valid_name};
 use super::model::{
     ActionCall, App, Counters, Effect, HookStep, Model, Relation, RelationUnit, Step, Task, Unit,
     FORMAT,
@@ -14,6 +14,7 @@ use super::{Sim, Summary, Verbosity};
 use crate::error::{Error, Result};
 use crate::workspace::Locate;
 use crate::{fsutil, pack, workspace, zip};
+use charm_runtime::metadata::CharmMetadata;
 use jujuc::{BagData, StatusValue};
 use serde_json::Map;
 use std::collections::BTreeMap;
@@ -62,7 +63,11 @@ impl CharmSource {
 
 /// Unpacks or copies the charm into `<state>/charm.new`, checks it is a charm, and moves it
 /// to `<state>/charm`. Returns its metadata and a description of where it came from.
-fn stage_charm(store: &Store, source: &CharmSource, quiet: bool) -> Result<(CharmMeta, String)> {
+fn stage_charm(
+    store: &Store,
+    source: &CharmSource,
+    quiet: bool,
+) -> Result<(CharmMetadata, String)> {
     let staging = store.dir.join("charm.new");
     fsutil::remove_dir(&staging)?;
     let described = match source {
@@ -77,12 +82,12 @@ fn stage_charm(store: &Store, source: &CharmSource, quiet: bool) -> Result<(Char
             std::path::absolute(path)?.display().to_string()
         }
         CharmSource::Dir(dir) => {
-            CharmMeta::load(dir)?;
+            charm::load(dir)?;
             fsutil::copy_dir(dir, &staging)?;
             std::path::absolute(dir)?.display().to_string()
         }
     };
-    let meta = match CharmMeta::load(&staging) {
+    let meta = match charm::load(&staging) {
         Ok(m) => m,
         Err(e) => {
             let _ = fsutil::remove_dir(&staging);
@@ -207,8 +212,8 @@ fn pebble_ready(model: &Model, unit: &str, cause: &str) -> Vec<Step> {
         .iter()
         .map(|c| {
             Step::hook(HookStep {
-                workload: Some(c.clone()),
-                ..hook(unit, &format!("{c}-pebble-ready"), cause)
+                workload: Some(c.name.clone()),
+                ..hook(unit, &format!("{}-pebble-ready", c.name), cause)
             })
         })
         .collect()
@@ -287,7 +292,7 @@ pub fn deploy(
     };
     let mut user_config = Map::new();
     for (k, v) in config {
-        match meta.config_value(k, v) {
+        match charm::config_value(&meta, k, v) {
             Ok(value) => {
                 user_config.insert(k.clone(), value);
             }
@@ -434,17 +439,17 @@ pub fn config(
     let meta = &sim.model.app.meta;
     let mut new = sim.model.app.config.clone();
     for key in resets {
-        if !meta.options.contains_key(key) {
+        if meta.config_option(key).is_none() {
             return Err(Error::msg(format!(
                 "unknown option {key:?} (options of {}: {})",
                 meta.name,
-                list(&meta.options.keys().cloned().collect::<Vec<_>>())
+                list(&charm::option_names(meta))
             )));
         }
         new.remove(key);
     }
     for (k, v) in sets {
-        let value = meta.config_value(k, v)?;
+        let value = charm::config_value(meta, k, v)?;
         new.insert(k.clone(), value);
     }
     let before = sim.model.effective_config();
@@ -497,12 +502,12 @@ fn check_endpoint(model: &Model, endpoint: &str) -> Result<&'static str> {
         .app
         .meta
         .endpoint(endpoint)
-        .map(|(role, _)| role)
+        .map(|(role, _)| charm::role_name(role))
         .ok_or_else(|| {
             Error::msg(format!(
                 "application {:?} has no endpoint {endpoint:?} (endpoints: {})",
                 model.app.name,
-                list(&model.app.meta.endpoint_names())
+                list(&charm::endpoint_names(&model.app.meta))
             ))
         })
 }
@@ -567,7 +572,7 @@ pub fn relate(sim: &mut Sim, a: &RelateArgs) -> Result<Summary> {
         .values()
         .filter(|r| r.endpoint == a.endpoint && !r.dying)
         .count() as u64;
-    if let Some(limit) = ep.limit {
+    if let Some(limit) = ep.limit.map(u64::from) {
         if existing >= limit {
             return Err(Error::msg(format!(
                 "establishing a new relation for {}:{} would exceed its maximum relation limit of {limit}",
@@ -736,7 +741,7 @@ pub fn run_action(
     raw: &[(String, String)],
 ) -> Result<Task> {
     check_unit(&sim.model, unit)?;
-    let params = sim.model.app.meta.action_params(action, raw)?;
+    let params = charm::action_params(&sim.model.app.meta, action, raw)?;
     let id = sim.model.next.task + 1;
     sim.model.next.task = id;
     let step = Step::hook(HookStep {
@@ -1006,7 +1011,7 @@ pub fn dispatch_one(sim: &mut Sim, unit: &str, name: &str, a: &DispatchArgs) -> 
         let Some(container) = name.strip_suffix(suffix) else {
             continue;
         };
-        if !meta.containers.iter().any(|c| c == container) {
+        if meta.container(container).is_none() {
             return Err(unknown());
         }
         step.workload = Some(container.to_string());

@@ -8,18 +8,19 @@
 //! charm can write. The charm directory is replaced on pod churn, the root is not: storage
 //! keeps its contents for the unit's lifetime and goes with the unit.
 
-use super::charm::StorageMeta;
+use super::charm;
 use super::model::{Effect, HookStep, Model, Step, StorageInstance};
 use super::ops::hook;
 use super::store::Store;
 use crate::error::{Error, Result};
+use charm_runtime::metadata::{Storage, StorageKind};
 use std::path::{Component, Path, PathBuf};
 
 /// Where instance `index` of `meta` lives for `unit`: Juju's mount point under the unit's
 /// root. Only plain components of the declared path are kept (no `..`), so it stays inside
 /// the state directory.
-fn location(store: &Store, unit: &str, meta: &StorageMeta, index: u32) -> PathBuf {
-    let juju = meta.juju_location(index.into());
+fn location(store: &Store, unit: &str, meta: &Storage, index: u32) -> PathBuf {
+    let juju = charm::juju_location(meta, index);
     let mut path = store.unit_dir(unit).join("root");
     for c in Path::new(&juju).components() {
         if let Component::Normal(part) = c {
@@ -49,14 +50,17 @@ pub fn create(
         let index = model.next.storage;
         model.next.storage += 1;
         let path = location(store, unit, &meta, index);
-        if meta.kind == "filesystem" {
+        if meta.kind == StorageKind::Filesystem {
             std::fs::create_dir_all(&path)
                 .map_err(|e| Error::msg(format!("creating {}: {e}", path.display())))?;
         }
         let instance = StorageInstance {
             name: name.to_string(),
             index,
-            kind: meta.kind.clone(),
+            kind: match meta.kind {
+                StorageKind::Filesystem => "filesystem".into(),
+                StorageKind::Block => "block".into(),
+            },
             location: path.display().to_string(),
             attached: false,
         };
@@ -76,7 +80,7 @@ pub fn provision(store: &Store, model: &mut Model, unit: &str) -> Result<()> {
         .meta
         .storage
         .iter()
-        .map(|s| (s.name.clone(), s.min))
+        .map(|s| (s.name.clone(), charm::range(s).min.into()))
         .collect();
     for (name, count) in wanted {
         create(store, model, unit, &name, count)?;
@@ -141,7 +145,11 @@ pub fn check_adds(model: &Model, unit: &str, adds: &[(String, u64)]) -> Result<(
             .storage(name)
             .ok_or_else(|| Error::msg(format!("charm storage {name:?} not found")))?;
         let existing = u.storage.iter().filter(|s| s.name == *name).count() as u64;
-        if let Some(max) = meta.max.filter(|m| existing + count > *m) {
+        if let Some(max) = charm::range(meta)
+            .max
+            .map(u64::from)
+            .filter(|m| existing + count > *m)
+        {
             return Err(Error::msg(format!(
                 "adding {count} {name:?} storage instance(s) to {unit} (which has {existing}) exceeds the maximum of {max}"
             )));

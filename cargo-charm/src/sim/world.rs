@@ -2,6 +2,7 @@
 //! `UnitWorld` jujuc answers from; [`merge`] writes a committed world back into the model
 //! and returns the `-relation-changed` hooks other units get for it.
 
+use super::charm;
 use super::model::{Effect, HookStep, Model, Secret, Step};
 use jujuc::{BagData, HookInfo, RelationWorld, SecretWorld, StatusValue, StorageWorld, UnitWorld};
 use serde_json::{json, Value};
@@ -69,10 +70,7 @@ pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
         });
     }
     let mut networks = std::collections::BTreeMap::new();
-    for ep in model
-        .app
-        .meta
-        .endpoint_names()
+    for ep in charm::endpoint_names(&model.app.meta)
         .into_iter()
         .chain(["juju-info".to_string()])
     {
@@ -96,13 +94,9 @@ pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
         .filter(|o| o.name != unit)
         .map(|o| (o.name.clone(), o.status.clone()))
         .collect();
-    let unset_config_options = model
-        .app
-        .meta
-        .options
-        .keys()
-        .filter(|k| !model.effective_config().contains_key(*k))
-        .cloned()
+    let unset_config_options = charm::option_names(&model.app.meta)
+        .into_iter()
+        .filter(|k| !model.effective_config().contains_key(k))
         .collect();
     UnitWorld {
         unit: unit.to_string(),
