@@ -10,6 +10,7 @@ pub mod charm;
 pub mod model;
 pub mod ops;
 pub mod run;
+pub mod sequence;
 pub mod show;
 pub mod storage;
 pub mod store;

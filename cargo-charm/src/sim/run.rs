@@ -128,7 +128,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
 /// Runs `step` (its unit must exist) and updates `model`: commit or not, statuses, logs,
 /// error state, the event record.
 pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran> {
-    world::apply_effect(model, step, false);
+    model.apply_effect(step, false);
     let unit = step.unit.clone();
     let is_install = step.hook == "install" && step.action.is_none();
     if is_install {
@@ -236,7 +236,7 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
     };
     fsutil::remove_dir(&run_dir)?;
 
-    world::apply_effect(model, step, true);
+    model.apply_effect(step, true);
     let mut triggered = Vec::new();
     let hook_name = step
         .action

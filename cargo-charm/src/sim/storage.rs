@@ -10,7 +10,6 @@
 
 use super::charm;
 use super::model::{Effect, HookStep, Model, Step, StorageInstance};
-use super::ops::hook;
 use super::store::Store;
 use crate::error::{Error, Result};
 use charm_runtime::metadata::{Storage, StorageKind};
@@ -88,15 +87,6 @@ pub fn provision(store: &Store, model: &mut Model, unit: &str) -> Result<()> {
     Ok(())
 }
 
-/// A storage hook step on `unit` for instance `id`.
-pub fn storage_hook(unit: &str, id: &str, kind: &str, cause: &str) -> HookStep {
-    let name = id.split_once('/').map_or(id, |(n, _)| n);
-    HookStep {
-        storage: Some(id.to_string()),
-        ..hook(unit, &format!("{name}-storage-{kind}"), cause)
-    }
-}
-
 /// `-storage-attached` for each of the unit's instances whose hook has not run yet, in
 /// creation order; each marks its instance attached as it starts.
 pub fn attached_steps(model: &Model, unit: &str, cause: &str) -> Vec<Step> {
@@ -109,7 +99,7 @@ pub fn attached_steps(model: &Model, unit: &str, cause: &str) -> Vec<Step> {
         .map(|s| {
             Step::hook(HookStep {
                 effect: Some(Effect::Attach),
-                ..storage_hook(unit, &s.id(), "attached", cause)
+                ..HookStep::storage(unit, &s.id(), "attached", cause)
             })
         })
         .collect()
@@ -124,7 +114,7 @@ pub fn detaching_steps(model: &Model, unit: &str, cause: &str) -> Vec<Step> {
     u.storage
         .iter()
         .filter(|s| s.attached)
-        .map(|s| Step::hook(storage_hook(unit, &s.id(), "detaching", cause)))
+        .map(|s| Step::hook(HookStep::storage(unit, &s.id(), "detaching", cause)))
         .collect()
 }
 
@@ -171,22 +161,9 @@ pub fn add_requested(
         for id in create(store, model, unit, name, *count)? {
             steps.push(Step::hook(HookStep {
                 effect: Some(Effect::Attach),
-                ..storage_hook(unit, &id, "attached", "storage-add")
+                ..HookStep::storage(unit, &id, "attached", "storage-add")
             }));
         }
     }
     Ok(steps)
-}
-
-/// Marks the instance of a `-storage-attached` step attached (before the hook runs, so the
-/// hook and everything after it see it in `storage-list`).
-pub fn apply_attach(model: &mut Model, step: &HookStep) {
-    let (Some(Effect::Attach), Some(id)) = (&step.effect, &step.storage) else {
-        return;
-    };
-    if let Some(u) = model.unit_mut(&step.unit) {
-        if let Some(s) = u.storage.iter_mut().find(|s| s.id() == *id) {
-            s.attached = true;
-        }
-    }
 }

@@ -3,19 +3,10 @@
 //! and returns the `-relation-changed` hooks other units get for it.
 
 use super::charm;
-use super::model::{Effect, HookStep, Model, Secret, Step};
-use jujuc::{BagData, HookInfo, RelationWorld, SecretWorld, StatusValue, StorageWorld, UnitWorld};
+use super::model::{HookStep, Model, Secret, Step};
+use jujuc::{HookInfo, RelationWorld, SecretWorld, StatusValue, StorageWorld, UnitWorld};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-
-/// The keys Juju puts in a unit's bag when it enters a relation's scope.
-pub fn address_keys(address: &str) -> BagData {
-    BagData::from([
-        ("egress-subnets".to_string(), format!("{address}/32")),
-        ("ingress-address".to_string(), address.to_string()),
-        ("private-address".to_string(), address.to_string()),
-    ])
-}
 
 /// What `network-get` prints for a binding on a unit with this address.
 fn network(address: &str) -> Value {
@@ -165,54 +156,6 @@ pub fn hook_info(model: &Model, step: &HookStep) -> HookInfo {
         restricted: step.hook == "collect-metrics",
         departing_unit: step.departing_unit.clone(),
         storage_id: step.storage.clone(),
-    }
-}
-
-/// Applies a hook's membership effect: `created` and `joined` before the hook runs (the
-/// relation and the remote unit are visible in it), `departed` after it (during the hook
-/// the departing unit's bag is still readable; jujuc leaves it out of `relation-list`);
-/// storage `attached` before the hook runs.
-pub fn apply_effect(model: &mut Model, step: &HookStep, after_hook: bool) {
-    if step.effect == Some(Effect::Attach) {
-        if !after_hook {
-            super::storage::apply_attach(model, step);
-        }
-        return;
-    }
-    let (Some(effect), Some(id)) = (&step.effect, step.relation) else {
-        return;
-    };
-    if after_hook != (*effect == Effect::Depart) {
-        return;
-    }
-    let address = model
-        .unit(&step.unit)
-        .map(|u| u.address.clone())
-        .unwrap_or_default();
-    let Some(rel) = model.relations.get_mut(&id) else {
-        return;
-    };
-    let ru = rel.units.entry(step.unit.clone()).or_default();
-    match effect {
-        Effect::Create => {
-            if !ru.created {
-                ru.created = true;
-                for (k, v) in address_keys(&address) {
-                    ru.data.entry(k).or_insert(v);
-                }
-            }
-        }
-        Effect::Join => {
-            if let Some(r) = &step.remote_unit {
-                ru.joined.insert(r.clone());
-            }
-        }
-        Effect::Depart => {
-            if let Some(r) = &step.remote_unit {
-                ru.joined.remove(r);
-            }
-        }
-        Effect::Attach => {}
     }
 }
 

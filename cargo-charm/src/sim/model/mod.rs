@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+mod effects;
+mod steps;
+
 /// The version of `model.json`'s layout.
 pub const FORMAT: u32 = 1;
 
@@ -397,4 +400,13 @@ impl Model {
     pub fn unit_names(&self) -> Vec<String> {
         self.units.values().map(|u| u.name.clone()).collect()
     }
+}
+
+/// The keys Juju puts in a unit's bag when it enters a relation's scope.
+pub fn address_keys(address: &str) -> BagData {
+    BagData::from([
+        ("egress-subnets".to_string(), format!("{address}/32")),
+        ("ingress-address".to_string(), address.to_string()),
+        ("private-address".to_string(), address.to_string()),
+    ])
 }

@@ -1,0 +1,34 @@
+//! `run`: an action on a unit.
+
+use super::super::charm;
+use super::super::model::{ActionCall, HookStep, Step, Task};
+use super::super::Sim;
+use super::lookup::check_unit;
+use crate::error::{Error, Result};
+
+/// `run`: an action on a unit, its parameters checked and defaults filled as Juju does.
+pub fn run_action(
+    sim: &mut Sim,
+    unit: &str,
+    action: &str,
+    raw: &[(String, String)],
+) -> Result<Task> {
+    check_unit(&sim.model, unit)?;
+    let params = charm::action_params(&sim.model.app.meta, action, raw)?;
+    let id = sim.model.next.task + 1;
+    sim.model.next.task = id;
+    let step = Step::hook(HookStep {
+        action: Some(ActionCall {
+            id,
+            name: action.to_string(),
+            params,
+        }),
+        ..HookStep::new(unit, action, "run")
+    });
+    let summary = sim.execute(vec![step])?;
+    summary
+        .tasks
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| Error::msg("the action did not run"))
+}
