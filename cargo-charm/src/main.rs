@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+mod archive;
 mod cli;
 mod commands;
 mod error;
@@ -17,7 +18,6 @@ mod pack;
 mod progress;
 mod sim;
 mod workspace;
-mod zip;
 
 use std::path::Path;
 use std::process::ExitCode;
