@@ -29,6 +29,8 @@ pub struct CharmCrate {
     pub bin: String,
     /// The workspace root's `Cargo.toml`.
     pub workspace_manifest: PathBuf,
+    /// cargo's target directory for the workspace.
+    pub target_dir: PathBuf,
 }
 
 /// `cargo metadata --no-deps` for the workspace that `loc` points at.
@@ -167,14 +169,25 @@ pub fn find(loc: &Locate) -> Result<CharmCrate> {
             })?,
     };
     let root = PathBuf::from(meta["workspace_root"].as_str().unwrap_or_default());
+    let target_dir = meta["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
     Ok(CharmCrate {
         package: name,
         bin,
         workspace_manifest: root.join("Cargo.toml"),
+        target_dir,
     })
 }
 
 impl CharmCrate {
+    /// Where `cargo charm pack` writes the `.charm` unless told otherwise:
+    /// `<target-dir>/charm`.
+    pub fn default_charm_dir(&self) -> PathBuf {
+        self.target_dir.join("charm")
+    }
+
     /// `cargo build --profile <profile>` of the charm binary, with a progress line; returns
     /// the executable.
     pub fn build(&self, profile: &str, quiet: bool) -> Result<PathBuf> {

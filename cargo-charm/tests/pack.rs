@@ -118,6 +118,35 @@ fn packing_twice_gives_the_same_bytes() {
 }
 
 #[test]
+fn pack_writes_into_the_target_directory_and_says_where() {
+    // Without -o: <target-dir>/charm (CARGO_TARGET_TMPDIR is <target-dir>/tmp).
+    let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap();
+    let want = target.join("charm").join("demo-api-charm_amd64.charm");
+    demo_charm();
+    let r = cargo_charm(&["pack"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.trim(), want.to_str().unwrap());
+    assert_eq!(
+        std::fs::read(&want).unwrap(),
+        std::fs::read(demo_charm()).unwrap()
+    );
+    // Progress on stderr: what is built, then where the .charm went.
+    let building = r.stderr.find("Building demo-charm (release profile)");
+    let packed = r.stderr.find(&format!("Packed {}", want.display()));
+    assert!(
+        building.is_some() && packed.is_some() && building < packed,
+        "{}",
+        r.stderr
+    );
+    // -q: nothing but the path.
+    let r = cargo_charm(&["pack", "-q"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.stdout.trim(), want.to_str().unwrap());
+}
+
+#[test]
 fn pack_finds_the_crate_like_cargo() {
     // From a subdirectory of the crate, with --manifest-path, and with -p.
     let out = scratch("pack-find");
