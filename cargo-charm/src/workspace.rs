@@ -34,6 +34,8 @@ pub struct CharmCrate {
 }
 
 /// `cargo metadata --no-deps` for the workspace that `loc` points at.
+// Read as a `serde_json::Value` (as are `cargo build`'s JSON messages): a handful of fields;
+// the cargo_metadata crate would add semver, camino and cargo-platform for them.
 fn metadata(loc: &Locate) -> Result<Value> {
     let mut cmd = Command::new(cargo());
     cmd.args([
