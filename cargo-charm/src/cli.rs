@@ -2,6 +2,11 @@
 //! options, and the help texts. Each command takes only the options that mean something to
 //! it (`pack` has no `--state`; only commands that run hooks take `-v`). Parsing errors are
 //! turned into one-line `ERROR`s by [`crate::usage`].
+//!
+//! The doc comments of the commands and options below are their `--help` text (clap's
+//! derive reads them), written for a terminal: `<name>` placeholders and `[default: ...]`
+//! follow clap's conventions and are neither HTML nor intra-doc links.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
