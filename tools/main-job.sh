@@ -16,7 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build -q -p cargo-charm
+# Not quiet: on a fresh machine these builds take minutes, and cargo shows what it compiles
+# (cargo-charm here, the demo charm in release mode under `sim deploy`).
+cargo build -p cargo-charm
 cc() {
     printf '\n$ cargo charm %s\n' "$*"
     target/debug/cargo-charm "$@"

@@ -1,322 +1,511 @@
-//! Hand-written argument parsing: options declared per command, `--name value`,
-//! `--name=value`, `-n value`, repeatable options, options that take several `k=v` values,
-//! `--` to end options, and `-h`/`--help` anywhere.
+//! The command line, declared with clap's derive: every command, its arguments and
+//! options, and the help texts. Each command takes only the options that mean something to
+//! it (`pack` has no `--state`; only commands that run hooks take `-v`). Parsing errors are
+//! turned into one-line `ERROR`s by [`crate::usage`].
+//!
+//! The doc comments of the commands and options below are their `--help` text (clap's
+//! derive reads them), written for a terminal: `<name>` placeholders and `[default: ...]`
+//! follow clap's conventions and are neither HTML nor intra-doc links.
+#![allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
-use crate::error::{Error, Result};
-use std::collections::BTreeMap;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
 
-/// How an option takes values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Takes {
-    /// A flag: no value.
-    Nothing,
-    /// One value (the last occurrence wins).
-    One,
-    /// One value per occurrence, repeatable.
-    Repeated,
-    /// `k=v` values: every following argument that contains `=` and does not start with
-    /// `-`, and the option may be repeated.
-    Pairs,
+/// cargo charm: pack Rust charms into .charm files and run charms on a local simulated Juju.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo-charm",
+    bin_name = "cargo charm",
+    version,
+    arg_required_else_help = true,
+    subcommand_required = true
+)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
 }
 
-/// One option a command accepts.
-#[derive(Debug, Clone, Copy)]
-pub struct Opt {
-    /// Long name without `--`.
-    pub long: &'static str,
-    /// Short name without `-`.
-    pub short: Option<char>,
-    /// How it takes values.
-    pub takes: Takes,
-    /// The value's placeholder in help (`DIR`, `N`, `k=v`).
-    pub value: &'static str,
-    /// One-line help.
-    pub help: &'static str,
+/// `cargo charm <command>`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the charm in release mode and write <name>_<platform>.charm
+    ///
+    /// Build the charm crate (release profile) and pack <name>_<platform>.charm into
+    /// <target-dir>/charm (or -o DIR): a zip with `dispatch` (the binary, mode 0755),
+    /// metadata.yaml, config.yaml and actions.yaml (when the charm has them) and
+    /// manifest.yaml, generated from the charm's own metadata as charmcraft generates them.
+    /// Entries are deflated. Same sources, same bytes: fixed timestamps ($SOURCE_DATE_EPOCH
+    /// if set) and entry order. Prints the path of the .charm.
+    #[command(verbatim_doc_comment)]
+    Pack(PackArgs),
+    /// A local simulated Juju model: deploy, churn pods, relate, inspect
+    ///
+    /// A simulated Juju model in a state directory, speaking Juju's protocol to the charm.
+    #[command(subcommand, arg_required_else_help = true, verbatim_doc_comment)]
+    Sim(SimCommand),
 }
 
-/// A command's interface: for parsing and for `--help`.
-#[derive(Debug, Clone, Copy)]
-pub struct Spec {
-    /// The command as typed after `cargo charm`, e.g. `sim deploy`.
-    pub name: &'static str,
-    /// Positional arguments as shown in the usage line, e.g. `[CHARM]`.
-    pub args: &'static str,
-    /// What it does (first line is the summary).
-    pub about: &'static str,
-    /// Its options.
-    pub opts: &'static [Opt],
+/// `--manifest-path` and `-p`: which charm crate, found as cargo finds a package.
+#[derive(Debug, Clone, Args)]
+pub struct CrateOpts {
+    /// Path to the charm crate's (or workspace's) Cargo.toml
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// The charm crate, in a workspace with several
+    #[arg(short, long, value_name = "NAME")]
+    pub package: Option<String>,
 }
 
-/// Parsed arguments.
-#[derive(Debug, Default)]
-pub struct Parsed {
-    /// Option values by long name (flags get one empty value per occurrence).
-    pub opts: BTreeMap<&'static str, Vec<String>>,
-    /// Positional arguments, in order.
-    pub positional: Vec<String>,
-    /// `-h` / `--help` was given.
-    pub help: bool,
+/// `-q`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Quiet {
+    /// No progress output
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
-impl Parsed {
-    /// Whether a flag was given.
-    pub fn flag(&self, long: &str) -> bool {
-        self.opts.contains_key(long)
-    }
-
-    /// The value of a single-valued option.
-    pub fn one(&self, long: &str) -> Option<&str> {
-        self.opts
-            .get(long)
-            .and_then(|v| v.last())
-            .map(String::as_str)
-    }
-
-    /// All values of a repeated or `k=v` option.
-    pub fn all(&self, long: &str) -> &[String] {
-        self.opts.get(long).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// A single-valued option parsed as a number.
-    pub fn number<T: std::str::FromStr>(&self, long: &str) -> Result<Option<T>> {
-        match self.one(long) {
-            None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| {
-                Error::usage(format!("option --{long}: expected a number, got {v:?}"))
-            }),
-        }
-    }
+/// `cargo charm pack`.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// Where to write the .charm [default: <target-dir>/charm]
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Cargo profile to build with
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub profile: String,
+    /// Which crate.
+    #[command(flatten)]
+    pub krate: CrateOpts,
+    /// `-q`.
+    #[command(flatten)]
+    pub quiet: Quiet,
 }
 
-/// Parses `args` (the arguments after the command name) against `spec`; `global` options
-/// are accepted too.
-pub fn parse(spec: &Spec, global: &[Opt], args: &[String]) -> Result<Parsed> {
-    let mut out = Parsed::default();
-    let find_long = |name: &str| {
-        spec.opts
-            .iter()
-            .chain(global)
-            .find(|o| o.long == name)
-            .copied()
-    };
-    let find_short = |c: char| {
-        spec.opts
-            .iter()
-            .chain(global)
-            .find(|o| o.short == Some(c))
-            .copied()
-    };
-    let mut i = 0;
-    let mut only_positional = false;
-    while i < args.len() {
-        let arg = &args[i];
-        i += 1;
-        if only_positional || arg == "-" || !arg.starts_with('-') {
-            out.positional.push(arg.clone());
-            continue;
-        }
-        if arg == "--" {
-            only_positional = true;
-            continue;
-        }
-        if arg == "-h" || arg == "--help" {
-            out.help = true;
-            continue;
-        }
-        let (opt, inline) = if let Some(long) = arg.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            let opt = find_long(name).ok_or_else(|| unknown(spec, arg))?;
-            (opt, inline)
-        } else {
-            let mut chars = arg[1..].chars();
-            let c = chars.next().unwrap_or('-');
-            let rest: String = chars.collect();
-            let opt = find_short(c).ok_or_else(|| unknown(spec, arg))?;
-            let rest = rest.strip_prefix('=').map(str::to_string).unwrap_or(rest);
-            (opt, (!rest.is_empty()).then_some(rest))
-        };
-        let values = out.opts.entry(opt.long).or_default();
-        match opt.takes {
-            Takes::Nothing => {
-                if inline.is_some() {
-                    return Err(Error::usage(format!(
-                        "option --{} takes no value (`cargo charm {} --help`)",
-                        opt.long, spec.name
-                    )));
-                }
-                values.push(String::new());
-            }
-            Takes::One | Takes::Repeated => {
-                let v = match inline {
-                    Some(v) => v,
-                    // The next argument, unless it is itself an option (`-n --state x`).
-                    None if i < args.len() && !looks_like_option(&args[i]) => {
-                        i += 1;
-                        args[i - 1].clone()
-                    }
-                    None => {
-                        return Err(Error::usage(format!(
-                            "option --{} needs a value {} (`cargo charm {} --help`)",
-                            opt.long, opt.value, spec.name
-                        )))
-                    }
-                };
-                values.push(v);
-            }
-            Takes::Pairs => {
-                let before = values.len();
-                if let Some(v) = inline {
-                    values.push(v);
-                }
-                while i < args.len() && !args[i].starts_with('-') && args[i].contains('=') {
-                    values.push(args[i].clone());
-                    i += 1;
-                }
-                if values.len() == before {
-                    // `--config foo`: take the next argument and let the k=v check report it.
-                    if i < args.len() && !args[i].starts_with('-') {
-                        values.push(args[i].clone());
-                        i += 1;
-                    } else {
-                        return Err(Error::usage(format!(
-                            "option --{} needs at least one {} (`cargo charm {} --help`)",
-                            opt.long, opt.value, spec.name
-                        )));
-                    }
-                }
-            }
-        }
-    }
-    Ok(out)
+/// The options of a command that reads the model.
+#[derive(Debug, Clone, Args)]
+pub struct StateOpts {
+    /// The simulated model's directory [default: <target-dir>/charm-sim]
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
+    /// The Cargo.toml of the workspace whose target directory holds the default --state
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+    /// No progress output
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
-/// `--x` or `-x`, but not `-` or a negative number.
-fn looks_like_option(arg: &str) -> bool {
-    arg.len() > 1 && arg.starts_with('-') && !arg[1..].starts_with(|c: char| c.is_ascii_digit())
+/// The options of a command that runs hooks: [`StateOpts`] and `-v`.
+#[derive(Debug, Clone, Args)]
+pub struct RunOpts {
+    /// Where the model is.
+    #[command(flatten)]
+    pub state: StateOpts,
+    /// One line per hook as it runs
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
-fn unknown(spec: &Spec, arg: &str) -> Error {
-    Error::usage(format!(
-        "unknown option {arg:?} for `cargo charm {}` (see `cargo charm {} --help`)",
-        spec.name, spec.name
-    ))
+/// `cargo charm sim <command>`.
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Deploy a charm (crate, .charm or directory) with N units
+    ///
+    /// Deploy a charm: CHARM is a .charm file, an unpacked charm directory (with an executable
+    /// `dispatch`), or a charm crate; without CHARM, the charm crate around the current
+    /// directory is packed first. Each unit gets its own copy of the charm directory and its
+    /// storage (each declared storage's minimum count, under units/<app>-<n>/root/); peer
+    /// relations are created; unit 0 leads. Each unit runs install, <peer>-relation-created,
+    /// leader-elected (leader) or leader-settings-changed, config-changed, start,
+    /// <storage>-storage-attached, <container>-pebble-ready; then the peers join.
+    #[command(verbatim_doc_comment)]
+    Deploy(DeployArgs),
+    /// Kubernetes pod churn for a unit
+    ///
+    /// Delete a unit's pod, as Kubernetes churn does: `stop` on the old pod; the new pod gets
+    /// a fresh charm directory (files the charm wrote there are gone; its storage is kept)
+    /// and runs upgrade-charm, config-changed, leader-settings-changed (non-leaders), start,
+    /// <container>-pebble-ready.
+    #[command(verbatim_doc_comment)]
+    DeletePod(UnitArgs),
+    /// Show or change config (config-changed on every unit)
+    ///
+    /// Without arguments, print the config. Otherwise set options (values typed and checked
+    /// against the charm's options) and run config-changed on every unit if anything
+    /// changed.
+    #[command(verbatim_doc_comment)]
+    Config(ConfigArgs),
+    /// Relate an endpoint to a simulated remote application
+    ///
+    /// Relate ENDPOINT to a simulated remote application. Every unit runs
+    /// <endpoint>-relation-created, then -relation-joined and -relation-changed for each
+    /// remote unit (and -relation-changed for the remote application's data).
+    #[command(verbatim_doc_comment)]
+    Relate(RelateArgs),
+    /// Change a remote application's or unit's relation data
+    ///
+    /// Change the remote application's bag (or one remote unit's) on the relation of
+    /// ENDPOINT; an empty value deletes the key. The units that see the bag run
+    /// -relation-changed.
+    #[command(verbatim_doc_comment)]
+    SetData(SetDataArgs),
+    /// Remove a relation (departed, broken)
+    ///
+    /// Remove a relation: every unit runs -relation-departed for each remote unit, then
+    /// -relation-broken.
+    #[command(verbatim_doc_comment)]
+    Unrelate(UnrelateArgs),
+    /// Run an action on a unit
+    ///
+    /// Run an action. Parameters are parsed as YAML scalars, checked against the action's
+    /// schema and completed with its defaults, as Juju does. Prints the action's log and
+    /// results; exits 1 if the action failed.
+    #[command(verbatim_doc_comment)]
+    Run(RunArgs),
+    /// Move leadership to a unit
+    ///
+    /// Move leadership to UNIT: it runs leader-elected, the others leader-settings-changed.
+    #[command(verbatim_doc_comment)]
+    Leader(UnitArgs),
+    /// Add or remove units
+    ///
+    /// Scale to N units. New units get their storage, run the deploy sequence and join the
+    /// peer relations; removed units (highest numbers first) run stop, -relation-departed
+    /// (-broken), -storage-detaching, remove, and the others see them depart.
+    #[command(verbatim_doc_comment)]
+    Scale(ScaleArgs),
+    /// Run any single hook on a unit
+    ///
+    /// Run one hook on one unit, with the model as it is: a unit hook (install, start, stop,
+    /// remove, config-changed, update-status, upgrade-charm, leader-elected,
+    /// leader-settings-changed, collect-metrics),
+    /// <endpoint>-relation-<created|joined|changed|departed|broken>,
+    /// <container>-pebble-<ready|custom-notice|check-failed|check-recovered>,
+    /// <storage>-storage-<attached|detaching> or secret-<changed|rotate|remove|expired>.
+    #[command(verbatim_doc_comment)]
+    Dispatch(DispatchArgs),
+    /// A unit, like `juju show-unit`
+    ///
+    /// Show a unit like `juju show-unit`: relation-info (endpoint, relation-id,
+    /// related-endpoint, application-data, local-unit, related-units), opened ports, leader,
+    /// workload version, plus its workload status and storage (id: kind, location, status).
+    #[command(verbatim_doc_comment)]
+    ShowUnit(ShowUnitArgs),
+    /// The model, like `juju status`
+    ///
+    /// The model, like `juju status`: application, units (leader marked *), workload and
+    /// agent status, messages, opened ports, integrations; with --storage, each unit's
+    /// storage instances (like `juju status --storage`).
+    #[command(verbatim_doc_comment)]
+    Status(StatusArgs),
+    /// The units' log lines
+    ///
+    /// The units' log: juju-log lines with their level, and the charm's stdout (DEBUG) and
+    /// stderr (WARNING), as Juju logs them.
+    #[command(verbatim_doc_comment)]
+    DebugLog(DebugLogArgs),
+    /// Every dispatch: unit, hook, exit code, wall time, hook-tool calls
+    ///
+    /// Every dispatch: what queued it, unit, hook, exit code, wall time, and the hook-tool
+    /// calls it made.
+    #[command(verbatim_doc_comment)]
+    Events(EventsArgs),
+    /// Remove the model and its state directory
+    ///
+    /// Remove the model: its state directory and everything in it.
+    #[command(verbatim_doc_comment)]
+    Destroy(StateOpts),
 }
 
-/// The `--help` text of a command.
-pub fn help(spec: &Spec, global: &[Opt]) -> String {
-    let mut s = format!("cargo charm {}", spec.name);
-    if !spec.opts.is_empty() || !global.is_empty() {
-        s.push_str(" [OPTIONS]");
-    }
-    if !spec.args.is_empty() {
-        s.push(' ');
-        s.push_str(spec.args);
-    }
-    let mut out = format!("{}\n\nUsage: {s}\n", spec.about.trim_end());
-    let rows: Vec<(String, &str)> = spec
-        .opts
-        .iter()
-        .chain(global)
-        .map(|o| {
-            let mut left = match o.short {
-                Some(c) => format!("-{c}, --{}", o.long),
-                None => format!("    --{}", o.long),
-            };
-            match o.takes {
-                Takes::Nothing => {}
-                Takes::One | Takes::Repeated => left.push_str(&format!(" {}", o.value)),
-                Takes::Pairs => left.push_str(&format!(" {} ...", o.value)),
-            }
-            (left, o.help)
-        })
-        .chain(std::iter::once((
-            "-h, --help".to_string(),
-            "Print this help",
-        )))
-        .collect();
-    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
-    out.push_str("\nOptions:\n");
-    for (left, help) in rows {
-        out.push_str(&format!("  {left:width$}  {help}\n"));
-    }
-    out
+/// `sim deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// A .charm file, a charm directory or a charm crate [default: the crate around here]
+    #[arg(value_name = "CHARM")]
+    pub charm: Option<String>,
+    /// Number of units
+    #[arg(short, long, value_name = "N", default_value = "1", value_parser = number::<u32>)]
+    pub num_units: u32,
+    /// Config values
+    #[arg(long, value_name = "k=v", num_args = 1.., value_parser = key_value)]
+    pub config: Vec<(String, String)>,
+    /// The charm crate, in a workspace with several
+    #[arg(short, long, value_name = "NAME")]
+    pub package: Option<String>,
+    /// Where the model goes.
+    #[command(flatten)]
+    pub run: RunOpts,
 }
 
-/// Splits `k=v`. The key must be non-empty; the value may be empty.
-pub fn key_value(arg: &str) -> Result<(String, String)> {
+/// A command on one unit.
+#[derive(Debug, Args)]
+pub struct UnitArgs {
+    /// The unit, e.g. my-app/0
+    #[arg(value_name = "UNIT")]
+    pub unit: String,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+/// `sim config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Options to set
+    #[arg(value_name = "KEY=VALUE", value_parser = key_value)]
+    pub set: Vec<(String, String)>,
+    /// Reset an option to its default
+    #[arg(long, value_name = "KEY")]
+    pub reset: Vec<String>,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+/// `sim relate`.
+#[derive(Debug, Args)]
+pub struct RelateArgs {
+    /// The local endpoint
+    #[arg(value_name = "ENDPOINT")]
+    pub endpoint: String,
+    /// The remote application's name
+    #[arg(value_name = "REMOTE_APP")]
+    pub remote_app: String,
+    /// The remote application's endpoint [default: ENDPOINT]
+    #[arg(long, value_name = "NAME")]
+    pub remote_endpoint: Option<String>,
+    /// The remote application's bag
+    #[arg(long, value_name = "k=v", num_args = 1.., value_parser = key_value)]
+    pub app_data: Vec<(String, String)>,
+    /// Every remote unit's bag
+    #[arg(long, value_name = "k=v", num_args = 1.., value_parser = key_value)]
+    pub unit_data: Vec<(String, String)>,
+    /// Remote units
+    #[arg(long, value_name = "N", default_value = "1", value_parser = number::<u32>)]
+    pub units: u32,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+/// `sim set-data`.
+#[derive(Debug, Args)]
+pub struct SetDataArgs {
+    /// The local endpoint
+    #[arg(value_name = "ENDPOINT")]
+    pub endpoint: String,
+    /// The remote application (its bag) or one of its units (that unit's bag)
+    #[arg(value_name = "REMOTE_APP|REMOTE_UNIT")]
+    pub remote: String,
+    /// Keys to set (an empty value deletes the key)
+    #[arg(value_name = "KEY=VALUE", required = true, value_parser = key_value)]
+    pub data: Vec<(String, String)>,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+/// `sim unrelate`.
+#[derive(Debug, Args)]
+pub struct UnrelateArgs {
+    /// The local endpoint
+    #[arg(value_name = "ENDPOINT")]
+    pub endpoint: String,
+    /// The remote application's name
+    #[arg(value_name = "REMOTE_APP")]
+    pub remote_app: String,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+/// `sim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The unit, e.g. my-app/0
+    #[arg(value_name = "UNIT")]
+    pub unit: String,
+    /// The action's name
+    #[arg(value_name = "ACTION")]
+    pub action: String,
+    /// The action's parameters
+    #[arg(value_name = "KEY=VALUE", value_parser = key_value)]
+    pub params: Vec<(String, String)>,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+/// `sim scale`.
+#[derive(Debug, Args)]
+pub struct ScaleArgs {
+    /// The number of units
+    #[arg(value_name = "N", value_parser = units)]
+    pub units: u32,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+/// `sim dispatch`.
+#[derive(Debug, Args)]
+pub struct DispatchArgs {
+    /// The unit, e.g. my-app/0
+    #[arg(value_name = "UNIT")]
+    pub unit: String,
+    /// The hook, e.g. update-status
+    #[arg(value_name = "HOOK")]
+    pub hook: String,
+    /// The relation, for relation hooks on an endpoint with several
+    #[arg(long, value_name = "ID", value_parser = number::<u64>)]
+    pub relation: Option<u64>,
+    /// JUJU_REMOTE_UNIT [default: the first remote unit]
+    #[arg(long, value_name = "UNIT")]
+    pub remote_unit: Option<String>,
+    /// The secret, for secret hooks
+    #[arg(long, value_name = "ID")]
+    pub secret: Option<String>,
+    /// The secret revision [default: the latest]
+    #[arg(long, value_name = "N", value_parser = number::<u64>)]
+    pub revision: Option<u64>,
+    /// The Pebble check, for check hooks
+    #[arg(long, value_name = "NAME")]
+    pub check: Option<String>,
+    /// The Pebble notice key, for custom-notice
+    #[arg(long, value_name = "KEY")]
+    pub notice_key: Option<String>,
+    /// The storage instance, for storage hooks on a unit with several
+    #[arg(long, value_name = "NAME/INDEX")]
+    pub storage: Option<String>,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
+/// `sim show-unit`.
+#[derive(Debug, Args)]
+pub struct ShowUnitArgs {
+    /// The unit, e.g. my-app/0
+    #[arg(value_name = "UNIT")]
+    pub unit: String,
+    /// Output format
+    #[arg(long, value_name = "FORMAT", default_value = "yaml", value_parser = ["yaml", "json"])]
+    pub format: String,
+    /// Where the model is.
+    #[command(flatten)]
+    pub state: StateOpts,
+}
+
+/// `sim status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Also list storage: unit, storage id, type, mount point, status
+    #[arg(long)]
+    pub storage: bool,
+    /// Where the model is.
+    #[command(flatten)]
+    pub state: StateOpts,
+}
+
+/// `sim debug-log`.
+#[derive(Debug, Args)]
+pub struct DebugLogArgs {
+    /// Only this unit
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// Only this level and above
+    #[arg(
+        long,
+        value_name = "LEVEL",
+        ignore_case = true,
+        value_parser = ["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+    )]
+    pub level: Option<String>,
+    /// Where the model is.
+    #[command(flatten)]
+    pub state: StateOpts,
+}
+
+/// `sim events`.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Only this unit
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// Every call's argv, stdin and exit code
+    #[arg(long)]
+    pub calls: bool,
+    /// The records as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Where the model is.
+    #[command(flatten)]
+    pub state: StateOpts,
+}
+
+/// A number, for options and arguments that count things.
+fn number<T: std::str::FromStr>(s: &str) -> Result<T, String> {
+    s.parse()
+        .map_err(|_| format!("expected a number, got {s:?}"))
+}
+
+/// `sim scale N`.
+fn units(s: &str) -> Result<u32, String> {
+    s.parse()
+        .map_err(|_| format!("N must be a number of units, got {s:?}"))
+}
+
+/// Splits `k=v`. The key must be non-empty and without spaces; the value may be empty.
+pub fn key_value(arg: &str) -> Result<(String, String), String> {
     match arg.split_once('=') {
         Some((k, v)) if !k.is_empty() && !k.contains(char::is_whitespace) => {
             Ok((k.to_string(), v.to_string()))
         }
-        _ => Err(Error::usage(format!("expected \"key=value\", got {arg:?}"))),
+        _ => Err(format!("expected \"key=value\", got {arg:?}")),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    const SPEC: Spec = Spec {
-        name: "sim deploy",
-        args: "[CHARM]",
-        about: "Deploy.",
-        opts: &[
-            Opt {
-                long: "num-units",
-                short: Some('n'),
-                takes: Takes::One,
-                value: "N",
-                help: "units",
-            },
-            Opt {
-                long: "config",
-                short: None,
-                takes: Takes::Pairs,
-                value: "k=v",
-                help: "config",
-            },
-            Opt {
-                long: "json",
-                short: None,
-                takes: Takes::Nothing,
-                value: "",
-                help: "json",
-            },
-        ],
-    };
+    #[test]
+    fn the_interface_is_consistent() {
+        Cli::command().debug_assert();
+    }
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(str::to_string).collect()
+    #[test]
+    fn key_values() {
+        assert!(key_value("novalue").is_err());
+        assert!(key_value("=v").is_err());
+        assert!(key_value("a b=v").is_err());
+        assert_eq!(key_value("k=").unwrap(), ("k".into(), "".into()));
+        assert_eq!(key_value("k=a=b").unwrap(), ("k".into(), "a=b".into()));
+    }
+
+    fn parse(s: &str) -> Command {
+        let argv = std::iter::once("cargo-charm").chain(s.split_whitespace());
+        Cli::try_parse_from(argv).unwrap().command
     }
 
     #[test]
     fn options_positionals_and_pairs() {
-        let p = parse(
-            &SPEC,
-            &[],
-            &args("x.charm -n 2 --config a=1 b=2 --json --config=c=3"),
-        )
-        .unwrap();
-        assert_eq!(p.positional, ["x.charm"]);
-        assert_eq!(p.one("num-units"), Some("2"));
-        assert_eq!(p.all("config"), ["a=1", "b=2", "c=3"]);
-        assert!(p.flag("json"));
-        let p = parse(&SPEC, &[], &args("-n3 -- --odd")).unwrap();
-        assert_eq!(p.one("num-units"), Some("3"));
-        assert_eq!(p.positional, ["--odd"]);
-    }
-
-    #[test]
-    fn errors() {
-        assert!(parse(&SPEC, &[], &args("--bogus")).is_err());
-        assert!(parse(&SPEC, &[], &args("-n")).is_err());
-        assert!(parse(&SPEC, &[], &args("--json=1")).is_err());
-        assert!(key_value("novalue").is_err());
-        assert!(key_value("=v").is_err());
-        assert_eq!(key_value("k=").unwrap(), ("k".into(), "".into()));
-        assert_eq!(key_value("k=a=b").unwrap(), ("k".into(), "a=b".into()));
+        let Command::Sim(SimCommand::Deploy(d)) =
+            parse("sim deploy x.charm -n 2 --config a=1 b=2 --config=c=3 -q")
+        else {
+            panic!("not deploy")
+        };
+        assert_eq!(d.charm.as_deref(), Some("x.charm"));
+        assert_eq!(d.num_units, 2);
+        let keys: Vec<&str> = d.config.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert!(d.run.state.quiet && !d.run.verbose);
+        let Command::Sim(SimCommand::Deploy(d)) = parse("sim deploy -n3 -- --odd") else {
+            panic!("not deploy")
+        };
+        assert_eq!(d.num_units, 3);
+        assert_eq!(d.charm.as_deref(), Some("--odd"));
     }
 }

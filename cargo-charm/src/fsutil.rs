@@ -1,4 +1,5 @@
-//! File-system helpers: atomic writes, locks, copying charm directories, time formatting.
+//! File-system helpers: atomic writes (tempfile's `persist`), locks (`File::lock`), copying
+//! charm directories, time formatting, model UUIDs.
 
 use crate::error::{Context, Error, Result};
 use std::fs::{self, File, OpenOptions};
@@ -14,34 +15,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_replace(path, bytes, true)
 }
 
-/// Like [`write_atomic`] but without the fsyncs: readers still never see a partial file,
-/// but a power loss may lose the write. For a dispatch's scratch files, which a crash
-/// makes irrelevant anyway (the hook runs again).
+/// Like [`write_atomic`] but without the fsyncs when `durable` is false: readers still
+/// never see a partial file, but a power loss may lose the write. For a dispatch's scratch
+/// files, which a crash makes irrelevant anyway (the hook runs again).
+///
+/// The temporary file is `.<name>.tmp<random>` in the same directory (removed if anything
+/// fails before the rename).
 pub fn write_replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
     let write = || -> std::io::Result<()> {
-        let mut f = File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.tmp"))
+            .tempfile_in(dir)?;
+        tmp.write_all(bytes)?;
         if durable {
-            f.sync_all()?;
+            tmp.as_file().sync_all()?;
         }
-        drop(f);
-        fs::rename(&tmp, path)?;
+        tmp.persist(path).map_err(|e| e.error)?;
         if durable {
             // Make the rename itself durable.
             File::open(dir)?.sync_all()?;
         }
         Ok(())
     };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        Error::msg(format!("writing {}: {e}", path.display()))
-    })
+    write().map_err(|e| Error::msg(format!("writing {}: {e}", path.display())))
 }
 
 /// An exclusive advisory lock on a file (flock), released on drop.
@@ -155,6 +159,8 @@ pub fn now_secs() -> i64 {
         .unwrap_or(0)
 }
 
+// Hand-written: two fixed UTC formats of epoch seconds need only this conversion; a date
+// crate (chrono, time, jiff) would be a dependency for ten lines.
 /// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's `civil_from_days`).
 fn civil(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -186,30 +192,9 @@ pub fn hms(secs: i64) -> String {
     format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
 }
 
-/// 16 random bytes from the kernel (for model UUIDs and context ids).
-pub fn random_bytes() -> [u8; 16] {
-    let mut b = [0u8; 16];
-    if let Ok(mut f) = File::open("/dev/urandom") {
-        use std::io::Read;
-        let _ = f.read_exact(&mut b);
-    }
-    b
-}
-
-/// A random version-4 UUID.
+/// A random version-4 UUID (model UUIDs).
 pub fn uuid4() -> String {
-    let mut b = random_bytes();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 #[cfg(test)]
@@ -225,9 +210,27 @@ mod tests {
     }
 
     #[test]
-    fn uuid_shape() {
-        let u = uuid4();
-        assert_eq!(u.len(), 36);
-        assert_eq!(&u[14..15], "4");
+    fn uuids_are_random_v4() {
+        let (a, b) = (uuid4(), uuid4());
+        assert_ne!(a, b);
+        let u = uuid::Uuid::parse_str(&a).unwrap();
+        assert_eq!(u.get_version(), Some(uuid::Version::Random));
+        assert_ne!(u, uuid::Uuid::nil());
+    }
+
+    #[test]
+    fn atomic_writes_replace_and_leave_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.json");
+        write_atomic(&path, b"one").unwrap();
+        write_replace(&path, b"two", false).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["model.json"]);
+        let err = write_atomic(&dir.path().join("missing/x"), b"").unwrap_err();
+        assert!(err.message.starts_with("writing "), "{}", err.message);
     }
 }

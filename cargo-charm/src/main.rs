@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+mod archive;
 mod cli;
 mod commands;
 mod error;
@@ -16,8 +17,8 @@ mod fsutil;
 mod pack;
 mod progress;
 mod sim;
+mod usage;
 mod workspace;
-mod zip;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
         .and_then(|a| Path::new(a).file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // A hook tool (a symlink named after it): no command-line parsing of ours at all.
     if sim::tool::is_tool(&argv0) {
         return sim::tool::main(&argv0, args.split_off(1));
     }
@@ -37,7 +39,11 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("charm") {
         args.remove(0);
     }
-    match commands::run(&args) {
+    let result = usage::parse::<cli::Cli>(&args).and_then(|cli| match cli {
+        Some(cli) => commands::run(cli),
+        None => Ok(()),
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ERROR {}", e.message);

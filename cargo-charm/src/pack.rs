@@ -1,10 +1,10 @@
 //! `cargo charm pack`: build the charm and write `<name>_<platform>.charm`.
 
+use crate::archive::{self, human_size};
 use crate::error::{Context, Error, Result};
 use crate::fsutil;
 use crate::progress::Progress;
 use crate::workspace::{self, CharmCrate};
-use crate::zip;
 use std::path::{Path, PathBuf};
 
 /// A packed charm.
@@ -86,14 +86,14 @@ pub fn pack(krate: &CharmCrate, profile: &str, out_dir: &Path, quiet: bool) -> R
     let file_name = format!("{name}_{}.charm", platform.replace(':', "-"));
     let progress = Progress::start("Packing", &file_name, quiet);
     let binary = std::fs::read(&exe).context(format!("reading {}", exe.display()))?;
-    let mut entries = vec![zip::Entry::file("dispatch", 0o755, binary)];
+    let mut entries = vec![archive::Entry::file("dispatch", 0o755, binary)];
     for (file, text) in &files {
         if file != "charmcraft.yaml" {
-            entries.push(zip::Entry::file(file, 0o644, text.clone().into_bytes()));
+            entries.push(archive::Entry::file(file, 0o644, text.clone().into_bytes()));
         }
     }
     entries.sort_by(|a, b| a.name.cmp(&b.name));
-    let bytes = zip::write(&entries).map_err(|e| Error::msg(format!("packing: {e}")))?;
+    let bytes = archive::write(&entries).map_err(|e| Error::msg(format!("packing: {e}")))?;
     std::fs::create_dir_all(out_dir).context(format!("creating {}", out_dir.display()))?;
     let path = out_dir.join(&file_name);
     fsutil::write_atomic(&path, &bytes)?;
@@ -115,15 +115,4 @@ fn charm_name(charmcraft_yaml: &str) -> Result<String> {
         .as_str()
         .map(str::to_string)
         .ok_or_else(|| Error::msg("the charm's charmcraft.yaml has no name"))
-}
-
-/// `1.2 MiB`, `812 KiB`, `530 B`.
-pub fn human_size(n: u64) -> String {
-    if n >= 1 << 20 {
-        format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64)
-    } else if n >= 1 << 10 {
-        format!("{:.0} KiB", n as f64 / 1024.0)
-    } else {
-        format!("{n} B")
-    }
 }

@@ -1,65 +1,34 @@
-//! A progress line on stderr for long steps: redrawn in place on a terminal, a start line
-//! and an end line otherwise (CI logs), nothing with `--quiet`.
+//! A long step on stderr, cargo-style: a start line (`    Building demo-charm`) before the
+//! work and an end line with the time it took; nothing with `--quiet`.
 
-use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 /// One long step.
 pub struct Progress {
-    what: String,
     start: Instant,
-    tty: bool,
     quiet: bool,
-    drawn: bool,
 }
 
 impl Progress {
-    /// Starts a step: `verb` is cargo-style (`Building`, `Packing`), right-aligned.
+    /// Starts a step: prints `verb` (cargo-style: `Building`, `Packing`, right-aligned) and
+    /// `what`.
     pub fn start(verb: &str, what: &str, quiet: bool) -> Progress {
-        let tty = std::io::stderr().is_terminal();
-        let p = Progress {
-            what: format!("{verb:>12} {what}"),
-            start: Instant::now(),
-            tty,
-            quiet,
-            drawn: false,
-        };
         if !quiet {
-            eprintln!("{}", p.what);
+            eprintln!("{verb:>12} {what}");
         }
-        p
+        Progress {
+            start: Instant::now(),
+            quiet,
+        }
     }
 
-    /// Redraws the line with a detail (terminals only).
-    pub fn update(&mut self, detail: &str) {
-        if self.quiet || !self.tty {
-            return;
-        }
-        let mut line = format!("{:>12} {detail}", "");
-        line.truncate(100);
-        eprint!("\r\x1b[K{line}");
-        let _ = std::io::stderr().flush();
-        self.drawn = true;
-    }
-
-    /// Ends the step with a cargo-style `Finished`-like line.
+    /// Ends the step with a `Finished`-like line and the time it took.
     pub fn finish(self, verb: &str, what: &str) {
-        if self.quiet {
-            return;
-        }
-        if self.drawn {
-            eprint!("\r\x1b[K");
-        }
-        eprintln!(
-            "{verb:>12} {what} in {:.1}s",
-            self.start.elapsed().as_secs_f64()
-        );
-    }
-
-    /// Clears the line after a failure.
-    pub fn abandon(self) {
-        if self.drawn {
-            eprint!("\r\x1b[K");
+        if !self.quiet {
+            eprintln!(
+                "{verb:>12} {what} in {:.1}s",
+                self.start.elapsed().as_secs_f64()
+            );
         }
     }
 }

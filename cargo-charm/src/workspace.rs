@@ -29,9 +29,13 @@ pub struct CharmCrate {
     pub bin: String,
     /// The workspace root's `Cargo.toml`.
     pub workspace_manifest: PathBuf,
+    /// cargo's target directory for the workspace.
+    pub target_dir: PathBuf,
 }
 
 /// `cargo metadata --no-deps` for the workspace that `loc` points at.
+// Read as a `serde_json::Value` (as are `cargo build`'s JSON messages): a handful of fields;
+// the cargo_metadata crate would add semver, camino and cargo-platform for them.
 fn metadata(loc: &Locate) -> Result<Value> {
     let mut cmd = Command::new(cargo());
     cmd.args([
@@ -167,61 +171,72 @@ pub fn find(loc: &Locate) -> Result<CharmCrate> {
             })?,
     };
     let root = PathBuf::from(meta["workspace_root"].as_str().unwrap_or_default());
+    let target_dir = meta["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
     Ok(CharmCrate {
         package: name,
         bin,
         workspace_manifest: root.join("Cargo.toml"),
+        target_dir,
     })
 }
 
 impl CharmCrate {
-    /// `cargo build --profile <profile>` of the charm binary, with a progress line; returns
-    /// the executable.
+    /// Where `cargo charm pack` writes the `.charm` unless told otherwise:
+    /// `<target-dir>/charm`.
+    pub fn default_charm_dir(&self) -> PathBuf {
+        self.target_dir.join("charm")
+    }
+
+    /// `cargo build --profile <profile>` of the charm binary; returns the executable.
+    ///
+    /// Not quiet, a `Building` line comes first and cargo's own progress (its `Compiling`
+    /// lines, or its progress bar on a terminal) follows on stderr: a first release build
+    /// takes minutes. `quiet` passes `--quiet` to cargo (errors and warnings still show).
     pub fn build(&self, profile: &str, quiet: bool) -> Result<PathBuf> {
-        let mut progress = Progress::start(
+        let progress = Progress::start(
             "Building",
             &format!("{} ({profile} profile)", self.package),
             quiet,
         );
-        let mut child = Command::new(cargo())
-            .args([
-                "build",
-                "--profile",
-                profile,
-                "-p",
-                &self.package,
-                "--bin",
-                &self.bin,
-            ])
-            .arg("--manifest-path")
-            .arg(&self.workspace_manifest)
-            .args(["--message-format", "json-render-diagnostics", "--quiet"])
+        let mut cmd = Command::new(cargo());
+        cmd.args([
+            "build",
+            "--profile",
+            profile,
+            "-p",
+            &self.package,
+            "--bin",
+            &self.bin,
+        ])
+        .arg("--manifest-path")
+        .arg(&self.workspace_manifest)
+        .args(["--message-format", "json-render-diagnostics"]);
+        if quiet {
+            cmd.arg("--quiet");
+        }
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .context("cannot run `cargo build`")?;
         let stdout = child.stdout.take().expect("piped");
         let mut exe = None;
-        let mut built = 0;
         for line in BufReader::new(stdout).lines() {
             let line = line?;
             let Ok(msg) = serde_json::from_str::<Value>(&line) else {
                 continue;
             };
-            if msg["reason"] == "compiler-artifact" {
-                built += 1;
-                let crate_name = msg["target"]["name"].as_str().unwrap_or("?");
-                progress.update(&format!("[{built}] {crate_name}"));
-                if msg["target"]["name"] == self.bin.as_str() {
-                    if let Some(e) = msg["executable"].as_str() {
-                        exe = Some(PathBuf::from(e));
-                    }
+            if msg["reason"] == "compiler-artifact" && msg["target"]["name"] == self.bin.as_str() {
+                if let Some(e) = msg["executable"].as_str() {
+                    exe = Some(PathBuf::from(e));
                 }
             }
         }
         let status = child.wait()?;
         if !status.success() {
-            progress.abandon();
             return Err(Error::msg(format!(
                 "`cargo build -p {}` failed (see the compiler output above)",
                 self.package

@@ -5,8 +5,9 @@ mod common;
 
 use common::*;
 
-/// (name, version made by, Unix mode, data) of every entry, read from the central
-/// directory by hand (independently of cargo-charm's own reader).
+/// (name, version made by, Unix mode, data) of every entry: the first three read from the
+/// central directory by hand (independently of any zip library), the data inflated by the
+/// `zip` crate, which checks each entry's CRC.
 fn entries(zip: &[u8]) -> Vec<(String, u16, u32, Vec<u8>)> {
     let u16_at = |i: usize| u16::from_le_bytes([zip[i], zip[i + 1]]);
     let u32_at = |i: usize| u32::from_le_bytes([zip[i], zip[i + 1], zip[i + 2], zip[i + 3]]);
@@ -14,19 +15,19 @@ fn entries(zip: &[u8]) -> Vec<(String, u16, u32, Vec<u8>)> {
         .rev()
         .find(|&i| u32_at(i) == 0x0605_4b50)
         .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     let mut at = u32_at(eocd + 16) as usize;
     let mut out = Vec::new();
     for _ in 0..u16_at(eocd + 10) {
         assert_eq!(u32_at(at), 0x0201_4b50);
         let made_by = u16_at(at + 4);
-        assert_eq!(u16_at(at + 10), 0, "stored");
-        let size = u32_at(at + 24) as usize;
+        assert_eq!(u16_at(at + 10), 8, "deflated");
         let name_len = u16_at(at + 28) as usize;
         let mode = u32_at(at + 38) >> 16;
-        let local = u32_at(at + 42) as usize;
         let name = String::from_utf8(zip[at + 46..at + 46 + name_len].to_vec()).unwrap();
-        let data_at = local + 30 + u16_at(local + 26) as usize + u16_at(local + 28) as usize;
-        out.push((name, made_by, mode, zip[data_at..data_at + size].to_vec()));
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut archive.by_name(&name).unwrap(), &mut data).unwrap();
+        out.push((name, made_by, mode, data));
         at += 46 + name_len + u16_at(at + 30) as usize + u16_at(at + 32) as usize;
     }
     out
@@ -40,6 +41,12 @@ fn the_charm_holds_dispatch_0755_and_the_generated_files() {
         "demo-api-charm_amd64.charm"
     );
     let e = entries(&bytes);
+    let unpacked: usize = e.iter().map(|x| x.3.len()).sum();
+    assert!(
+        bytes.len() < unpacked * 2 / 3,
+        "entries are not compressed: {} bytes for {unpacked}",
+        bytes.len()
+    );
     let names: Vec<&str> = e.iter().map(|x| x.0.as_str()).collect();
     assert_eq!(
         names,
@@ -108,6 +115,35 @@ fn packing_twice_gives_the_same_bytes() {
     assert!(String::from_utf8(manifest.3)
         .unwrap()
         .contains("charmcraft-started-at: '2026-01-04T06:29:46Z'"));
+}
+
+#[test]
+fn pack_writes_into_the_target_directory_and_says_where() {
+    // Without -o: <target-dir>/charm (CARGO_TARGET_TMPDIR is <target-dir>/tmp).
+    let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap();
+    let want = target.join("charm").join("demo-api-charm_amd64.charm");
+    demo_charm();
+    let r = cargo_charm(&["pack"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.trim(), want.to_str().unwrap());
+    assert_eq!(
+        std::fs::read(&want).unwrap(),
+        std::fs::read(demo_charm()).unwrap()
+    );
+    // Progress on stderr: what is built, then where the .charm went.
+    let building = r.stderr.find("Building demo-charm (release profile)");
+    let packed = r.stderr.find(&format!("Packed {}", want.display()));
+    assert!(
+        building.is_some() && packed.is_some() && building < packed,
+        "{}",
+        r.stderr
+    );
+    // -q: nothing but the path.
+    let r = cargo_charm(&["pack", "-q"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.stdout.trim(), want.to_str().unwrap());
 }
 
 #[test]

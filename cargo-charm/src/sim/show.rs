@@ -166,6 +166,9 @@ fn derived_app_status(model: &Model) -> StatusValue {
         })
 }
 
+/// Columns padded to their widest cell, two spaces apart, the last one unpadded (as
+/// `juju status` prints them).
+// Hand-written: a table crate (comfy-table, tabled) draws borders or pads differently.
 fn table(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
@@ -446,6 +449,8 @@ pub fn events(model: &Model, unit: Option<&str>, calls: bool) -> String {
     out
 }
 
+/// An argument as a shell would need it (`'it'\''s'`), for showing hook-tool calls.
+// Hand-written: display only, one rule; shlex would be a dependency for these five lines.
 fn shell_quote(s: &str) -> String {
     if !s.is_empty()
         && s.chars()

@@ -144,6 +144,9 @@ impl Store {
 
     /// Gives `unit` a fresh copy of the pristine charm directory, replacing any old one:
     /// copied next to it, then renamed into place.
+    ///
+    /// The staging directory has a fixed name (not a `tempfile::TempDir`) so that a copy a
+    /// crash interrupted is found and removed when the queued step runs again.
     pub fn fresh_charm_copy(&self, unit: &str) -> Result<()> {
         let dir = self.unit_charm_dir(unit);
         let staging = self.unit_dir(unit).join("charm.new");

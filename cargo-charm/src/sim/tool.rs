@@ -22,6 +22,7 @@ pub fn is_tool(name: &str) -> bool {
 }
 
 /// Whether the tool reads its input from stdin (`--file -`).
+// Not a parser: jujuc parses the argv; this peek only decides whether to read stdin first.
 fn reads_stdin(args: &[String]) -> bool {
     args.windows(2).any(|w| w[0] == "--file" && w[1] == "-") || args.iter().any(|a| a == "--file=-")
 }

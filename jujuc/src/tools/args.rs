@@ -1,6 +1,8 @@
 //! Command-line parsing as Juju's tools do it (juju/gnuflag with interspersed flags):
 //! `--name value`, `--name=value`, `-x value`, `-xvalue`, bool flags with optional
 //! `=true|false`, `--` ends the flags, and the exact usage messages (exit 2).
+//! Hand-written, not clap: Juju's gnuflag semantics and its exact error texts are the
+//! contract a charm sees, and clap's differ.
 
 use super::format::{q, q_list, Format};
 use super::Fail;

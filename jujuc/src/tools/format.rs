@@ -2,6 +2,9 @@
 //! `gopkg.in/yaml.v2` (`--format=yaml`), juju/cmd's "smart" format (the default of most
 //! tools), Go's `%q` quoting in messages, the YAML/JSON maps `--file` reads, and base64.
 
+use base64::alphabet;
+use base64::engine::general_purpose::{GeneralPurpose, PAD_INDIFFERENT};
+use base64::Engine;
 use serde_json::Value;
 
 use crate::world::BagData;
@@ -108,6 +111,8 @@ fn smart(node: &Node) -> String {
 }
 
 // ----- Go's encoding/json -----
+// Hand-written: serde_json escapes differently from Go (`<`, `>`, `&`, U+2028/9) and a
+// `Node` keeps Go's struct field order, so the writer is Go's, not serde_json's.
 
 /// `json.Marshal`: compact, and `<`, `>`, `&`, U+2028 and U+2029 escaped as Go does.
 pub(crate) fn go_json(node: &Node) -> String {
@@ -166,6 +171,8 @@ fn write_json_string(out: &mut String, s: &str) {
 }
 
 // ----- gopkg.in/yaml.v2 (as juju/cmd FormatYaml uses it) -----
+// Hand-written: yaml_serde (libyaml) quotes, indents sequences and chooses block scalars
+// differently from Go's yaml.v2, and the tools' output must match Juju's byte for byte.
 
 /// YAML as yaml.v2 marshals it (block style, sequences not indented under their key),
 /// without the trailing newline (juju/cmd trims it; [`render`] adds one).
@@ -374,6 +381,8 @@ fn double_quoted(s: &str) -> String {
 }
 
 // ----- Go's %q -----
+// Hand-written: Go's `strconv.Quote` escaping; Rust's `{:?}` escapes differently and no
+// crate reproduces Go's.
 
 /// Go's `%q` for a string (what Juju's messages quote names with).
 pub(crate) fn q(s: &str) -> String {
@@ -402,6 +411,8 @@ pub(crate) fn q_list(items: &[String]) -> String {
 }
 
 // ----- input: the YAML (or JSON) map `--file` reads -----
+// Hand-written: yaml.v2 into `map[string]string` keeps YAML 1.1 scalars' text and fails with
+// yaml.v2's own messages (`line N: cannot unmarshal !!seq into string`), which Juju prints.
 
 /// Reads a map of strings as Juju's `relation-set --file` / `state-set --file` do (Go
 /// yaml.v2 into `map[string]string`): JSON objects (JSON is YAML), flow maps
@@ -756,44 +767,40 @@ fn parse_block_map(lines: &[&str]) -> Result<BagData, String> {
 
 // ----- base64 -----
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Juju's `encoding/base64.StdEncoding` as the tools use it: the standard alphabet,
+/// padding written on encode; on decode padding is optional (as this module has always
+/// accepted) and non-zero trailing bits are allowed (Go's non-strict decoding).
+const B64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    PAD_INDIFFERENT.with_decode_allow_trailing_bits(true),
+);
 
 /// Standard base64 with padding.
 pub(crate) fn b64_encode(data: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    B64.encode(data)
 }
 
-/// Standard base64, padding optional.
+/// Standard base64, padding optional; `None` if `s` is not base64.
 pub(crate) fn b64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        let v = B64.iter().position(|&b| b == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
+    B64.decode(s).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{b64_decode, b64_encode};
+
+    #[test]
+    fn base64_is_the_standard_alphabet_with_optional_padding() {
+        assert_eq!(b64_encode(b"hello"), "aGVsbG8=");
+        assert_eq!(b64_encode(b"\xfb\xff"), "+/8=");
+        assert_eq!(b64_encode(b""), "");
+        assert_eq!(b64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(b64_decode("aGVsbG8").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(b64_decode("+/8=").as_deref(), Some(&b"\xfb\xff"[..]));
+        // Non-zero trailing bits are accepted, as Go's (non-strict) StdEncoding does.
+        assert_eq!(b64_decode("aGVsbG9=").as_deref(), Some(&b"hello"[..]));
+        // Not the URL-safe alphabet, not arbitrary text.
+        assert_eq!(b64_decode("-_8="), None);
+        assert_eq!(b64_decode("not base64!"), None);
     }
-    Some(out)
 }

@@ -202,6 +202,8 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+// Hand-written dates (this, `parse_time`, the civil-day helpers): two RFC 3339 forms, UTC
+// only; a date crate (chrono, time) would be jujuc's largest dependency for forty lines.
 fn format_rfc3339(secs: i64) -> String {
     let (y, mo, d) = civil_from_days(secs.div_euclid(86400));
     let rem = secs.rem_euclid(86400);
@@ -257,6 +259,7 @@ fn parse_time(s: &str) -> Option<i64> {
 }
 
 /// Go's `time.ParseDuration`, in seconds.
+// Hand-written: Go's grammar (`1.5h`, `2h45m`, `µs`, a sign, no spaces); humantime's differs.
 fn parse_duration(s: &str) -> Option<f64> {
     let (neg, mut rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),

@@ -9,7 +9,7 @@ use super::super::store::Store;
 use super::super::{Sim, Summary, Verbosity};
 use crate::error::{Error, Result};
 use crate::workspace::Locate;
-use crate::{fsutil, pack, workspace, zip};
+use crate::{archive, fsutil, pack, workspace};
 use charm_runtime::metadata::CharmMetadata;
 use jujuc::BagData;
 use serde_json::Map;
@@ -98,27 +98,12 @@ fn stage_charm(
     Ok((meta, described))
 }
 
-/// Unzips a `.charm` as Juju does, keeping modes and symlinks.
+/// Unzips a `.charm` (files and their modes; see [`archive::extract`] for what is refused);
+/// a refused archive leaves nothing behind.
 fn unpack(path: &Path, into: &Path) -> Result<()> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::msg(format!("reading {}: {e}", path.display())))?;
-    let entries = zip::read(&bytes)
-        .map_err(|e| Error::msg(format!("{} is not a charm: {e}", path.display())))?;
-    std::fs::create_dir_all(into)?;
-    for e in entries {
-        let dest = into.join(&e.name);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        if e.symlink {
-            let target = String::from_utf8_lossy(&e.data).into_owned();
-            std::os::unix::fs::symlink(target, &dest)?;
-        } else {
-            std::fs::write(&dest, &e.data)?;
-            std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(e.mode))?;
-        }
-    }
-    Ok(())
+    archive::extract(path, into, archive::CHARM_LIMITS).inspect_err(|_| {
+        let _ = fsutil::remove_dir(into);
+    })
 }
 
 /// `deploy`: a new model with the charm and `units` units, each running Juju's deploy
