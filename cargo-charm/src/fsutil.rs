@@ -31,8 +31,10 @@ pub fn write_replace(path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let write = || -> std::io::Result<()> {
+        // 0666 less the umask, as `fs::write` creates files (tempfile's default is 0600).
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}.tmp"))
+            .permissions(std::fs::Permissions::from_mode(0o666))
             .tempfile_in(dir)?;
         tmp.write_all(bytes)?;
         if durable {
@@ -230,6 +232,13 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["model.json"]);
+
+        // The mode any file `fs::write` makes (0666 less the umask), not tempfile's 0600.
+        let plain = dir.path().join("plain");
+        fs::write(&plain, b"").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain));
+        fs::remove_file(&plain).unwrap();
         let err = write_atomic(&dir.path().join("missing/x"), b"").unwrap_err();
         assert!(err.message.starts_with("writing "), "{}", err.message);
     }

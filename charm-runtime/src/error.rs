@@ -99,9 +99,9 @@ impl fmt::Debug for Error {
 
 /// Adds context to any `Result` whose error converts into [`Error`].
 ///
-/// A charm that uses anyhow imports `anyhow::Context` by name (`use anyhow::Context;`),
-/// which shadows this trait from the prelude's glob import; with both in scope (one of them
-/// imported `as _`), `.context(...)` is ambiguous.
+/// Not in the prelude: import it (`use charm_runtime::Context;`) where wanted. A charm that
+/// uses anyhow imports `anyhow::Context` instead; with both traits in scope `.context(...)`
+/// is ambiguous.
 pub trait Context<T> {
     /// Wraps the error with a line of context.
     fn context(self, context: impl fmt::Display) -> Result<T>;

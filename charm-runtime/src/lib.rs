@@ -67,11 +67,15 @@ pub use serde;
 pub use serde_json;
 
 /// Everything a charm usually needs: `use charm_runtime::prelude::*;`.
+///
+/// It holds no extension trait, so it never makes a method ambiguous: the runtime's
+/// [`Context`](crate::Context) (`.context(...)` on results) is imported by name when wanted,
+/// and a charm that uses anyhow imports `anyhow::Context` instead, in any form.
 pub mod prelude {
     pub use crate::{
         action, active, blocked, charm, container, json_value, maintenance, on, peer, provides,
-        requires, resource, storage, waiting, Bag, Charm, CharmConfig, Context, Databag, Error,
-        LogLevel, Model, Port, Relation, Result, Status,
+        requires, resource, storage, waiting, Bag, Charm, CharmConfig, Databag, Error, LogLevel,
+        Model, Port, Relation, Result, Status,
     };
 }
 
