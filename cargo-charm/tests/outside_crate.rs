@@ -1,0 +1,140 @@
+//! A charm author's own crate, outside this workspace, as a new user would write it: a
+//! handler returning `anyhow::Result`, `<binary> metadata` for its `charmcraft.yaml`, then
+//! `cargo charm pack` and `sim deploy` run from the crate's directory.
+
+mod common;
+
+use common::{cargo_charm_in, root, scratch};
+use std::path::Path;
+use std::process::Command;
+
+const MANIFEST: &str = r#"[package]
+name = "mycharm"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+charm-runtime = { path = "RUNTIME" }
+anyhow = "1"
+
+[workspace]
+"#;
+
+const MAIN: &str = r#"use anyhow::Context as _;
+use charm_runtime::prelude::*;
+
+#[derive(Default)]
+struct MyCharm;
+
+#[charm(name = "my-charm", summary = "Mine", description = "A charm of my own.")]
+#[peer("replicas", interface = "my_peers")]
+impl MyCharm {
+    #[on(start)]
+    fn start(&self, model: &mut Model) -> anyhow::Result<()> {
+        let n: u32 = "7".parse().context("parsing")?;
+        model.add_status(active(format!("n={n}")));
+        Ok(())
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    charm_runtime::run::<MyCharm>()
+}
+"#;
+
+/// Writes the crate (with this workspace's `Cargo.lock`, so the same versions are used and
+/// nothing new is fetched) and returns its directory.
+fn write_crate() -> std::path::PathBuf {
+    let dir = scratch("outside").join("mycharm");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let runtime = root().join("charm-runtime");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        MANIFEST.replace("RUNTIME", runtime.to_str().unwrap()),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/main.rs"), MAIN).unwrap();
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    dir
+}
+
+fn target_dir() -> std::path::PathBuf {
+    // Shared with the workspace, so the runtime and its dependencies are not built again.
+    root().join("target")
+}
+
+#[test]
+fn a_crate_of_its_own_gets_its_own_metadata_pack_location_and_runs() {
+    let dir = write_crate();
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet"])
+        .env("CARGO_TARGET_DIR", target_dir())
+        .current_dir(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success(), "cargo build of the outside crate failed");
+
+    // `<binary> metadata` prints a charmcraft.yaml for this crate, at its own root.
+    let out = Command::new(target_dir().join("debug/mycharm"))
+        .arg("metadata")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let header: Vec<&str> = yaml.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        header.iter().all(|l| !l.contains("demo")),
+        "header mentions the demo: {header:?}"
+    );
+    assert!(
+        header
+            .iter()
+            .any(|l| l.contains("mycharm metadata > charmcraft.yaml")),
+        "{header:?}"
+    );
+    assert!(
+        yaml.contains("    rust-path:\n    - .\n"),
+        "the crate is the charmcraft project root:\n{yaml}"
+    );
+    assert!(yaml.contains("      bin/mycharm: dispatch\n"), "{yaml}");
+
+    // `cargo charm pack` from the crate writes under the target directory, and says where.
+    let pack = Command::new(env!("CARGO_BIN_EXE_cargo-charm"))
+        .args(["pack", "-q"])
+        .env("CARGO_TARGET_DIR", target_dir())
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&pack.stdout);
+    assert!(
+        pack.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&pack.stderr)
+    );
+    let charm = Path::new(stdout.trim());
+    assert_eq!(charm, target_dir().join("charm/my-charm_amd64.charm"));
+    assert!(charm.is_file());
+    assert!(
+        !dir.join("my-charm_amd64.charm").exists(),
+        "pack wrote into the crate directory"
+    );
+
+    // Deployed, the anyhow handler ran and set its status.
+    let state = dir.join("state");
+    let state = state.to_str().unwrap();
+    cargo_charm_in(
+        &dir,
+        &[
+            "sim",
+            "deploy",
+            charm.to_str().unwrap(),
+            "--state",
+            state,
+            "-q",
+        ],
+    )
+    .ok();
+    let status = cargo_charm_in(&dir, &["sim", "status", "--state", state]).ok();
+    assert!(status.contains("my-charm/0*  active"), "{status}");
+    assert!(status.contains("n=7"), "{status}");
+}
