@@ -69,7 +69,7 @@ pub use serde_json;
 /// Everything a charm usually needs: `use charm_runtime::prelude::*;`.
 ///
 /// It holds no extension trait, so it never makes a method ambiguous: the runtime's
-/// [`Context`](crate::Context) (`.context(...)` on results) is imported by name when wanted,
+/// [`Context`] (`.context(...)` on results) is imported by name when wanted,
 /// and a charm that uses anyhow imports `anyhow::Context` instead, in any form.
 pub mod prelude {
     pub use crate::{
