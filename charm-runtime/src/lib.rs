@@ -41,6 +41,7 @@ pub mod json;
 pub mod log;
 pub mod metadata;
 pub mod model;
+pub mod pebble;
 pub mod port;
 pub mod relation;
 pub mod status;
