@@ -26,8 +26,9 @@
 //! ```
 //!
 //! Where things live: [`event`] parses the `JUJU_*` environment, [`hooktools`] calls
-//! Juju's tools, [`model`] caches reads and stages writes, [`metadata`] renders
-//! `charmcraft.yaml`, [`dispatch`](mod@dispatch) runs one event end to end.
+//! Juju's tools, [`model`] caches reads and stages writes, [`pebble`] talks to workload
+//! containers, [`metadata`] renders `charmcraft.yaml`, [`dispatch`](mod@dispatch) runs one
+//! event end to end.
 
 #![warn(missing_docs)]
 
@@ -56,7 +57,8 @@ pub use dispatch::{dispatch, run, Charm, Handler, On, Outcome};
 pub use error::{Context, Error, Result};
 pub use event::{Event, HookEnv};
 pub use log::LogLevel;
-pub use model::Model;
+pub use model::{Container, ContainerName, Model};
+pub use pebble::PebbleError;
 pub use port::Port;
 pub use relation::{Bag, Endpoint, Relation, RelationError};
 pub use status::{active, blocked, maintenance, waiting, Status};
@@ -73,10 +75,11 @@ pub use serde_json;
 /// [`Context`] (`.context(...)` on results) is imported by name when wanted,
 /// and a charm that uses anyhow imports `anyhow::Context` instead, in any form.
 pub mod prelude {
+    pub use crate::pebble::{Check, Layer, Service};
     pub use crate::{
         action, active, blocked, charm, container, json_value, maintenance, on, peer, provides,
-        requires, resource, storage, waiting, Bag, Charm, CharmConfig, Databag, Error, LogLevel,
-        Model, Port, Relation, Result, Status,
+        requires, resource, storage, waiting, Bag, Charm, CharmConfig, Container, Databag, Error,
+        LogLevel, Model, Port, Relation, Result, Status,
     };
 }
 

@@ -8,11 +8,18 @@ use crate::event::{Event, HookEnv};
 use crate::hooktools::cmd::{self, BagData};
 use crate::hooktools::{HookTools, ToolError};
 use crate::log::LogLevel;
+use crate::pebble::{Client, Connector};
 use crate::port::Port;
 use crate::relation::{Bag, Endpoint, Relation, RelationError};
 use crate::status::Status;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+mod container;
+
+pub use container::{Container, ContainerName};
 
 /// One bag as read from Juju, with this dispatch's staged writes.
 #[derive(Debug, Default)]
@@ -69,6 +76,8 @@ pub struct Model<'a> {
     unit_statuses: Vec<Status>,
     app_statuses: Vec<Status>,
     ports: BTreeMap<Port, bool>,
+    pebble: Arc<dyn Connector>,
+    containers: RefCell<HashMap<String, container::SharedCache>>,
 }
 
 impl<'a> Model<'a> {
@@ -92,7 +101,28 @@ impl<'a> Model<'a> {
             unit_statuses: Vec::new(),
             app_statuses: Vec::new(),
             ports: BTreeMap::new(),
+            pebble: env.pebble.to_connector(),
+            containers: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The workload container `name`'s Pebble (`model.container(Self::DEMO_SERVER)`).
+    ///
+    /// The handle does not borrow the model, so a handler can keep it while adding
+    /// statuses; handles of the same container share this dispatch's plan cache.
+    pub fn container(&self, name: ContainerName) -> Container {
+        self.container_named(name.name)
+    }
+
+    /// The container called `name` (e.g. the one a `pebble-ready` event names).
+    pub fn container_named(&self, name: &str) -> Container {
+        let cache = self
+            .containers
+            .borrow_mut()
+            .entry(name.to_owned())
+            .or_default()
+            .clone();
+        Container::new(Client::new(name, Arc::clone(&self.pebble)), cache)
     }
 
     /// The event being handled.
