@@ -14,7 +14,7 @@ mod memory;
 pub use memory::MemoryTools;
 
 pub use harness::{
-    CheckInfo, Container, Context, Event, Exec, Failure, Inconsistency, Layer, LogLine, Network,
-    Notice, Output, Relation, RelationKind, RunError, Secret, SecretOwner, ServiceStatus, State,
-    StateBuilder, Storage, WorkloadStatus,
+    CheckInfo, CheckLevel, CheckStatus, Container, Context, Event, Failure, Inconsistency, Layer,
+    LogLine, Network, Notice, Output, PebbleCall, PushedFile, Relation, RelationKind, RunError,
+    Secret, SecretOwner, ServiceStatus, State, StateBuilder, Storage, WorkloadStatus,
 };

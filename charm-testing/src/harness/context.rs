@@ -3,8 +3,10 @@
 
 use super::check::{self, Inconsistency, Who};
 use super::event::{EventKind, RelHook, WorkloadHook};
+use super::pebble::{PebbleCall, Workloads};
 use super::state::{
-    default_network_info, Relation, RelationKind, Secret, SecretOwner, State, WorkloadStatus,
+    default_network_info, Container, Relation, RelationKind, Secret, SecretOwner, State,
+    WorkloadStatus,
 };
 use super::Event;
 use crate::memory::MemoryTools;
@@ -178,7 +180,9 @@ impl<C: Charm> Context<C> {
     pub fn run(&self, event: Event, state: &State) -> Result<Output, RunError> {
         let params =
             check::check(&self.meta, &self.who(), &event, state).map_err(RunError::Inconsistent)?;
-        let env = self.hook_env(&event, state)?;
+        let mut env = self.hook_env(&event, state)?;
+        let workloads = Workloads::start(&state.containers).map_err(RunError::Container)?;
+        env.pebble = workloads.access();
         let mut world = self.world(&event, state, params);
         let mut hook = HookContext {
             info: self.hook_info(&event, state),
@@ -198,7 +202,15 @@ impl<C: Charm> Context<C> {
         if !matches!(outcome, Outcome::Failed(_)) {
             jujuc::commit(&mut world, &hook);
         }
-        let output = Output::new(to_state(state, world), hook, handled);
+        let (containers, pebble_calls) = workloads
+            .finish(&state.containers)
+            .map_err(RunError::Container)?;
+        let output = Output::new(
+            to_state(state, world, containers),
+            hook,
+            handled,
+            pebble_calls,
+        );
         match outcome {
             Outcome::Failed(error) => Err(RunError::Failed(Box::new(Failure {
                 hook: event.hook_name(),
@@ -511,8 +523,9 @@ fn secret_from_world(s: SecretWorld) -> Secret {
 }
 
 /// The output state: the input with what Juju now holds for the unit.
-fn to_state(input: &State, mut world: UnitWorld) -> State {
+fn to_state(input: &State, mut world: UnitWorld, containers: Vec<Container>) -> State {
     let mut out = input.clone();
+    out.containers = containers;
     for rel in &mut out.relations {
         if let Some(w) = world.relations.iter_mut().find(|w| w.id == rel.id) {
             rel.local_app_data = std::mem::take(&mut w.local_app_data);
@@ -544,25 +557,13 @@ pub struct LogLine {
     pub message: String,
 }
 
-/// A call the charm made to Pebble. Always empty for now: the runtime has no Pebble client
-/// yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PebbleCall {
-    /// The container.
-    pub container: String,
-    /// HTTP method.
-    pub method: String,
-    /// API path, e.g. `/v1/layers`.
-    pub path: String,
-    /// Request body, if any.
-    pub body: Option<String>,
-}
-
 /// What a run produced: the output [`State`] and the side channels.
 #[derive(Debug, Clone)]
 pub struct Output {
     /// The state after the event: relation bags, ports, statuses, workload version,
-    /// secrets and charm state as Juju now holds them; everything else as in the input.
+    /// secrets and charm state as Juju now holds them, containers as their Pebbles now hold
+    /// them (layers, service and check states, notices, files; mounts written back);
+    /// everything else as in the input.
     pub state: State,
     /// Whether a handler of the charm was routed the event (if not, nothing ran and no hook
     /// tool was called).
@@ -586,14 +587,15 @@ pub struct Output {
     /// `storage-add` requests: (storage name, count). Juju attaches new storage later,
     /// with `-storage-attached` events.
     pub storage_requests: Vec<(String, u64)>,
-    /// Calls to Pebble (empty until the runtime has a Pebble client).
+    /// Every request the charm made to a container's Pebble, in order (see [`PebbleCall`]
+    /// for what is kept of each).
     pub pebble_calls: Vec<PebbleCall>,
     /// Every hook-tool call the charm made, in order, with its exit code and stderr.
     pub tool_calls: Vec<CallRecord>,
 }
 
 impl Output {
-    fn new(state: State, hook: HookContext, handled: bool) -> Self {
+    fn new(state: State, hook: HookContext, handled: bool, pebble_calls: Vec<PebbleCall>) -> Self {
         Output {
             state,
             handled,
@@ -620,7 +622,7 @@ impl Output {
             action_logs: hook.action_logs,
             action_failure: hook.action_failed,
             storage_requests: hook.storage_adds,
-            pebble_calls: Vec::new(),
+            pebble_calls,
             tool_calls: hook.calls,
         }
     }
@@ -637,6 +639,18 @@ impl Output {
     /// assertions.
     pub fn command_lines(&self) -> Vec<String> {
         self.tool_calls.iter().map(|c| c.argv.join(" ")).collect()
+    }
+
+    /// Every Pebble request as `METHOD path?query` ([`PebbleCall::line`]), for exact
+    /// assertions.
+    pub fn pebble_lines(&self) -> Vec<String> {
+        self.pebble_calls.iter().map(PebbleCall::line).collect()
+    }
+
+    /// A container of the output state, by name (shorthand for
+    /// `out.state.container(name)`).
+    pub fn container(&self, name: &str) -> Option<&Container> {
+        self.state.container(name)
     }
 
     /// The `juju-log` messages at `level`.
@@ -689,8 +703,8 @@ pub struct Failure {
     pub error: charm_runtime::Error,
     /// What Juju holds after the failed hook: nothing staged was applied (relation data,
     /// ports, secrets and charm state are as in the input), while what takes effect at once
-    /// (statuses set with `status-set`, the workload version, logs, action output) is kept.
-    /// Juju would also show the unit in `error` status until the retried hook succeeds;
+    /// (statuses set with `status-set`, the workload version, logs, action output, and
+    /// whatever the charm did to its containers through Pebble) is kept. Juju would also show the unit in `error` status until the retried hook succeeds;
     /// the state here is what the retry starts from.
     pub output: Output,
 }
@@ -724,6 +738,9 @@ pub enum RunError {
     Failed(Box<Failure>),
     /// The event could not be turned into a dispatch environment that the runtime accepts.
     Environment(EnvError),
+    /// A container's Pebble could not be set up or read back: an I/O error in its
+    /// temporary root directory or with a mount's host path (the message says which).
+    Container(String),
 }
 
 impl RunError {
@@ -757,6 +774,7 @@ impl fmt::Display for RunError {
                 write!(f, "the charm failed in `{}`: {}", fail.hook, fail.error)
             }
             RunError::Environment(e) => write!(f, "the event's environment is not valid: {e}"),
+            RunError::Container(e) => write!(f, "the harness could not serve a container: {e}"),
         }
     }
 }

@@ -16,25 +16,33 @@
 //!   [`check`] for the rules), or a charm failure ([`Failure`]: the charm's error and the
 //!   output of the failed hook, where nothing staged was committed).
 //!
-//! Containers are modelled fully (Pebble reachability, layers and plan, service statuses,
-//! files, exec answers, notices, checks), checked against the metadata and carried through
-//! a run unchanged: the runtime has no Pebble client yet, so [`Output::pebble_calls`] is
-//! always empty until it has one.
+//! Containers are served by Pebble itself: during a run each container that can connect
+//! is one in-memory instance of `pebbled` (the Pebble `cargo charm sim` serves, so plan
+//! merging and service semantics are Pebble's), reached by the runtime's real client over a
+//! socket pair. The output state holds the layers, plan, service and check states and
+//! notices after the event, and the files (mounted host paths are written back);
+//! [`Output::pebble_calls`] records every request. A container that cannot connect makes
+//! the client's requests fail with its cannot-connect error. `exec` is not supported by the
+//! runtime's client yet, so the state has no exec answers.
 //!
 //! A complete test is in the [crate documentation](crate).
 
 pub mod check;
 mod context;
 mod event;
+mod pebble;
 mod state;
 
+/// The Pebble types the container state is made of, from the runtime's client.
+pub use charm_runtime::pebble::{CheckLevel, CheckStatus, Layer, ServiceStatus};
 pub use check::Inconsistency;
-pub use context::{Context, Failure, LogLine, Output, PebbleCall, RunError, DEFAULT_JUJU_VERSION};
+pub use context::{Context, Failure, LogLine, Output, RunError, DEFAULT_JUJU_VERSION};
 pub use event::{Event, IntoParams};
+pub use pebble::{PebbleCall, PushedFile, MAX_BODY_SUMMARY};
 pub use state::{
-    default_network_info, default_unit_bag, next_relation_id, BagData, CheckInfo, Container, Exec,
-    Layer, Network, Notice, Relation, RelationKind, Secret, SecretOwner, ServiceStatus, State,
-    StateBuilder, Storage, WorkloadStatus, DEFAULT_ADDRESS,
+    default_network_info, default_unit_bag, next_relation_id, BagData, CheckInfo, Container,
+    Network, Notice, Relation, RelationKind, Secret, SecretOwner, State, StateBuilder, Storage,
+    WorkloadStatus, DEFAULT_ADDRESS,
 };
 
 #[cfg(test)]

@@ -1,209 +1,77 @@
-//! [`Container`]: a workload container and its Pebble (layers, services, files, execs,
-//! notices, checks).
+//! [`Container`]: a workload container as the unit sees it through its Pebble — whether
+//! Pebble answers, the layers it holds (and so its plan), service and check states,
+//! notices, and its files (host paths mounted at container paths, and seeded files).
 
-use super::bag::{bag, BagData};
-use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU64, Ordering};
-
-static NEXT_NOTICE: AtomicU64 = AtomicU64::new(1);
-
-/// A Pebble service's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ServiceStatus {
-    /// Running.
-    Active,
-    /// Stopped (the default for a service in the plan).
-    Inactive,
-    /// Failed.
-    Error,
-}
-
-/// A Pebble layer: the JSON object Pebble takes (`summary`, `description`, `services`,
-/// `checks`, `log-targets`), with service and check fields as Pebble names them. Anything
-/// but an object is reported by the consistency checker.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Layer(pub Value);
-
-impl Layer {
-    /// A layer from JSON (`serde_json::json!({...})`).
-    pub fn new(layer: Value) -> Self {
-        Layer(layer)
-    }
-
-    /// One section (`services`, `checks`, `log-targets`) as a map.
-    pub fn section(&self, name: &str) -> Option<&Map<String, Value>> {
-        self.0.get(name).and_then(Value::as_object)
-    }
-}
-
-/// A command the workload container answers to (`exec`), by argv prefix.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exec {
-    /// The argv prefix this answer matches.
-    pub command_prefix: Vec<String>,
-    /// Exit code.
-    pub return_code: i32,
-    /// Stdout.
-    pub stdout: String,
-    /// Stderr.
-    pub stderr: String,
-}
-
-impl Exec {
-    /// A command that succeeds with no output.
-    pub fn new<S: Into<String>>(command_prefix: impl IntoIterator<Item = S>) -> Self {
-        Exec {
-            command_prefix: command_prefix.into_iter().map(Into::into).collect(),
-            return_code: 0,
-            stdout: String::new(),
-            stderr: String::new(),
-        }
-    }
-
-    /// Sets the exit code.
-    pub fn return_code(mut self, code: i32) -> Self {
-        self.return_code = code;
-        self
-    }
-
-    /// Sets stdout.
-    pub fn stdout(mut self, s: &str) -> Self {
-        self.stdout = s.to_string();
-        self
-    }
-
-    /// Sets stderr.
-    pub fn stderr(mut self, s: &str) -> Self {
-        self.stderr = s.to_string();
-        self
-    }
-}
-
-/// A Pebble notice.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    /// Notice id (unique per process unless set).
-    pub id: String,
-    /// Notice type (`custom` unless set).
-    pub notice_type: String,
-    /// Key, e.g. `example.com/backup-done`.
-    pub key: String,
-    /// How many times it occurred.
-    pub occurrences: u32,
-    /// Data of the last occurrence.
-    pub last_data: BagData,
-}
-
-impl Notice {
-    /// A `custom` notice with this key.
-    pub fn new(key: &str) -> Self {
-        Notice {
-            id: NEXT_NOTICE.fetch_add(1, Ordering::Relaxed).to_string(),
-            notice_type: "custom".into(),
-            key: key.to_string(),
-            occurrences: 1,
-            last_data: BagData::new(),
-        }
-    }
-
-    /// Sets the id.
-    pub fn id(mut self, id: &str) -> Self {
-        self.id = id.to_string();
-        self
-    }
-
-    /// Sets the type.
-    pub fn notice_type(mut self, t: &str) -> Self {
-        self.notice_type = t.to_string();
-        self
-    }
-
-    /// Sets the last data.
-    pub fn last_data<K: Into<String>, V: Into<String>>(
-        mut self,
-        data: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        self.last_data = bag(data);
-        self
-    }
-}
-
-/// A Pebble health check's state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckInfo {
-    /// Check name (as in the plan).
-    pub name: String,
-    /// `alive`, `ready` or `None` (unset); must match the plan.
-    pub level: Option<String>,
-    /// `up` or `down`.
-    pub status: String,
-    /// Consecutive failures.
-    pub failures: u32,
-    /// Failures before the check is down (3 unless set); must match the plan.
-    pub threshold: u32,
-}
-
-impl CheckInfo {
-    /// An `up` check with no failures.
-    pub fn new(name: &str) -> Self {
-        CheckInfo {
-            name: name.to_string(),
-            level: None,
-            status: "up".into(),
-            failures: 0,
-            threshold: 3,
-        }
-    }
-
-    /// Sets the level.
-    pub fn level(mut self, level: &str) -> Self {
-        self.level = Some(level.to_string());
-        self
-    }
-
-    /// Marks it `down` with this many failures.
-    pub fn down(mut self, failures: u32) -> Self {
-        self.status = "down".into();
-        self.failures = failures;
-        self
-    }
-
-    /// Sets the threshold.
-    pub fn threshold(mut self, threshold: u32) -> Self {
-        self.threshold = threshold;
-        self
-    }
-}
+use super::workload::{CheckInfo, Notice};
+use charm_runtime::pebble::{Layer, Plan, ServiceStatus};
+use pebbled::clock::{ManualClock, Timestamp};
+use pebbled::Pebble;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A workload container and its Pebble.
 ///
-/// The runtime has no Pebble client yet, so a charm cannot reach a container during a
-/// run: containers go through [`Context::run`](crate::Context::run) unchanged and
-/// `Output::pebble_calls` is empty. They are checked against the metadata, and workload
-/// events need their container here.
+/// During [`Context::run`](crate::Context::run) a container that can connect is served by
+/// one in-memory Pebble (the `pebbled` crate, the implementation `cargo charm sim` serves):
+/// it starts with these layers, service and check states, notices and files, the charm's
+/// real Pebble client talks to it, and the output state holds what it holds afterwards.
+///
+/// Files: [`mount`](Container::mount) makes a host file or directory the container's
+/// content at a path, read and written in place as far as the test can tell (the host copy
+/// is updated after the run, see [`Container::mounts`]); [`file`](Container::file) seeds
+/// one file in the container itself, and [`files`](Container::files) in the output holds
+/// every regular file the container has outside its mounts.
+///
+/// ```
+/// use charm_runtime::pebble::{Layer, Service, ServiceStatus};
+/// use charm_testing::Container;
+///
+/// let web = Container::new("web")
+///     .can_connect(true)
+///     .layer("base", Layer::new().service("srv", Service::new("/bin/srv").enabled()))
+///     .service_status("srv", ServiceStatus::Active)
+///     .file("/etc/srv.conf", "port: 8080\n");
+/// assert_eq!(web.plan().services["srv"].command, "/bin/srv");
+/// assert_eq!(web.file_text("/etc/srv.conf").as_deref(), Some("port: 8080\n"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Container {
     /// Container name, as declared.
     pub name: String,
-    /// Whether Pebble answers (false unless set, as in `ops.testing`).
+    /// Whether Pebble answers (false unless set, as in `ops.testing`). When false, every
+    /// Pebble request of the charm fails with the runtime's cannot-connect error.
     pub can_connect: bool,
-    /// Layers by label, in the order they were added.
+    /// Layers by label, lowest first, as Pebble holds them (one per label: a layer added
+    /// with `combine` is merged into the one with its label).
     pub layers: Vec<(String, Layer)>,
-    /// Service statuses by name (services in the plan without one are inactive).
+    /// Service statuses by name, for services that have been started at least once
+    /// (services in the plan without one are `inactive`, never started).
     pub service_statuses: BTreeMap<String, ServiceStatus>,
-    /// Files by absolute path.
+    /// Host paths (files or directories) by the container path they appear at. The
+    /// container sees a copy made when the run starts; after the run the host path is
+    /// updated to match (files written, changed or removed by the charm), so tests read
+    /// the results where they put the inputs. Only a run changes the host path: nothing is
+    /// written for a container that cannot connect, nor for a path the charm removed
+    /// entirely (the mount point itself).
+    pub mounts: BTreeMap<String, PathBuf>,
+    /// Regular files by absolute container path, outside the mounts. In the output state:
+    /// every regular file the container holds outside its mounts (empty directories are
+    /// not kept).
     pub files: BTreeMap<String, Vec<u8>>,
-    /// Commands the container answers.
-    pub execs: Vec<Exec>,
-    /// Notices.
+    /// Notices, as Pebble lists them.
     pub notices: Vec<Notice>,
-    /// Health checks' states.
+    /// Health checks' states. In the output state: those the input listed, and every check
+    /// the run started, changed or created.
     pub check_infos: Vec<CheckInfo>,
+    /// Layers given as JSON or YAML that are not layers: (label, why), reported by the
+    /// consistency checker.
+    pub(crate) invalid_layers: Vec<(String, String)>,
 }
 
 impl Container {
-    /// A container that Pebble does not answer yet.
+    /// A container whose Pebble does not answer yet.
     pub fn new(name: &str) -> Self {
         Container {
             name: name.to_string(),
@@ -217,27 +85,63 @@ impl Container {
         self
     }
 
-    /// Adds a layer (a JSON object, see [`Layer`]).
-    pub fn layer(mut self, label: &str, layer: Value) -> Self {
-        self.layers.push((label.to_string(), Layer::new(layer)));
+    /// Adds a layer on top, or replaces the layer with this label where it is.
+    pub fn layer(mut self, label: &str, layer: Layer) -> Self {
+        match self.layers.iter_mut().find(|(l, _)| l == label) {
+            Some((_, old)) => *old = layer,
+            None => self.layers.push((label.to_string(), layer)),
+        }
         self
     }
 
-    /// Sets a service's status.
+    /// Adds a layer written as JSON (`serde_json::json!({"services": {...}})`), with
+    /// Pebble's field names. Anything that is not a layer is reported by the consistency
+    /// checker.
+    pub fn layer_json(mut self, label: &str, layer: Value) -> Self {
+        if !layer.is_object() {
+            self.invalid_layers
+                .push((label.to_string(), "is not a JSON object".to_string()));
+            return self;
+        }
+        match serde_json::from_value::<Layer>(layer) {
+            Ok(layer) => self.layer(label, layer),
+            Err(e) => {
+                self.invalid_layers
+                    .push((label.to_string(), format!("is not a Pebble layer: {e}")));
+                self
+            }
+        }
+    }
+
+    /// Adds a layer written as YAML, as Pebble reads it. Anything that is not a layer is
+    /// reported by the consistency checker.
+    pub fn layer_yaml(mut self, label: &str, yaml: &str) -> Self {
+        match Layer::from_yaml(yaml) {
+            Ok(layer) => self.layer(label, layer),
+            Err(e) => {
+                self.invalid_layers
+                    .push((label.to_string(), format!("is not a Pebble layer: {e}")));
+                self
+            }
+        }
+    }
+
+    /// Sets a service's status (as if it had been started, and then stopped or failed).
     pub fn service_status(mut self, service: &str, status: ServiceStatus) -> Self {
         self.service_statuses.insert(service.to_string(), status);
         self
     }
 
-    /// Puts a file in the container.
-    pub fn file(mut self, path: &str, content: impl Into<Vec<u8>>) -> Self {
-        self.files.insert(path.to_string(), content.into());
+    /// Mounts a host file or directory at an absolute container path (see
+    /// [`Container::mounts`]: the host copy is updated after each run).
+    pub fn mount(mut self, location: &str, source: impl Into<PathBuf>) -> Self {
+        self.mounts.insert(location.to_string(), source.into());
         self
     }
 
-    /// Adds a command answer.
-    pub fn exec(mut self, exec: Exec) -> Self {
-        self.execs.push(exec);
+    /// Puts a file in the container, outside the mounts.
+    pub fn file(mut self, path: &str, content: impl Into<Vec<u8>>) -> Self {
+        self.files.insert(path.to_string(), content.into());
         self
     }
 
@@ -253,80 +157,67 @@ impl Container {
         self
     }
 
-    /// The plan: the layers combined in order, as Pebble combines them. A service or check
-    /// with `override: merge` merges its fields into the earlier definition (maps merged
-    /// key by key, lists appended); any other override replaces it. Empty sections are
-    /// left out, so a container without layers has the plan `{}`.
-    pub fn plan(&self) -> Value {
-        let mut plan = Map::new();
-        for (_, layer) in &self.layers {
-            for section in ["services", "checks", "log-targets"] {
-                let Some(items) = layer.section(section) else {
-                    continue;
-                };
-                let out = plan
-                    .entry(section.to_string())
-                    .or_insert_with(|| Value::Object(Map::new()))
-                    .as_object_mut()
-                    .expect("sections are objects");
-                for (name, def) in items {
-                    let merge = def.get("override").and_then(Value::as_str) == Some("merge");
-                    match (merge, out.get_mut(name)) {
-                        (true, Some(Value::Object(old))) => {
-                            if let Value::Object(new) = def {
-                                merge_fields(old, new);
-                            }
-                        }
-                        _ => {
-                            out.insert(name.clone(), def.clone());
-                        }
-                    }
-                }
-            }
-        }
-        Value::Object(plan)
-    }
-
-    /// The services in the plan.
-    pub fn plan_services(&self) -> BTreeSet<String> {
-        self.plan_section("services")
-    }
-
-    /// The checks in the plan.
-    pub fn plan_checks(&self) -> BTreeSet<String> {
-        self.plan_section("checks")
-    }
-
-    fn plan_section(&self, section: &str) -> BTreeSet<String> {
+    /// The layer with this label.
+    pub fn layer_of(&self, label: &str) -> Option<&Layer> {
         self.layers
             .iter()
-            .filter_map(|(_, l)| l.section(section))
-            .flat_map(|m| m.keys().cloned())
-            .collect()
+            .find(|(l, _)| l == label)
+            .map(|(_, layer)| layer)
+    }
+
+    /// A file outside the mounts, as text (invalid UTF-8 replaced).
+    pub fn file_text(&self, path: &str) -> Option<String> {
+        self.files
+            .get(path)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    }
+
+    /// The notice with this id.
+    pub fn notice_by_id(&self, id: &str) -> Option<&Notice> {
+        self.notices.iter().find(|n| n.id == id)
+    }
+
+    /// The state of the check with this name.
+    pub fn check_info_of(&self, name: &str) -> Option<&CheckInfo> {
+        self.check_infos.iter().find(|c| c.name == name)
+    }
+
+    /// The plan: the layers combined as Pebble combines them (the same code: `pebbled`).
+    /// Layers Pebble would refuse are reported by the consistency checker; the plan here
+    /// then stops below the first of them (see [`Container::try_plan`]).
+    pub fn plan(&self) -> Plan {
+        match combine(&self.layers) {
+            Ok(plan) | Err((plan, _)) => plan,
+        }
+    }
+
+    /// The plan, or why Pebble would refuse one of the layers (the layer's label and
+    /// Pebble's message).
+    pub fn try_plan(&self) -> Result<Plan, (String, String)> {
+        combine(&self.layers).map_err(|(_, e)| e)
     }
 
     /// A service's status: as set, else `Inactive` for a service in the plan, else `None`.
     pub fn service_status_of(&self, service: &str) -> Option<ServiceStatus> {
-        self.service_statuses.get(service).copied().or_else(|| {
-            self.plan_services()
-                .contains(service)
+        self.service_statuses.get(service).cloned().or_else(|| {
+            self.plan()
+                .services
+                .contains_key(service)
                 .then_some(ServiceStatus::Inactive)
         })
     }
 }
 
-fn merge_fields(old: &mut Map<String, Value>, new: &Map<String, Value>) {
-    for (k, v) in new {
-        match (old.get_mut(k), v) {
-            (Some(Value::Object(o)), Value::Object(n)) => {
-                for (nk, nv) in n {
-                    o.insert(nk.clone(), nv.clone());
-                }
-            }
-            (Some(Value::Array(o)), Value::Array(n)) => o.extend(n.iter().cloned()),
-            _ => {
-                old.insert(k.clone(), v.clone());
-            }
+/// The layers added in order to an empty Pebble; on failure, the plan below the failing
+/// layer with its label and Pebble's message.
+#[allow(clippy::result_large_err)]
+fn combine(layers: &[(String, Layer)]) -> Result<Plan, (Plan, (String, String))> {
+    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_secs(0)));
+    let mut pebble = Pebble::new(clock);
+    for (label, layer) in layers {
+        if let Err(e) = pebble.add_layer(label, layer.clone(), false) {
+            return Err((pebble.plan().clone(), (label.clone(), e.message())));
         }
     }
+    Ok(pebble.plan().clone())
 }

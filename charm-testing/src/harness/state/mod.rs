@@ -23,14 +23,16 @@ mod relation;
 mod secret;
 mod status;
 mod storage;
+mod workload;
 
 pub use bag::{default_unit_bag, BagData, DEFAULT_ADDRESS};
-pub use container::{CheckInfo, Container, Exec, Layer, Notice, ServiceStatus};
+pub use container::Container;
 pub use network::{default_network_info, Network};
 pub use relation::{next_relation_id, Relation, RelationKind};
 pub use secret::{Secret, SecretOwner};
 pub use status::WorkloadStatus;
 pub use storage::Storage;
+pub use workload::{CheckInfo, Notice};
 
 use charm_runtime::Port;
 use serde_json::{Map, Value};

@@ -17,9 +17,14 @@
 //!   declared peer relation is present (Juju creates it when the application is deployed)
 //!   except in `install`, `stop` and `remove`, unless
 //!   [`Context::allow_missing_peer_relations`](super::Context::allow_missing_peer_relations).
-//! - **Containers**: declared; layers are JSON objects; service statuses only for services
-//!   in the plan; check infos only for checks in the plan and with the plan's level and
-//!   threshold; no two exec answers with the same command prefix; notice ids unique.
+//! - **Containers**: declared; layers are layers (a JSON object, valid YAML), one per
+//!   label, and Pebble accepts them (its own validation, from `pebbled`); service statuses
+//!   only for services in the plan, and statuses Pebble reports; check infos only for
+//!   checks in the plan, one per check, with the plan's level and threshold, `up` below the
+//!   threshold and `down` at it; notice ids unique, one notice per type and key in a
+//!   container, Pebble's notice types, custom keys as Pebble accepts them, at least one
+//!   occurrence; mount locations absolute, not overlapping, their host paths existing;
+//!   file paths absolute, naming files, outside the mounts.
 //! - **Secrets**: ids are `secret:` URIs and unique; labels unique; at least one revision;
 //!   the tracked revision exists; grants name relations in the state; Juju ≥ 3.0.
 //! - **Storage, resources, networks, ports**: storages and resources declared; one storage
@@ -27,7 +32,8 @@
 //!   `juju-info`; no port 0.
 //! - **The event**: a relation event's relation is in the state (same id and endpoint), and
 //!   its remote unit is one of the relation's remote units (for peers: not this unit); a
-//!   workload event's container is declared and in the state, its notice or check in that
+//!   workload event's container is declared, in the state and can connect (Juju sends
+//!   workload events when Pebble is up), its notice (a custom one) or check in that
 //!   container; a storage event's storage declared and attached; a secret event's secret in
 //!   the state, `secret-changed` only for an observer and `secret-rotate`, `-remove`,
 //!   `-expired` only for the owner, with an existing revision; an action is declared, its
@@ -36,10 +42,13 @@
 //!   does; the event exists in the Juju version (custom notices from 3.4, check events
 //!   from 3.6).
 
-use super::event::{EventKind, RelHook, SecretHook, WorkloadHook};
+mod containers;
+
+use super::event::{EventKind, RelHook, SecretHook};
 use super::state::{Relation, RelationKind, State};
 use super::Event;
 use charm_runtime::metadata::{CharmMetadata, OptionType, ParamType, Role, Scope};
+use containers::{check_containers, check_workload_event};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -396,93 +405,6 @@ fn check_relations(
     }
 }
 
-fn check_containers(meta: &CharmMetadata, state: &State, p: &mut Vec<String>) {
-    let mut notice_ids = BTreeSet::new();
-    for c in state.containers() {
-        if meta.container(&c.name).is_none() {
-            p.push(format!(
-                "container `{}` is not declared by the charm (declared: {})",
-                c.name,
-                list(meta.containers.iter().map(|c| &c.name))
-            ));
-        }
-        for (label, layer) in &c.layers {
-            if !layer.0.is_object() {
-                p.push(format!(
-                    "container `{}`: layer `{label}` is not a JSON object",
-                    c.name
-                ));
-            }
-        }
-        let services = c.plan_services();
-        for svc in c.service_statuses.keys() {
-            if !services.contains(svc) {
-                p.push(format!(
-                    "container `{}` has a status for service `{svc}`, which is not in its plan (services in the plan: {}); Pebble only knows planned services",
-                    c.name,
-                    list(&services)
-                ));
-            }
-        }
-        let plan = c.plan();
-        let checks = plan.get("checks").and_then(Value::as_object);
-        for info in &c.check_infos {
-            let Some(def) = checks.and_then(|m| m.get(&info.name)) else {
-                p.push(format!(
-                    "container `{}` has check info `{}`, but its plan has {}",
-                    c.name,
-                    info.name,
-                    match checks {
-                        Some(m) if !m.is_empty() => format!("only the checks {}", list(m.keys())),
-                        _ => "no checks".into(),
-                    }
-                ));
-                continue;
-            };
-            let plan_level = def.get("level").and_then(Value::as_str);
-            let plan_level = plan_level.filter(|l| !l.is_empty() && *l != "unset");
-            if info.level.as_deref() != plan_level {
-                p.push(format!(
-                    "container `{}`: check `{}` has level {:?}, but the plan says {:?}",
-                    c.name, info.name, info.level, plan_level
-                ));
-            }
-            let plan_threshold = def.get("threshold").and_then(Value::as_u64).unwrap_or(3);
-            if u64::from(info.threshold) != plan_threshold {
-                p.push(format!(
-                    "container `{}`: check `{}` has threshold {}, but the plan says {plan_threshold}",
-                    c.name, info.name, info.threshold
-                ));
-            }
-        }
-        let mut prefixes = BTreeSet::new();
-        for e in &c.execs {
-            if !prefixes.insert(&e.command_prefix) {
-                p.push(format!(
-                    "container `{}` has two exec answers for the command prefix {:?}",
-                    c.name, e.command_prefix
-                ));
-            }
-        }
-        for n in &c.notices {
-            if !notice_ids.insert(n.id.as_str()) {
-                p.push(format!(
-                    "notice id `{}` is used twice; Pebble notice ids are unique",
-                    n.id
-                ));
-            }
-        }
-        for path in c.files.keys() {
-            if !path.starts_with('/') {
-                p.push(format!(
-                    "container `{}`: file path `{path}` is not absolute",
-                    c.name
-                ));
-            }
-        }
-    }
-}
-
 fn check_secrets(version: &[u64], state: &State, p: &mut Vec<String>) {
     if !state.secrets().is_empty() && !at_least(version, &[3, 0]) {
         p.push(format!(
@@ -648,51 +570,7 @@ fn check_event(
         EventKind::Workload {
             hook: kind,
             container,
-        } => {
-            if meta.container(container).is_none() {
-                p.push(format!(
-                    "event `{hook}` is about container `{container}`, which is not declared by the charm (declared: {})",
-                    list(meta.containers.iter().map(|c| &c.name))
-                ));
-            }
-            let Some(c) = state.container(container) else {
-                p.push(format!(
-                    "event `{hook}` is about container `{container}`, which is not in the state (Juju sends workload events only for existing containers; add `Container::new(\"{container}\")`)"
-                ));
-                return None;
-            };
-            match kind {
-                WorkloadHook::Ready => {}
-                WorkloadHook::Notice(n) => {
-                    if !at_least(version, &[3, 4]) {
-                        p.push(format!(
-                            "event `{hook}` exists from Juju 3.4 (the context says {})",
-                            version_str(version)
-                        ));
-                    }
-                    if !c.notices.iter().any(|x| x.id == n.id) {
-                        p.push(format!(
-                            "event `{hook}` is about notice `{}` (key `{}`), which is not among the notices of container `{container}`",
-                            n.id, n.key
-                        ));
-                    }
-                }
-                WorkloadHook::CheckFailed(ci) | WorkloadHook::CheckRecovered(ci) => {
-                    if !at_least(version, &[3, 6]) {
-                        p.push(format!(
-                            "event `{hook}` exists from Juju 3.6 (the context says {})",
-                            version_str(version)
-                        ));
-                    }
-                    if !c.check_infos.iter().any(|x| x.name == ci.name) {
-                        p.push(format!(
-                            "event `{hook}` is about check `{}`, which is not among the check infos of container `{container}`",
-                            ci.name
-                        ));
-                    }
-                }
-            }
-        }
+        } => check_workload_event(meta, version, &hook, kind, container, state, p),
         EventKind::Storage { storage, .. } => {
             if !meta.storage.iter().any(|d| d.name == storage.name) {
                 p.push(format!(

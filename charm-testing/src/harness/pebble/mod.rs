@@ -1,0 +1,183 @@
+//! The containers' Pebbles during one run: one in-memory `pebbled` instance per container
+//! that can connect, reached by the runtime's real Pebble client through the connector
+//! seam (`HookEnv::pebble`): each connection is one end of a `UnixStream::pair()`, the other
+//! served on a thread, so the client's HTTP, envelopes and multipart bodies run for real.
+//! Every request is recorded as a [`PebbleCall`].
+//!
+//! A container that cannot connect (or is not in the state) refuses the connection, which
+//! the client reports as its cannot-connect error.
+
+mod calls;
+mod fs;
+mod seed;
+
+pub use calls::{PebbleCall, PushedFile, MAX_BODY_SUMMARY};
+
+use super::state::Container;
+use charm_runtime::pebble::{Connector, PebbleAccess};
+use pebbled::http::{read_request, ReadError};
+use pebbled::SharedPebble;
+use std::collections::BTreeMap;
+use std::io::{self, BufReader};
+use std::os::unix::net::UnixStream;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+
+/// One container's Pebble for a run.
+struct Workload {
+    pebble: SharedPebble,
+    root: fs::Root,
+    baseline: seed::Baseline,
+}
+
+/// What the connector shares with the serving threads.
+#[derive(Default)]
+struct Served {
+    pebbles: BTreeMap<String, SharedPebble>,
+    calls: Mutex<Vec<PebbleCall>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// The connector handed to the runtime.
+struct HarnessConnector(Arc<Served>);
+
+impl Connector for HarnessConnector {
+    fn connect(&self, container: &str) -> io::Result<UnixStream> {
+        let Some(pebble) = self.0.pebbles.get(container) else {
+            return Err(io::Error::new(
+                io::ErrorKind::ConnectionRefused,
+                "the state's container cannot connect (`Container::can_connect(false)`, or not in the state)",
+            ));
+        };
+        let (client, server) = UnixStream::pair()?;
+        let (pebble, served, name) = (pebble.clone(), Arc::clone(&self.0), container.to_string());
+        let thread = std::thread::Builder::new()
+            .name(format!("pebble-{container}"))
+            .spawn(move || serve(server, &name, &pebble, &served))?;
+        self.0
+            .threads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(thread);
+        Ok(client)
+    }
+
+    fn describe(&self, container: &str) -> String {
+        format!("the harness's in-memory Pebble of container `{container}`")
+    }
+}
+
+/// Serves one connection as `pebbled::serve_connection` does, recording each request with
+/// the status it got before the response goes out.
+fn serve(stream: UnixStream, container: &str, pebble: &SharedPebble, served: &Served) {
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut writer = stream;
+    loop {
+        let request = match read_request(&mut reader, &mut writer) {
+            Ok(request) => request,
+            Err(err) => {
+                if let Some(reply) = err.reply() {
+                    let _ = io::Write::write_all(&mut writer, &reply);
+                }
+                if !matches!(err, ReadError::Closed) {
+                    let _ = writer.shutdown(std::net::Shutdown::Both);
+                }
+                return;
+            }
+        };
+        let response = pebble.handle(&request);
+        served
+            .calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(PebbleCall::new(container, &request, response.status));
+        if response.write_to(&mut writer, request.wants_close).is_err() || request.wants_close {
+            let _ = writer.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+    }
+}
+
+/// The Pebbles of one run.
+pub(crate) struct Workloads {
+    workloads: BTreeMap<String, Workload>,
+    served: Arc<Served>,
+}
+
+impl Workloads {
+    /// A Pebble for each container that can connect, seeded from the state.
+    pub(crate) fn start(containers: &[Container]) -> Result<Workloads, String> {
+        let mut workloads = BTreeMap::new();
+        for c in containers.iter().filter(|c| c.can_connect) {
+            let fail = |e: String| format!("container `{}`: {e}", c.name);
+            let root = fs::Root::new(&c.mounts, &c.files).map_err(fail)?;
+            let (pebble, baseline) = seed::build(c, root.path()).map_err(fail)?;
+            workloads.insert(
+                c.name.clone(),
+                Workload {
+                    pebble: SharedPebble::new(pebble),
+                    root,
+                    baseline,
+                },
+            );
+        }
+        let served = Served {
+            pebbles: workloads
+                .iter()
+                .map(|(name, w)| (name.clone(), w.pebble.clone()))
+                .collect(),
+            ..Served::default()
+        };
+        Ok(Workloads {
+            workloads,
+            served: Arc::new(served),
+        })
+    }
+
+    /// How the charm reaches them.
+    pub(crate) fn access(&self) -> PebbleAccess {
+        PebbleAccess::connector(HarnessConnector(Arc::clone(&self.served)))
+    }
+
+    /// After the dispatch: waits for the serving threads, writes the mounts back, and
+    /// returns the containers as their Pebbles now hold them, with the calls made.
+    pub(crate) fn finish(
+        self,
+        containers: &[Container],
+    ) -> Result<(Vec<Container>, Vec<PebbleCall>), String> {
+        let threads = std::mem::take(
+            &mut *self
+                .served
+                .threads
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for t in threads {
+            // A serving thread never panics on input; if one did, its call is missing.
+            let _ = t.join();
+        }
+        let calls = std::mem::take(
+            &mut *self
+                .served
+                .calls
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        let mut out = Vec::with_capacity(containers.len());
+        for c in containers {
+            let Some(w) = self.workloads.get(&c.name) else {
+                out.push(c.clone());
+                continue;
+            };
+            let fail = |e: String| format!("container `{}`: {e}", c.name);
+            let mut back = seed::read_back(c, &w.pebble.lock(), &w.baseline);
+            back.files = w.root.files().map_err(fail)?;
+            w.root.sync_mounts().map_err(fail)?;
+            out.push(back);
+        }
+        Ok((out, calls))
+    }
+}
