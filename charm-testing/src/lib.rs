@@ -17,4 +17,5 @@ pub use harness::{
     CheckInfo, CheckLevel, CheckStatus, Container, Context, Event, Failure, Inconsistency, Layer,
     LogLine, Network, Notice, Output, PebbleCall, PushedFile, Relation, RelationKind, RunError,
     Secret, SecretOwner, ServiceStatus, State, StateBuilder, Storage, WorkloadStatus,
+    MAX_BODY_SUMMARY,
 };

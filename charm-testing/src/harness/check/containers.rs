@@ -59,13 +59,18 @@ fn check_layers(c: &Container, p: &mut Vec<String>) {
         p.push(format!("container `{}`: layer `{label}` {why}", c.name));
     }
     let mut labels = BTreeSet::new();
+    let mut twice = false;
     for (label, _) in &c.layers {
         if !labels.insert(label.as_str()) {
+            twice = true;
             p.push(format!(
                 "container `{}` has two layers labelled `{label}`; Pebble keeps one layer per label",
                 c.name
             ));
         }
+    }
+    if twice {
+        return;
     }
     if let Err((label, message)) = c.try_plan() {
         p.push(format!(
@@ -159,10 +164,16 @@ fn check_checks(c: &Container, p: &mut Vec<String>) {
 fn check_notices(c: &Container, p: &mut Vec<String>) {
     let mut keys = BTreeSet::new();
     for n in &c.notices {
-        if !keys.insert((n.notice_type.as_str(), n.key.as_str())) {
+        if !keys.insert((n.user_id, n.notice_type.as_str(), n.key.as_str())) {
             p.push(format!(
-                "container `{}` has two `{}` notices with key `{}`; Pebble keeps one notice per type and key (set `occurrences` to count repeats)",
-                c.name, n.notice_type, n.key
+                "container `{}` has two `{}` notices with key `{}`{}; Pebble keeps one notice per user, type and key (set `occurrences` to count repeats)",
+                c.name,
+                n.notice_type,
+                n.key,
+                match n.user_id {
+                    Some(uid) => format!(" for user {uid}"),
+                    None => String::new(),
+                }
             ));
         }
         match n.notice_type.as_str() {

@@ -21,7 +21,7 @@
 //!   label, and Pebble accepts them (its own validation, from `pebbled`); service statuses
 //!   only for services in the plan, and statuses Pebble reports; check infos only for
 //!   checks in the plan, one per check, with the plan's level and threshold, `up` below the
-//!   threshold and `down` at it; notice ids unique, one notice per type and key in a
+//!   threshold and `down` at it; notice ids unique, one notice per user, type and key in a
 //!   container, Pebble's notice types, custom keys as Pebble accepts them, at least one
 //!   occurrence; mount locations absolute, not overlapping, their host paths existing;
 //!   file paths absolute, naming files, outside the mounts.

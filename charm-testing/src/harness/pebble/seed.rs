@@ -60,7 +60,7 @@ fn with_notices(pebble: Pebble, notices: &[Notice]) -> Result<Pebble, String> {
         .iter()
         .map(|n| NoticeRecord {
             id: n.id.clone(),
-            user_id: None,
+            user_id: n.user_id,
             notice_type: n.notice_type.clone(),
             key: n.key.clone(),
             first_occurred: now,
@@ -176,6 +176,7 @@ pub(crate) fn read_back(input: &Container, pebble: &Pebble, baseline: &Baseline)
             id: n.id,
             notice_type: n.type_.as_str().to_string(),
             key: n.key,
+            user_id: n.user_id,
             occurrences: n.occurrences,
             last_data: n.last_data,
         })

@@ -16,6 +16,9 @@ pub struct Notice {
     pub notice_type: String,
     /// Key, e.g. `example.com/backup-done` (for a change-update notice, the change id).
     pub key: String,
+    /// The user who may see it; `None` (the default) is public. A notice the charm records
+    /// gets its user id, 0 (Juju runs charms as root).
+    pub user_id: Option<u32>,
     /// How many times it occurred.
     pub occurrences: u64,
     /// Data of the last occurrence.
@@ -29,6 +32,7 @@ impl Notice {
             id: NEXT_NOTICE.fetch_add(1, Ordering::Relaxed).to_string(),
             notice_type: "custom".into(),
             key: key.to_string(),
+            user_id: None,
             occurrences: 1,
             last_data: BagData::new(),
         }
@@ -43,6 +47,12 @@ impl Notice {
     /// Sets the type.
     pub fn notice_type(mut self, t: &str) -> Self {
         self.notice_type = t.to_string();
+        self
+    }
+
+    /// Sets the user who may see it.
+    pub fn user_id(mut self, uid: u32) -> Self {
+        self.user_id = Some(uid);
         self
     }
 
