@@ -317,45 +317,83 @@ impl Pebble {
             .collect();
         for (task, (kind, name)) in ids.into_iter().zip(tasks) {
             self.set_task_status(index, task, Status::Doing);
-            let log = if kind == "start" {
+            let outcome = if kind == "start" {
                 self.do_start(&name)
             } else {
-                self.do_stop(&name)
+                Ok(self.do_stop(&name))
             };
-            if let Some(message) = log {
-                self.task_log(index, task, "INFO", &message);
+            match outcome {
+                Ok(log) => {
+                    if let Some(message) = log {
+                        self.task_log(index, task, "INFO", &message);
+                    }
+                    self.set_task_status(index, task, Status::Done);
+                }
+                Err(message) => {
+                    self.task_log(index, task, "ERROR", &message);
+                    self.set_task_status(index, task, Status::Error);
+                }
             }
-            self.set_task_status(index, task, Status::Done);
         }
         Ok(self.changes[index].id.clone())
     }
 
-    /// `doStart` without a process: returns the task log line, if any.
-    fn do_start(&mut self, name: &str) -> Option<String> {
-        let config = self.plan.services.get(name)?.clone();
+    /// Makes every start of `name` fail as a process exiting at once with `exit_code`
+    /// would (`None` clears it): the start task errors with Pebble's message and the
+    /// service goes to `backoff` or `error` by its `on-success`/`on-failure` action.
+    pub fn set_start_failure(&mut self, name: &str, exit_code: Option<i32>) {
+        match exit_code {
+            Some(code) => self.start_failures.insert(name.to_string(), code),
+            None => self.start_failures.remove(name),
+        };
+    }
+
+    /// `doStart` without a process: `Ok` with the task log line, if any, or `Err` with the
+    /// task's error (a start made to fail by [`Pebble::set_start_failure`]).
+    fn do_start(&mut self, name: &str) -> Result<Option<String>, String> {
+        let Some(config) = self.plan.services.get(name).cloned() else {
+            return Err(format!("cannot find service {} in plan", go_quote(name)));
+        };
         let now = self.now();
-        match self.services.get_mut(name) {
-            None => {
-                self.services.insert(
-                    name.to_string(),
-                    ServiceRecord {
-                        state: ServiceState::Running,
-                        config,
-                        current_since: now,
-                        last_signal: None,
-                    },
-                );
-                None
-            }
-            Some(record) => {
-                record.config = config;
-                if record.state == ServiceState::Running {
-                    return Some(format!("Service {} already started.", go_quote(name)));
-                }
-                transition(record, ServiceState::Running, now);
-                None
-            }
+        let failure = self.start_failures.get(name).copied();
+        if let Some(record) = self
+            .services
+            .get_mut(name)
+            .filter(|record| record.state == ServiceState::Running)
+        {
+            record.config = config;
+            return Ok(Some(format!("Service {} already started.", go_quote(name))));
         }
+        let record = self
+            .services
+            .entry(name.to_string())
+            .or_insert_with(|| ServiceRecord {
+                state: ServiceState::Stopped,
+                config: config.clone(),
+                current_since: now,
+                last_signal: None,
+            });
+        record.config = config.clone();
+        let Some(code) = failure else {
+            transition(record, ServiceState::Running, now);
+            return Ok(None);
+        };
+        // `exited`: the action for this exit (`getAction`), restart by default.
+        let action = if code == 0 {
+            config.on_success.clone()
+        } else {
+            config.on_failure.clone()
+        };
+        let action = action.map_or("restart".to_string(), |action| action.as_str().to_string());
+        let state = match action.as_str() {
+            "restart" => ServiceState::Backoff,
+            "ignore" if code == 0 => ServiceState::Stopped,
+            _ => ServiceState::Exited,
+        };
+        transition(record, state, now);
+        Err(format!(
+            "service start attempt: exited quickly with code {code}, will {action}"
+        ))
     }
 
     /// `doStop` without a process: returns the task log line, if any.

@@ -3,6 +3,7 @@
 //! area. [`handle`] is the whole API as a function of a request; the unix-socket server
 //! and an in-memory harness both call it.
 
+mod admin;
 mod files;
 mod handlers;
 
@@ -271,6 +272,7 @@ pub fn handle(state: &mut Pebble, request: &Request, caller: Caller) -> Outcome 
                 _ => not_allowed(),
             }
         }
+        ["pebbled", segment] => admin::handle(state, request, segment, caller),
         _ => respond(error(404, "invalid API endpoint requested", None)),
     }
 }
