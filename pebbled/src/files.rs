@@ -405,7 +405,7 @@ impl ContainerFs {
             path: full_path.to_string(),
             name: gopath::base(full_path),
             type_: FileType::from(file_type(meta)),
-            size: meta.is_file().then(|| meta.len()),
+            size: meta.is_file().then_some(meta.len()),
             permissions: format!("{:03o}", meta.mode() & 0o777),
             last_modified: modified.rfc3339(),
             user_id: owner.user_id,

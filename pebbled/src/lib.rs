@@ -28,6 +28,7 @@ mod gopath;
 pub mod http;
 pub mod multipart;
 mod notices;
+mod ops;
 pub mod pattern;
 pub mod plan;
 mod server;
