@@ -33,7 +33,6 @@ use crate::pattern;
 /// Linux's limit on symlinks followed while resolving one path.
 const MAX_SYMLINKS: usize = 40;
 
-const ENOENT: i32 = 2;
 const EBUSY: i32 = 16;
 const ENOTDIR: i32 = 20;
 const EEXIST: i32 = 17;
@@ -807,9 +806,4 @@ impl UserDb {
             .find(|(_, gid)| *gid == id)
             .map(|(name, _)| name.clone())
     }
-}
-
-/// `ENOENT` as an `io::Error`, for callers that report a missing root.
-pub fn not_found() -> io::Error {
-    errno(ENOENT)
 }
