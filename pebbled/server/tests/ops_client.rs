@@ -8,7 +8,8 @@ use std::process::Command;
 #[test]
 fn ops_pebble_client_suite_passes_against_pebbled() {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let workspace = manifest.parent().expect("pebbled sits in the workspace");
+    let pebbled = manifest.parent().expect("the server sits in pebbled/");
+    let workspace = pebbled.parent().expect("pebbled sits in the workspace");
     let python = workspace.join(".venv/bin/python");
     assert!(
         python.exists(),
@@ -17,7 +18,7 @@ fn ops_pebble_client_suite_passes_against_pebbled() {
     );
     let work = tempfile::tempdir().expect("a temporary directory");
     let output = Command::new(&python)
-        .arg(manifest.join("tests/ops_client.py"))
+        .arg(pebbled.join("tests/ops_client.py"))
         .arg(env!("CARGO_BIN_EXE_pebbled"))
         .arg(work.path())
         .output()
