@@ -1,5 +1,5 @@
-//! Go's `time.Duration` text: [`parse`] follows `time.ParseDuration` (and its error
-//! wording, which Pebble passes through), [`format`] follows `Duration.String()`, which is
+//! Go's `time.Duration` text: [`parse()`] follows `time.ParseDuration` (and its error
+//! wording, which Pebble passes through), [`format()`] follows `Duration.String()`, which is
 //! how Pebble writes durations back (`1m30s`, `500ms`, `1h0m0s`).
 //!
 //! Hand-written: no crate reproduces Go's format (units mixed from hours down, a

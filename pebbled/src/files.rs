@@ -22,6 +22,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use charm_runtime::pebble::types::{FileInfo, FileType};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Timestamp;
@@ -32,7 +33,6 @@ use crate::pattern;
 /// Linux's limit on symlinks followed while resolving one path.
 const MAX_SYMLINKS: usize = 40;
 
-const ENOENT: i32 = 2;
 const EBUSY: i32 = 16;
 const ENOTDIR: i32 = 20;
 const EEXIST: i32 = 17;
@@ -187,36 +187,6 @@ impl Owner {
 
 /// Recorded owners, by resolved container path.
 pub type Owners = BTreeMap<String, Owner>;
-
-/// One entry of a `list` result: Pebble's `fileInfoResult`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileInfo {
-    /// Full container path.
-    pub path: String,
-    /// Base name.
-    pub name: String,
-    /// `file`, `directory`, `symlink`, `socket`, `named-pipe`, `device` or `unknown`.
-    #[serde(rename = "type")]
-    pub file_type: String,
-    /// Size in bytes, regular files only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<u64>,
-    /// Permission bits as three octal digits (`"644"`).
-    pub permissions: String,
-    /// Modification time, RFC 3339 (seconds).
-    #[serde(rename = "last-modified")]
-    pub last_modified: String,
-    /// Owner's user id (`null` when unknown).
-    #[serde(rename = "user-id")]
-    pub user_id: Option<u32>,
-    /// Owner's user name (`""` when unknown).
-    pub user: String,
-    /// Owner's group id (`null` when unknown).
-    #[serde(rename = "group-id")]
-    pub group_id: Option<u32>,
-    /// Owner's group name (`""` when unknown).
-    pub group: String,
-}
 
 /// A file to write: one entry of a write request's `files` (`writeFilesItem`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -433,8 +403,8 @@ impl ContainerFs {
         FileInfo {
             path: full_path.to_string(),
             name: gopath::base(full_path),
-            file_type: file_type(meta).to_string(),
-            size: meta.is_file().then(|| meta.len()),
+            type_: FileType::from(file_type(meta)),
+            size: meta.is_file().then_some(meta.len()),
             permissions: format!("{:03o}", meta.mode() & 0o777),
             last_modified: modified.rfc3339(),
             user_id: owner.user_id,
@@ -836,9 +806,4 @@ impl UserDb {
             .find(|(_, gid)| *gid == id)
             .map(|(name, _)| name.clone())
     }
-}
-
-/// `ENOENT` as an `io::Error`, for callers that report a missing root.
-pub fn not_found() -> io::Error {
-    errno(ENOENT)
 }

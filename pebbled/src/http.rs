@@ -218,15 +218,12 @@ pub fn read_request<R: BufRead, W: Write>(
         })?),
         None => None,
     };
-    if chunked || length.is_some_and(|n| n > 0) {
-        if request
-            .header("expect")
-            .is_some_and(|value| value.eq_ignore_ascii_case("100-continue"))
-            && minor == 1
-        {
-            interim.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
-            interim.flush()?;
-        }
+    let expects_continue = request
+        .header("expect")
+        .is_some_and(|value| value.eq_ignore_ascii_case("100-continue"));
+    if (chunked || length.is_some_and(|n| n > 0)) && expects_continue && minor == 1 {
+        interim.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        interim.flush()?;
     }
     if chunked {
         request.body = read_chunked(reader)?;

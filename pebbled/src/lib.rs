@@ -10,7 +10,8 @@
 //!   (fail a check, crash a service).
 //! - [`api::handle`] is the HTTP API as a function of a parsed request.
 //! - [`SharedPebble`], [`serve_connection`] and [`Server`] serve it over unix sockets
-//!   (`UnixStream::pair()` works too); the `pebbled` binary runs one server.
+//!   (`UnixStream::pair()` works too); the `pebbled` binary (package `pebbled-server`,
+//!   in `pebbled/server`) runs one server.
 //!
 //! What is not Pebble: no command is ever run (services are recorded as started or
 //! stopped, checks are never probed, `/v1/exec` answers 501), and file ownership is
@@ -28,6 +29,7 @@ mod gopath;
 pub mod http;
 pub mod multipart;
 mod notices;
+mod ops;
 pub mod pattern;
 pub mod plan;
 mod server;

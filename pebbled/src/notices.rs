@@ -11,11 +11,9 @@ use charm_runtime::pebble::types::{self, NoticeType};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Timestamp;
-use crate::duration::go_quote;
-use crate::state::Pebble;
 
 /// Pebble's `defaultNoticeExpireAfter`: a week.
-const EXPIRE_AFTER_NANOS: i64 = 7 * 24 * 3600 * 1_000_000_000;
+pub(crate) const EXPIRE_AFTER_NANOS: i64 = 7 * 24 * 3600 * 1_000_000_000;
 /// Pebble's `maxNoticeKeyLength`.
 pub const MAX_KEY_LENGTH: usize = 256;
 /// Pebble's `maxNoticeDataSize` (bytes of the `data` JSON).
@@ -67,7 +65,7 @@ impl NoticeRecord {
         }
     }
 
-    fn expired(&self, now: Timestamp) -> bool {
+    pub(crate) fn expired(&self, now: Timestamp) -> bool {
         self.last_occurred.add_nanos(i128::from(self.expire_after)) < now
     }
 }
@@ -86,7 +84,7 @@ pub struct NoticeFilter {
 }
 
 impl NoticeFilter {
-    fn matches(&self, notice: &NoticeRecord) -> bool {
+    pub(crate) fn matches(&self, notice: &NoticeRecord) -> bool {
         if let (Some(wanted), Some(owner)) = (self.user_id, notice.user_id) {
             if wanted != owner {
                 return false;
@@ -119,112 +117,6 @@ pub fn valid_custom_key(key: &str) -> bool {
         && labels.iter().all(|label| word(label))
         && !rest.is_empty()
         && rest.iter().all(|segment| word(segment))
-}
-
-impl Pebble {
-    /// Records an occurrence of a notice (`State.AddNotice`); returns its id.
-    pub(crate) fn record_notice(
-        &mut self,
-        user_id: Option<u32>,
-        notice_type: &str,
-        key: &str,
-        data: BTreeMap<String, String>,
-        repeat_after: Option<i64>,
-    ) -> String {
-        let now = self.now();
-        let repeat_after = repeat_after.unwrap_or(0);
-        let existing = self.notices.iter_mut().find(|notice| {
-            notice.user_id == user_id
-                && notice.notice_type == notice_type
-                && notice.key == key
-                && !notice.expired(now)
-        });
-        let notice = match existing {
-            Some(notice) => {
-                notice.occurrences += 1;
-                if repeat_after == 0
-                    || now > notice.last_repeated.add_nanos(i128::from(repeat_after))
-                {
-                    notice.last_repeated = now;
-                }
-                notice
-            }
-            None => {
-                self.notices.retain(|notice| {
-                    !(notice.user_id == user_id
-                        && notice.notice_type == notice_type
-                        && notice.key == key)
-                });
-                self.last_notice_id += 1;
-                self.notices.push(NoticeRecord {
-                    id: self.last_notice_id.to_string(),
-                    user_id,
-                    notice_type: notice_type.to_string(),
-                    key: key.to_string(),
-                    first_occurred: now,
-                    last_occurred: now,
-                    last_repeated: now,
-                    occurrences: 1,
-                    last_data: BTreeMap::new(),
-                    repeat_after: 0,
-                    expire_after: EXPIRE_AFTER_NANOS,
-                });
-                self.notices.last_mut().expect("just pushed")
-            }
-        };
-        notice.last_occurred = now;
-        notice.last_data = data;
-        notice.repeat_after = repeat_after;
-        notice.id.clone()
-    }
-
-    /// Adds a custom notice as `POST /v1/notices` does, key checks and all; `Err` is
-    /// Pebble's 400 message. For the simulator or a harness: a workload "calling
-    /// `pebble notify`".
-    pub fn notify(
-        &mut self,
-        user_id: Option<u32>,
-        key: &str,
-        data: BTreeMap<String, String>,
-        repeat_after: Option<Duration>,
-    ) -> Result<String, String> {
-        if !valid_custom_key(key) {
-            return Err(format!(
-                "invalid key {} (must be in \"example.com/path\" format)",
-                go_quote(key)
-            ));
-        }
-        if key.len() > MAX_KEY_LENGTH {
-            return Err(format!("key must be {MAX_KEY_LENGTH} bytes or less"));
-        }
-        let repeat_after = repeat_after.map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-        Ok(self.record_notice(user_id, "custom", key, data, repeat_after))
-    }
-
-    /// The notices a filter selects, ordered by last-repeated time (`State.Notices`).
-    pub fn notices(&self, filter: &NoticeFilter) -> Vec<types::Notice> {
-        let now = self.now();
-        let mut selected: Vec<&NoticeRecord> = self
-            .notices
-            .iter()
-            .filter(|notice| !notice.expired(now) && filter.matches(notice))
-            .collect();
-        selected.sort_by_key(|notice| {
-            (
-                notice.last_repeated,
-                notice.id.parse::<u64>().unwrap_or(u64::MAX),
-            )
-        });
-        selected.into_iter().map(NoticeRecord::to_wire).collect()
-    }
-
-    /// Notice `id`, if it exists and has not expired.
-    pub fn notice_record(&self, id: &str) -> Option<&NoticeRecord> {
-        let now = self.now();
-        self.notices
-            .iter()
-            .find(|notice| notice.id == id && !notice.expired(now))
-    }
 }
 
 #[cfg(test)]

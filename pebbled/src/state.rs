@@ -40,6 +40,8 @@ pub struct Pebble {
     pub(crate) changes: Vec<ChangeRecord>,
     pub(crate) notices: Vec<NoticeRecord>,
     pub(crate) owners: Owners,
+    #[serde(default)]
+    pub(crate) start_failures: BTreeMap<String, i32>,
     pub(crate) last_change_id: u64,
     pub(crate) last_task_id: u64,
     pub(crate) last_notice_id: u64,
@@ -70,6 +72,7 @@ impl Pebble {
             changes: Vec::new(),
             notices: Vec::new(),
             owners: Owners::new(),
+            start_failures: BTreeMap::new(),
             last_change_id: 0,
             last_task_id: 0,
             last_notice_id: 0,

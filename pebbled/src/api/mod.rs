@@ -3,6 +3,7 @@
 //! area. [`handle`] is the whole API as a function of a request; the unix-socket server
 //! and an in-memory harness both call it.
 
+mod admin;
 mod files;
 mod handlers;
 
@@ -16,16 +17,10 @@ use crate::state::Pebble;
 
 /// Who is asking: Pebble takes the peer's uid from the socket (`SO_PEERCRED`); a std-only
 /// server cannot read it, so the caller says. Juju runs charms as root: uid 0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Caller {
     /// The requester's uid (custom notices are recorded under it).
     pub uid: u32,
-}
-
-impl Default for Caller {
-    fn default() -> Self {
-        Caller { uid: 0 }
-    }
 }
 
 /// What the API decided: a response now, or "wait for this change" (which a server with
@@ -271,6 +266,7 @@ pub fn handle(state: &mut Pebble, request: &Request, caller: Caller) -> Outcome 
                 _ => not_allowed(),
             }
         }
+        ["pebbled", segment] => admin::handle(state, request, segment, caller),
         _ => respond(error(404, "invalid API endpoint requested", None)),
     }
 }

@@ -1,5 +1,5 @@
 //! `pebbled`: one container's Pebble on a unix socket, for tests and for the simulator to
-//! spawn. `pebbled --socket PATH --root DIR [--state FILE] [--uid N]`.
+//! spawn (a package apart from the library: see its Cargo.toml). `pebbled --socket PATH --root DIR [--state FILE] [--uid N]`.
 
 use std::path::PathBuf;
 
