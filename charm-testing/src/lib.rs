@@ -4,7 +4,8 @@
 //!
 //! The in-memory Juju the harness runs on is the [`jujuc`] crate (Juju's side of the hook
 //! tools, shared with `cargo charm sim`); [`MemoryTools`] adapts it to charm-runtime's
-//! `HookTools`.
+//! `HookTools`. Containers run on the [`pebbled`] crate (Pebble's side, shared with the
+//! simulator too), which the runtime's Pebble client reaches over a socket pair.
 #![doc = include_str!("harness/crate-doc.md")]
 #![warn(missing_docs)]
 

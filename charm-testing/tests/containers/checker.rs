@@ -106,7 +106,10 @@ fn notice_and_check_events_name_existing_ones() {
     let warning = Notice::new("disk full").notice_type("warning");
     let c = c.notice(warning.clone());
     let m = one_problem(&Event::pebble_custom_notice(&c, &warning), &with(c.clone()));
-    assert!(m.contains("of type `warning`; Juju sends it only for custom notices"), "{m}");
+    assert!(
+        m.contains("of type `warning`; Juju sends it only for custom notices"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -129,19 +132,27 @@ fn layers_are_checked_by_pebble() {
         &with(web().layer_yaml("web", "services: [unclosed")),
     );
     assert!(
-        m.starts_with("container `web`: layer `web` is not a Pebble layer: invalid Pebble layer YAML"),
+        m.starts_with(
+            "container `web`: layer `web` is not a Pebble layer: invalid Pebble layer YAML"
+        ),
         "{m}"
     );
     let m = one_problem(
         &Event::install(),
         &with(web().layer_json("web", serde_json::json!({"services": 3}))),
     );
-    assert!(m.starts_with("container `web`: layer `web` is not a Pebble layer: "), "{m}");
+    assert!(
+        m.starts_with("container `web`: layer `web` is not a Pebble layer: "),
+        "{m}"
+    );
 
     let mut twice = web().layer("web", base_layer());
     twice.layers.push(("web".into(), base_layer()));
     let m = one_problem(&Event::install(), &with(twice));
-    assert!(m.starts_with("container `web` has two layers labelled `web`"), "{m}");
+    assert!(
+        m.starts_with("container `web` has two layers labelled `web`"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -154,7 +165,9 @@ fn service_and_check_states_must_fit_the_plan() {
         .check_info(CheckInfo::new("missing"));
     let p = problems(&Event::install(), &with(c));
     assert_eq!(p.len(), 4, "{p:#?}");
-    assert!(p[0].contains("status for service `ghost`, which is not in its plan (services in the plan: `srv`)"));
+    assert!(p[0].contains(
+        "status for service `ghost`, which is not in its plan (services in the plan: `srv`)"
+    ));
     assert!(p[1].contains("service `srv` has status `zombie`, which Pebble never reports"));
     assert!(p[2].contains(
         "check `up` is up with 3 failures, but Pebble takes a check down at its threshold (3)"
@@ -186,10 +199,15 @@ fn notices_must_be_notices_pebble_could_hold() {
     let p = problems(&Event::install(), &state);
     assert_eq!(p.len(), 5, "{p:#?}");
     assert!(p[0].contains("container `web` has two `custom` notices with key `example.com/a`"));
-    assert!(p[1].contains("notice `9` has key `Not A Key`, which Pebble refuses for a custom notice"));
+    assert!(
+        p[1].contains("notice `9` has key `Not A Key`, which Pebble refuses for a custom notice")
+    );
     assert!(p[2].contains("notice `10` has type `alarm`; Pebble's notice types are"));
     assert!(p[3].contains("notice `11` has 0 occurrences"));
-    assert_eq!(p[4], "notice id `7` is used twice; Pebble notice ids are unique");
+    assert_eq!(
+        p[4],
+        "notice id `7` is used twice; Pebble notice ids are unique"
+    );
 }
 
 #[test]

@@ -16,7 +16,10 @@ fn cannot_connect_is_handled_as_waiting() {
         .build();
     let out = ctx().run(Event::config_changed(), &state).unwrap();
     assert_eq!(out.logs_at(LogLevel::Info), ["web is not up yet"]);
-    assert_eq!(out.state.unit_status(), &waiting("waiting for Pebble in web"));
+    assert_eq!(
+        out.state.unit_status(),
+        &waiting("waiting for Pebble in web")
+    );
     // Refused connections are not requests: nothing reached Pebble, nothing changed.
     assert!(out.pebble_calls.is_empty());
     assert_eq!(out.container("web"), Some(&away));
@@ -27,15 +30,16 @@ fn a_declared_container_missing_from_the_state_cannot_connect() {
     let out = ctx()
         .run(Event::config_changed(), &State::builder().build())
         .unwrap();
-    assert_eq!(out.state.unit_status(), &waiting("waiting for Pebble in web"));
+    assert_eq!(
+        out.state.unit_status(),
+        &waiting("waiting for Pebble in web")
+    );
     assert!(out.state.containers().is_empty());
 }
 
 #[test]
 fn the_error_is_the_runtimes_cannot_connect() {
-    let state = State::builder()
-        .container(web().can_connect(false))
-        .build();
+    let state = State::builder().container(web().can_connect(false)).build();
     let err = ctx()
         .run(Event::action("pull", [("path", "/x")]), &state)
         .unwrap_err();
@@ -64,6 +68,9 @@ fn only_the_container_asked_is_reached() {
         .container(Container::new("web"))
         .build();
     let out = ctx().run(Event::config_changed(), &state).unwrap();
-    assert_eq!(out.state.unit_status(), &waiting("waiting for Pebble in web"));
+    assert_eq!(
+        out.state.unit_status(),
+        &waiting("waiting for Pebble in web")
+    );
     assert!(out.pebble_calls.is_empty());
 }

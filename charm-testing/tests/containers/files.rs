@@ -48,7 +48,10 @@ fn push_and_pull_round_trip_through_a_mount() {
     // Push: the test finds the file in the host directory, with its permissions.
     let out = action(
         "push",
-        &[("path", "/etc/srv/conf.d/new.conf"), ("content", "debug: true\n")],
+        &[
+            ("path", "/etc/srv/conf.d/new.conf"),
+            ("content", "debug: true\n"),
+        ],
         &state,
     );
     let pushed = host.path().join("conf.d/new.conf");
@@ -56,7 +59,10 @@ fn push_and_pull_round_trip_through_a_mount() {
     assert_eq!(mode(&pushed), 0o640);
     // Files in mounts are not in `files`: they are in the host path.
     assert!(out.container("web").unwrap().files.is_empty());
-    assert_eq!(out.container("web").unwrap().mounts["/etc/srv"], host.path());
+    assert_eq!(
+        out.container("web").unwrap().mounts["/etc/srv"],
+        host.path()
+    );
 
     // And the charm reads it back in the next run.
     let out = action("pull", &[("path", "/etc/srv/conf.d/new.conf")], &out.state);
@@ -95,7 +101,10 @@ fn files_outside_mounts_live_in_the_state() {
         &state,
     );
     let c = out.container("web").unwrap();
-    assert_eq!(c.file_text("/var/lib/srv/state.json").as_deref(), Some("{}"));
+    assert_eq!(
+        c.file_text("/var/lib/srv/state.json").as_deref(),
+        Some("{}")
+    );
     assert_eq!(c.file_text("/srv/seed.txt").as_deref(), Some("seeded"));
     assert_eq!(c.files.len(), 2);
 
@@ -111,18 +120,14 @@ fn list_files_sees_mounts_and_seeded_files() {
     fs::write(host.path().join("b.log"), "b").unwrap();
     fs::create_dir(host.path().join("sub")).unwrap();
     let state = State::builder()
-        .container(
-            web()
-                .mount("/data", host.path())
-                .file("/data2/c.txt", "c"),
-        )
+        .container(web().mount("/data", host.path()).file("/data2/c.txt", "c"))
         .build();
 
     let out = action("list", &[("path", "/data")], &state);
     let listed = &out.action_results["files"];
     let names: Vec<&str> = listed
         .split(' ')
-        .map(|f| f.rsplitn(2, ':').nth(1).unwrap())
+        .map(|f| f.rsplit_once(':').unwrap().0)
         .collect();
     assert_eq!(names, ["a.txt:file", "b.log:file", "sub:directory"]);
 

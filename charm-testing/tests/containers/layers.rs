@@ -23,7 +23,10 @@ fn pebble_ready_adds_the_layer_replans_and_the_service_is_active() {
     let c = out.container("web").unwrap();
     assert_eq!(c.layers, vec![("web".to_string(), base_layer())]);
     assert_eq!(c.plan().services["srv"].command, "/bin/srv --port 8080");
-    assert_eq!(c.service_statuses, statuses(&[("srv", ServiceStatus::Active)]));
+    assert_eq!(
+        c.service_statuses,
+        statuses(&[("srv", ServiceStatus::Active)])
+    );
     assert_eq!(c.service_status_of("srv"), Some(ServiceStatus::Active));
     // The layer's check started when the layer was added.
     assert_eq!(c.check_infos, [CheckInfo::new("up")]);
@@ -41,7 +44,10 @@ fn pebble_ready_adds_the_layer_replans_and_the_service_is_active() {
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert!(out.pebble_calls.iter().all(|c| c.container == "web"));
     assert_eq!(
-        out.pebble_calls.iter().map(|c| c.status).collect::<Vec<_>>(),
+        out.pebble_calls
+            .iter()
+            .map(|c| c.status)
+            .collect::<Vec<_>>(),
         [200, 202, 200, 200]
     );
 
@@ -74,7 +80,10 @@ fn config_changed_merges_into_the_layer_and_replan_keeps_the_service_running() {
     assert_eq!(srv.environment["LOG_LEVEL"], "debug");
     assert_eq!(c.plan().services["srv"].environment["LOG_LEVEL"], "debug");
     // The service's config changed, so replan restarted it: active.
-    assert_eq!(c.service_statuses, statuses(&[("srv", ServiceStatus::Active)]));
+    assert_eq!(
+        c.service_statuses,
+        statuses(&[("srv", ServiceStatus::Active)])
+    );
     assert_eq!(out.state.unit_status(), &active("srv is running"));
     let add = out.pebble_calls[0].json().unwrap();
     assert_eq!(add["combine"], true);
@@ -105,7 +114,10 @@ fn layers_merge_by_pebbles_rules_in_the_state() {
     assert_eq!(plan.services["srv"].environment["LOG_LEVEL"], "debug");
     assert_eq!(plan.services["other"].command, "/bin/other");
     // Replacing a label keeps its place.
-    let c = c.layer("base", Layer::new().service("srv", Service::new("/bin/new")));
+    let c = c.layer(
+        "base",
+        Layer::new().service("srv", Service::new("/bin/new")),
+    );
     assert_eq!(c.layers[0].0, "base");
     assert_eq!(c.plan().services["srv"].command, "/bin/new");
     assert_eq!(c.service_status_of("other"), Some(ServiceStatus::Inactive));
@@ -152,9 +164,7 @@ fn service_states_come_back_from_pebble() {
         .service_status("srv", ServiceStatus::Error);
     let state = State::builder().container(failed.clone()).build();
     // An action runs, then collect-status asks Pebble: the failed service is not running.
-    let out = ctx()
-        .run(Event::action("stop-srv", ()), &state)
-        .unwrap();
+    let out = ctx().run(Event::action("stop-srv", ()), &state).unwrap();
     assert_eq!(out.state.unit_status(), &maintenance("srv is not running"));
 
     let out = ctx().run(Event::pebble_ready(&failed), &state).unwrap();
@@ -165,9 +175,7 @@ fn service_states_come_back_from_pebble() {
     );
 
     let running = out.state;
-    let out = ctx()
-        .run(Event::action("stop-srv", ()), &running)
-        .unwrap();
+    let out = ctx().run(Event::action("stop-srv", ()), &running).unwrap();
     assert_eq!(
         out.container("web").unwrap().service_statuses,
         statuses(&[("srv", ServiceStatus::Inactive)])
@@ -182,7 +190,10 @@ fn the_call_log_summarises_bodies() {
     let state = State::builder().container(c.clone()).build();
     let out = ctx()
         .run(
-            Event::action("push", [("path", "/srv/big.txt"), ("content", long.as_str())]),
+            Event::action(
+                "push",
+                [("path", "/srv/big.txt"), ("content", long.as_str())],
+            ),
             &state,
         )
         .unwrap();

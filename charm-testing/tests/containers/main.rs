@@ -13,8 +13,7 @@ use charm_runtime::pebble::{
     Check, FileOptions, Layer, NoticeFilter, Override, PebbleError, Service,
 };
 use charm_runtime::prelude::{
-    active, charm, maintenance, waiting, CharmConfig, Error, LogLevel,
-    Model, Result,
+    active, charm, maintenance, waiting, CharmConfig, Error, LogLevel, Model, Result,
 };
 use charm_runtime::{event::WorkloadEventKind, Event as HookEvent};
 use charm_testing::{Container, Context};
@@ -187,7 +186,9 @@ impl Workload {
     fn list(&self, model: &mut Model) -> Result<()> {
         let (path, pattern) = (param(model, "path")?, param(model, "pattern")?);
         let pattern = Some(pattern.as_str()).filter(|p| !p.is_empty());
-        let files = model.container(Self::WEB).list_files(&path, pattern, false)?;
+        let files = model
+            .container(Self::WEB)
+            .list_files(&path, pattern, false)?;
         let names: Vec<String> = files
             .iter()
             .map(|f| format!("{}:{}:{}", f.name, f.type_, f.permissions))

@@ -22,16 +22,24 @@ fn a_custom_notice_event_reads_the_notice_from_pebble() {
             notice.id
         )]
     );
-    assert_eq!(out.pebble_lines()[0], format!("GET /v1/notices/{}", notice.id));
+    assert_eq!(
+        out.pebble_lines()[0],
+        format!("GET /v1/notices/{}", notice.id)
+    );
     assert_eq!(out.container("web").unwrap().notices, [notice]);
 }
 
 #[test]
 fn notices_the_charm_records_are_in_the_output() {
     let old = Notice::new("example.com/old").id("41");
-    let state = State::builder().container(web().notice(old.clone())).build();
+    let state = State::builder()
+        .container(web().notice(old.clone()))
+        .build();
     let out = ctx()
-        .run(Event::action("notify", [("key", "example.com/ping")]), &state)
+        .run(
+            Event::action("notify", [("key", "example.com/ping")]),
+            &state,
+        )
         .unwrap();
     // Pebble numbers new notices after the highest id it holds.
     assert_eq!(out.action_results["id"], "42");
@@ -54,7 +62,10 @@ fn notices_the_charm_records_are_in_the_output() {
 
     // Recorded again in the next run: one notice, two occurrences.
     let out = ctx()
-        .run(Event::action("notify", [("key", "example.com/ping")]), &out.state)
+        .run(
+            Event::action("notify", [("key", "example.com/ping")]),
+            &out.state,
+        )
         .unwrap();
     let notices = &out.container("web").unwrap().notices;
     assert_eq!(notices.len(), 2);
@@ -121,9 +132,7 @@ fn check_states_are_seeded_as_pebble_counts_them() {
         );
     let state = State::builder().container(c.clone()).build();
     // Any handled event: collect-status asks for srv, the checks stay as seeded.
-    let out = ctx()
-        .run(Event::action("stop-srv", ()), &state)
-        .unwrap();
+    let out = ctx().run(Event::action("stop-srv", ()), &state).unwrap();
     let infos = &out.container("web").unwrap().check_infos;
     assert_eq!(infos, &c.check_infos);
     assert_eq!(infos[0].status, CheckStatus::Up);

@@ -186,15 +186,16 @@ impl Container {
     /// Layers Pebble would refuse are reported by the consistency checker; the plan here
     /// then stops below the first of them (see [`Container::try_plan`]).
     pub fn plan(&self) -> Plan {
-        match combine(&self.layers) {
-            Ok(plan) | Err((plan, _)) => plan,
-        }
+        combine(&self.layers).0
     }
 
     /// The plan, or why Pebble would refuse one of the layers (the layer's label and
     /// Pebble's message).
     pub fn try_plan(&self) -> Result<Plan, (String, String)> {
-        combine(&self.layers).map_err(|(_, e)| e)
+        match combine(&self.layers) {
+            (plan, None) => Ok(plan),
+            (_, Some(refused)) => Err(refused),
+        }
     }
 
     /// A service's status: as set, else `Inactive` for a service in the plan, else `None`.
@@ -208,16 +209,15 @@ impl Container {
     }
 }
 
-/// The layers added in order to an empty Pebble; on failure, the plan below the failing
-/// layer with its label and Pebble's message.
-#[allow(clippy::result_large_err)]
-fn combine(layers: &[(String, Layer)]) -> Result<Plan, (Plan, (String, String))> {
+/// The layers added in order to an empty Pebble: the plan, up to the first layer Pebble
+/// refuses if any, with that layer's label and Pebble's message.
+fn combine(layers: &[(String, Layer)]) -> (Plan, Option<(String, String)>) {
     let clock = Arc::new(ManualClock::new(Timestamp::from_unix_secs(0)));
     let mut pebble = Pebble::new(clock);
     for (label, layer) in layers {
         if let Err(e) = pebble.add_layer(label, layer.clone(), false) {
-            return Err((pebble.plan().clone(), (label.clone(), e.message())));
+            return (pebble.plan().clone(), Some((label.clone(), e.message())));
         }
     }
-    Ok(pebble.plan().clone())
+    (pebble.plan().clone(), None)
 }
