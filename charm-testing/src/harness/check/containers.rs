@@ -4,7 +4,7 @@ use super::super::event::WorkloadHook;
 use super::super::state::{Container, State};
 use super::{at_least, list, version_str};
 use charm_runtime::metadata::CharmMetadata;
-use charm_runtime::pebble::{CheckLevel, CheckStatus, ServiceStatus};
+use charm_runtime::pebble::{CheckLevel, CheckStatus, Plan, ServiceStatus};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -38,9 +38,9 @@ pub(super) fn check_containers(meta: &CharmMetadata, state: &State, p: &mut Vec<
                 list(meta.containers.iter().map(|c| &c.name))
             ));
         }
-        check_layers(c, p);
-        check_services(c, p);
-        check_checks(c, p);
+        let plan = check_layers(c, p);
+        check_services(c, &plan, p);
+        check_checks(c, &plan, p);
         for n in &c.notices {
             if !notice_ids.insert(n.id.as_str()) {
                 p.push(format!(
@@ -54,7 +54,8 @@ pub(super) fn check_containers(meta: &CharmMetadata, state: &State, p: &mut Vec<
     }
 }
 
-fn check_layers(c: &Container, p: &mut Vec<String>) {
+/// Reports layers Pebble would refuse; returns the plan (up to the first refused layer).
+fn check_layers(c: &Container, p: &mut Vec<String>) -> Plan {
     for (label, why) in &c.invalid_layers {
         p.push(format!("container `{}`: layer `{label}` {why}", c.name));
     }
@@ -69,19 +70,17 @@ fn check_layers(c: &Container, p: &mut Vec<String>) {
             ));
         }
     }
-    if twice {
-        return;
-    }
-    if let Err((label, message)) = c.try_plan() {
+    let (plan, refused) = c.plan_and_refusal();
+    if let (Some((label, message)), false) = (refused, twice) {
         p.push(format!(
             "container `{}`: Pebble refuses layer `{label}`: {message}",
             c.name
         ));
     }
+    plan
 }
 
-fn check_services(c: &Container, p: &mut Vec<String>) {
-    let plan = c.plan();
+fn check_services(c: &Container, plan: &Plan, p: &mut Vec<String>) {
     let services = plan.services.keys();
     for (svc, status) in &c.service_statuses {
         if !plan.services.contains_key(svc) {
@@ -100,8 +99,7 @@ fn check_services(c: &Container, p: &mut Vec<String>) {
     }
 }
 
-fn check_checks(c: &Container, p: &mut Vec<String>) {
-    let plan = c.plan();
+fn check_checks(c: &Container, plan: &Plan, p: &mut Vec<String>) {
     let mut names = BTreeSet::new();
     for info in &c.check_infos {
         if !names.insert(info.name.as_str()) {

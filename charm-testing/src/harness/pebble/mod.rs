@@ -23,17 +23,38 @@ use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
-/// One container's Pebble for a run.
-struct Workload {
+/// One container's Pebble for a run, and its filesystem: made when the run starts if the
+/// state gives files or mounts, else on the first files request (most runs never make one).
+struct Backend {
     pebble: SharedPebble,
-    root: fs::Root,
-    baseline: seed::Baseline,
+    root: Mutex<Option<fs::Root>>,
+    /// Why the root could not be made on demand, reported after the run.
+    root_error: Mutex<Option<String>>,
+}
+
+impl Backend {
+    fn ensure_root(&self) {
+        let mut root = self.root.lock().unwrap_or_else(PoisonError::into_inner);
+        if root.is_some() {
+            return;
+        }
+        match fs::Root::new(&BTreeMap::new(), &BTreeMap::new()) {
+            Ok(made) => {
+                let path = made.path().to_path_buf();
+                self.pebble.update(|p| p.root = Some(path));
+                *root = Some(made);
+            }
+            Err(e) => {
+                *self.root_error.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+            }
+        }
+    }
 }
 
 /// What the connector shares with the serving threads.
 #[derive(Default)]
 struct Served {
-    pebbles: BTreeMap<String, SharedPebble>,
+    backends: BTreeMap<String, Arc<Backend>>,
     calls: Mutex<Vec<PebbleCall>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -43,17 +64,21 @@ struct HarnessConnector(Arc<Served>);
 
 impl Connector for HarnessConnector {
     fn connect(&self, container: &str) -> io::Result<UnixStream> {
-        let Some(pebble) = self.0.pebbles.get(container) else {
+        let Some(backend) = self.0.backends.get(container) else {
             return Err(io::Error::new(
                 io::ErrorKind::ConnectionRefused,
                 "the state's container cannot connect (`Container::can_connect(false)`, or not in the state)",
             ));
         };
         let (client, server) = UnixStream::pair()?;
-        let (pebble, served, name) = (pebble.clone(), Arc::clone(&self.0), container.to_string());
+        let (backend, served, name) = (
+            Arc::clone(backend),
+            Arc::clone(&self.0),
+            container.to_string(),
+        );
         let thread = std::thread::Builder::new()
             .name(format!("pebble-{container}"))
-            .spawn(move || serve(server, &name, &pebble, &served))?;
+            .spawn(move || serve(server, &name, &backend, &served))?;
         self.0
             .threads
             .lock()
@@ -69,7 +94,7 @@ impl Connector for HarnessConnector {
 
 /// Serves one connection as `pebbled::serve_connection` does, recording each request with
 /// the status it got before the response goes out.
-fn serve(stream: UnixStream, container: &str, pebble: &SharedPebble, served: &Served) {
+fn serve(stream: UnixStream, container: &str, backend: &Backend, served: &Served) {
     let Ok(read_half) = stream.try_clone() else {
         return;
     };
@@ -88,7 +113,10 @@ fn serve(stream: UnixStream, container: &str, pebble: &SharedPebble, served: &Se
                 return;
             }
         };
-        let response = pebble.handle(&request);
+        if request.path.starts_with("/v1/files") {
+            backend.ensure_root();
+        }
+        let response = backend.pebble.handle(&request);
         served
             .calls
             .lock()
@@ -103,36 +131,40 @@ fn serve(stream: UnixStream, container: &str, pebble: &SharedPebble, served: &Se
 
 /// The Pebbles of one run.
 pub(crate) struct Workloads {
-    workloads: BTreeMap<String, Workload>,
+    baselines: BTreeMap<String, seed::Baseline>,
     served: Arc<Served>,
 }
 
 impl Workloads {
     /// A Pebble for each container that can connect, seeded from the state.
     pub(crate) fn start(containers: &[Container]) -> Result<Workloads, String> {
-        let mut workloads = BTreeMap::new();
+        let mut baselines = BTreeMap::new();
+        let mut backends = BTreeMap::new();
         for c in containers.iter().filter(|c| c.can_connect) {
             let fail = |e: String| format!("container `{}`: {e}", c.name);
-            let root = fs::Root::new(&c.mounts, &c.files).map_err(fail)?;
-            let (pebble, baseline) = seed::build(c, root.path()).map_err(fail)?;
-            workloads.insert(
+            let root = if c.files.is_empty() && c.mounts.is_empty() {
+                None
+            } else {
+                Some(fs::Root::new(&c.mounts, &c.files).map_err(fail)?)
+            };
+            let (pebble, baseline) =
+                seed::build(c, root.as_ref().map(fs::Root::path)).map_err(fail)?;
+            baselines.insert(c.name.clone(), baseline);
+            backends.insert(
                 c.name.clone(),
-                Workload {
+                Arc::new(Backend {
                     pebble: SharedPebble::new(pebble),
-                    root,
-                    baseline,
-                },
+                    root: Mutex::new(root),
+                    root_error: Mutex::new(None),
+                }),
             );
         }
         let served = Served {
-            pebbles: workloads
-                .iter()
-                .map(|(name, w)| (name.clone(), w.pebble.clone()))
-                .collect(),
+            backends,
             ..Served::default()
         };
         Ok(Workloads {
-            workloads,
+            baselines,
             served: Arc::new(served),
         })
     }
@@ -168,14 +200,27 @@ impl Workloads {
         );
         let mut out = Vec::with_capacity(containers.len());
         for c in containers {
-            let Some(w) = self.workloads.get(&c.name) else {
+            let (Some(backend), Some(baseline)) =
+                (self.served.backends.get(&c.name), self.baselines.get(&c.name))
+            else {
                 out.push(c.clone());
                 continue;
             };
             let fail = |e: String| format!("container `{}`: {e}", c.name);
-            let mut back = seed::read_back(c, &w.pebble.lock(), &w.baseline);
-            back.files = w.root.files().map_err(fail)?;
-            w.root.sync_mounts().map_err(fail)?;
+            if let Some(e) = backend
+                .root_error
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+            {
+                return Err(fail(e));
+            }
+            let mut back = seed::read_back(c, &backend.pebble.lock(), baseline);
+            let root = backend.root.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(root) = root.as_ref() {
+                back.files = root.files().map_err(fail)?;
+                root.sync_mounts().map_err(fail)?;
+            }
             out.push(back);
         }
         Ok((out, calls))

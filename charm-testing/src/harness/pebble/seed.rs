@@ -24,10 +24,11 @@ pub(crate) struct Baseline {
 }
 
 /// A Pebble holding `c`'s layers, service statuses, check states and notices, with its
-/// files API rooted at `root`. Errors name what Pebble refused (the consistency checker
+/// files API rooted at `root` (if it has one yet). Errors name what Pebble refused (the consistency checker
 /// rejects such states first, so this is a second line).
-pub(crate) fn build(c: &Container, root: &Path) -> Result<(Pebble, Baseline), String> {
-    let mut pebble = Pebble::new(Arc::new(SystemClock)).with_root(root);
+pub(crate) fn build(c: &Container, root: Option<&Path>) -> Result<(Pebble, Baseline), String> {
+    let mut pebble = Pebble::new(Arc::new(SystemClock));
+    pebble.root = root.map(Path::to_path_buf);
     if !c.notices.is_empty() {
         pebble = with_notices(pebble, &c.notices)?;
     }

@@ -186,13 +186,18 @@ impl Container {
     /// Layers Pebble would refuse are reported by the consistency checker; the plan here
     /// then stops below the first of them (see [`Container::try_plan`]).
     pub fn plan(&self) -> Plan {
-        combine(&self.layers).0
+        self.plan_and_refusal().0
+    }
+
+    /// The plan, and the first layer Pebble refuses with its message, if any.
+    pub(crate) fn plan_and_refusal(&self) -> (Plan, Option<(String, String)>) {
+        combine(&self.layers)
     }
 
     /// The plan, or why Pebble would refuse one of the layers (the layer's label and
     /// Pebble's message).
     pub fn try_plan(&self) -> Result<Plan, (String, String)> {
-        match combine(&self.layers) {
+        match self.plan_and_refusal() {
             (plan, None) => Ok(plan),
             (_, Some(refused)) => Err(refused),
         }
