@@ -2,7 +2,7 @@
 
 use super::super::event::WorkloadHook;
 use super::super::state::{Container, State};
-use super::{at_least, list, version_str};
+use super::words::{at_least, list, version_str};
 use charm_runtime::metadata::CharmMetadata;
 use charm_runtime::pebble::{CheckLevel, CheckStatus, Plan, ServiceStatus};
 use std::collections::BTreeSet;

@@ -43,6 +43,7 @@
 //!   from 3.6).
 
 mod containers;
+mod words;
 
 use super::event::{EventKind, RelHook, SecretHook};
 use super::state::{Relation, RelationKind, State};
@@ -52,6 +53,7 @@ use containers::{check_containers, check_workload_event};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use words::{at_least, list, parse_version, version_str};
 
 /// The test input is something Juju could never produce; nothing was run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,18 +87,6 @@ pub(crate) struct Who<'a> {
     pub allow_missing_peers: bool,
 }
 
-/// A Juju version as numbers, `3.6.14` → `[3, 6, 14]`.
-pub(crate) fn parse_version(v: &str) -> Option<Vec<u64>> {
-    // Juju versions may carry a tag: 3.6-beta2, 3.6.1.2.
-    let core = v.split(['-', '+']).next()?;
-    let parts: Option<Vec<u64>> = core.split('.').map(|p| p.parse().ok()).collect();
-    parts.filter(|p| (2..=4).contains(&p.len()))
-}
-
-fn at_least(version: &[u64], want: &[u64]) -> bool {
-    version.iter().take(want.len()).cmp(want.iter()) != std::cmp::Ordering::Less
-}
-
 fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -106,18 +96,6 @@ fn type_name(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
-    }
-}
-
-fn list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
-    let v: Vec<String> = names
-        .into_iter()
-        .map(|n| format!("`{}`", n.as_ref()))
-        .collect();
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
     }
 }
 
@@ -235,10 +213,6 @@ fn check_config(meta: &CharmMetadata, version: &[u64], state: &State, p: &mut Ve
             ));
         }
     }
-}
-
-fn version_str(v: &[u64]) -> String {
-    v.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
 }
 
 fn bag_keys(rel: &Relation, p: &mut Vec<String>) {

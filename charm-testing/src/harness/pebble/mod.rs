@@ -45,7 +45,10 @@ impl Backend {
                 *root = Some(made);
             }
             Err(e) => {
-                *self.root_error.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+                *self
+                    .root_error
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(e);
             }
         }
     }
@@ -200,9 +203,10 @@ impl Workloads {
         );
         let mut out = Vec::with_capacity(containers.len());
         for c in containers {
-            let (Some(backend), Some(baseline)) =
-                (self.served.backends.get(&c.name), self.baselines.get(&c.name))
-            else {
+            let (Some(backend), Some(baseline)) = (
+                self.served.backends.get(&c.name),
+                self.baselines.get(&c.name),
+            ) else {
                 out.push(c.clone());
                 continue;
             };
