@@ -30,6 +30,8 @@ fn pebble_ready_adds_the_layer_replans_and_the_service_is_active() {
     assert_eq!(c.service_status_of("srv"), Some(ServiceStatus::Active));
     // The layer's check started when the layer was added.
     assert_eq!(c.check_infos, [CheckInfo::new("up")]);
+    // Pebble's change-update notices about the run's changes are not state.
+    assert!(c.notices.is_empty());
     // collect-status asked Pebble too.
     assert_eq!(out.state.unit_status(), &active("srv is running"));
 

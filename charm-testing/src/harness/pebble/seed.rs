@@ -5,7 +5,7 @@
 //! check semantics are Pebble's (the same code `cargo charm sim` serves).
 
 use super::super::state::{CheckInfo, Container, Notice};
-use charm_runtime::pebble::{self as wire, CheckStatus};
+use charm_runtime::pebble::{self as wire, CheckStatus, NoticeType};
 use pebbled::{NoticeFilter, NoticeRecord, Pebble, SystemClock};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -113,7 +113,8 @@ fn seed_check(pebble: &mut Pebble, info: &CheckInfo) -> Result<(), String> {
 }
 
 /// `input` as `pebble` now holds it: layers, service statuses, check infos (those the
-/// input listed, and any the run created or changed), notices (likewise).
+/// input listed, and any the run created or changed), notices (likewise, except Pebble's
+/// change-update notices about the run's changes: changes are not part of the state).
 pub(crate) fn read_back(input: &Container, pebble: &Pebble, baseline: &Baseline) -> Container {
     let mut out = input.clone();
     out.layers = pebble
@@ -169,7 +170,11 @@ pub(crate) fn read_back(input: &Container, pebble: &Pebble, baseline: &Baseline)
         pebble
             .notices(&NoticeFilter::default())
             .into_iter()
-            .filter(|n| now.contains_key(&n.id) && !baseline.notices.contains(n)),
+            .filter(|n| {
+                now.contains_key(&n.id)
+                    && n.type_ != NoticeType::ChangeUpdate
+                    && !baseline.notices.contains(n)
+            }),
     );
     out.notices = notices
         .into_iter()

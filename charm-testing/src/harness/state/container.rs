@@ -60,7 +60,9 @@ pub struct Container {
     /// every regular file the container holds outside its mounts (empty directories are
     /// not kept).
     pub files: BTreeMap<String, Vec<u8>>,
-    /// Notices, as Pebble lists them.
+    /// Notices. In the output state: those the input listed (updated), then the notices
+    /// the run recorded, except Pebble's own change-update notices about the run's changes
+    /// (changes are not part of the state).
     pub notices: Vec<Notice>,
     /// Health checks' states. In the output state: those the input listed, and every check
     /// the run started, changed or created.
