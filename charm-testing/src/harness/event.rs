@@ -223,12 +223,14 @@ impl Event {
         }
     }
 
-    /// `<container>-pebble-ready`
+    /// `<container>-pebble-ready` (the container must be in the state and able to connect:
+    /// Juju sends workload events only while Pebble is up).
     pub fn pebble_ready(container: &Container) -> Self {
         Self::workload(WorkloadHook::Ready, container)
     }
 
-    /// `<container>-pebble-custom-notice` for a notice of the container.
+    /// `<container>-pebble-custom-notice` for a custom notice of the container (the
+    /// charm reads it from Pebble by the id the event carries).
     pub fn pebble_custom_notice(container: &Container, notice: &Notice) -> Self {
         Self::workload(WorkloadHook::Notice(notice.clone()), container)
     }

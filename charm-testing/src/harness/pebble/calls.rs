@@ -143,3 +143,89 @@ fn summarize(request: &Request) -> (Option<String>, Vec<PushedFile>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(content_type: &str, body: &[u8]) -> Request {
+        let mut r = Request::new("POST", "/v1/files?x=1").unwrap();
+        r.headers.push(("content-type".into(), content_type.into()));
+        r.body = body.to_vec();
+        r
+    }
+
+    #[test]
+    fn no_body_no_summary() {
+        let r = Request::new("GET", "/v1/plan?format=yaml").unwrap();
+        let call = PebbleCall::new("web", &r, 200);
+        assert_eq!(call.body, None);
+        assert!(call.pushed.is_empty());
+        assert_eq!(call.line(), "GET /v1/plan?format=yaml");
+        assert_eq!(call.query_get("format"), Some("yaml"));
+    }
+
+    #[test]
+    fn long_json_is_cut_on_a_character_boundary() {
+        // Three-byte characters, so the limit falls inside one.
+        let text = format!("\"{}\"", "é€".repeat(MAX_BODY_SUMMARY));
+        let call = PebbleCall::new("web", &request("application/json", text.as_bytes()), 200);
+        let body = call.body.unwrap();
+        let (kept, tail) = body.split_once('…').unwrap();
+        assert!(kept.len() <= MAX_BODY_SUMMARY && kept.len() > MAX_BODY_SUMMARY - 4);
+        assert_eq!(tail, format!(" ({} bytes)", text.len()));
+    }
+
+    #[test]
+    fn a_push_keeps_its_metadata_and_file_sizes() {
+        let mut w = multipart::Writer::new();
+        w.part(
+            &[(
+                "Content-Disposition",
+                "form-data; name=\"request\"".to_string(),
+            )],
+            br#"{"action":"write","files":[{"path":"/a"},{"path":"/b"}]}"#,
+        );
+        for (path, content) in [("/a", &b"secret"[..]), ("/b", &b""[..])] {
+            w.part(
+                &[(
+                    "Content-Disposition",
+                    format!("form-data; name=\"files\"; filename=\"{path}\""),
+                )],
+                content,
+            );
+        }
+        let ctype = w.content_type();
+        let call = PebbleCall::new("web", &request(&ctype, &w.finish()), 200);
+        assert_eq!(
+            call.json().unwrap()["files"][1]["path"],
+            serde_json::json!("/b")
+        );
+        assert!(!call.body.unwrap().contains("secret"));
+        assert_eq!(
+            call.pushed,
+            [
+                PushedFile {
+                    path: "/a".into(),
+                    size: 6
+                },
+                PushedFile {
+                    path: "/b".into(),
+                    size: 0
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn other_bodies_are_their_size_and_type() {
+        let call = PebbleCall::new("web", &request("application/octet-stream", b"abc"), 400);
+        assert_eq!(
+            call.body.as_deref(),
+            Some("<3 bytes of application/octet-stream>")
+        );
+        let call = PebbleCall::new("web", &request("", b"abcd"), 400);
+        assert_eq!(call.body.as_deref(), Some("<4 bytes of unknown type>"));
+        assert_eq!(call.status, 400);
+    }
+}

@@ -203,3 +203,92 @@ fn mirror(from: &Path, to: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    fn write(path: &Path, content: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+
+    #[test]
+    fn mounts_are_copied_in_and_mirrored_back() {
+        let host = tempfile::tempdir().unwrap();
+        let src = host.path().join("src");
+        write(&src.join("keep.txt"), "keep");
+        write(&src.join("change.txt"), "old");
+        write(&src.join("gone/deep.txt"), "gone");
+        write(&src.join("becomes-dir"), "file");
+        symlink("keep.txt", src.join("link")).unwrap();
+        let keep_inode = fs::metadata(src.join("keep.txt")).unwrap().ino();
+
+        let mounts = BTreeMap::from([("/srv/data".to_string(), src.clone())]);
+        let files = BTreeMap::from([("/etc/x".to_string(), b"x".to_vec())]);
+        let root = Root::new(&mounts, &files).unwrap();
+        let inside = root.path().join("srv/data");
+        assert_eq!(fs::read_to_string(inside.join("keep.txt")).unwrap(), "keep");
+        assert_eq!(
+            fs::read_link(inside.join("link")).unwrap(),
+            Path::new("keep.txt")
+        );
+
+        // What a charm might do through Pebble.
+        fs::write(inside.join("change.txt"), "new").unwrap();
+        fs::set_permissions(inside.join("change.txt"), fs::Permissions::from_mode(0o600)).unwrap();
+        fs::remove_dir_all(inside.join("gone")).unwrap();
+        fs::remove_file(inside.join("becomes-dir")).unwrap();
+        write(&inside.join("becomes-dir/inner.txt"), "inner");
+        write(&root.path().join("var/new.txt"), "outside");
+
+        root.sync_mounts().unwrap();
+        assert_eq!(fs::read_to_string(src.join("change.txt")).unwrap(), "new");
+        assert_eq!(mode_of(&src.join("change.txt")), 0o600);
+        assert!(!src.join("gone").exists());
+        assert_eq!(
+            fs::read_to_string(src.join("becomes-dir/inner.txt")).unwrap(),
+            "inner"
+        );
+        // Unchanged files are left as they are (the same file, not a copy).
+        assert_eq!(
+            fs::metadata(src.join("keep.txt")).unwrap().ino(),
+            keep_inode
+        );
+        assert_eq!(
+            fs::read_link(src.join("link")).unwrap(),
+            Path::new("keep.txt")
+        );
+
+        // Files outside the mounts come back by container path; the mount's do not.
+        let back = root.files().unwrap();
+        assert_eq!(back.keys().collect::<Vec<_>>(), ["/etc/x", "/var/new.txt"]);
+        assert_eq!(back["/var/new.txt"], b"outside");
+    }
+
+    fn mode_of(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_removed_mount_point_leaves_the_host_path_alone() {
+        let host = tempfile::tempdir().unwrap();
+        write(&host.path().join("a.txt"), "a");
+        let mounts = BTreeMap::from([("/data".to_string(), host.path().to_path_buf())]);
+        let root = Root::new(&mounts, &BTreeMap::new()).unwrap();
+        fs::remove_dir_all(root.path().join("data")).unwrap();
+        root.sync_mounts().unwrap();
+        assert_eq!(fs::read_to_string(host.path().join("a.txt")).unwrap(), "a");
+    }
+
+    #[test]
+    fn a_missing_source_is_a_clear_error() {
+        let mounts = BTreeMap::from([("/data".to_string(), PathBuf::from("/nonexistent/x"))]);
+        let err = Root::new(&mounts, &BTreeMap::new()).err().unwrap();
+        assert!(
+            err.starts_with("cannot copy `/nonexistent/x` into the container at mount `/data`:"),
+            "{err}"
+        );
+    }
+}
