@@ -17,13 +17,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 pebble_enum! {
-    /// The envelope's `type`.
+    /// The envelope's `type`. (The variants are not called `Sync`/`Async`: a public item
+    /// named `Sync` would make rustc print `std::marker::Sync` in charms' diagnostics.)
     pub enum ResponseType {
-        /// The request is done; `result` holds its answer.
-        Sync => "sync",
-        /// The request started a change; `change` holds its ID.
-        Async => "async",
-        /// The request failed; `result` is an [`ErrorResult`].
+        /// `sync`: the request is done; `result` holds its answer.
+        Synchronous => "sync",
+        /// `async`: the request started a change; `change` holds its ID.
+        Asynchronous => "async",
+        /// `error`: the request failed; `result` is an [`ErrorResult`].
         Error => "error",
     }
 }
