@@ -43,6 +43,8 @@ pub(crate) type SharedCache = Rc<RefCell<ContainerCache>>;
 ///
 /// ```no_run
 /// # use charm_runtime::prelude::*;
+/// # use charm_runtime::Container;
+/// use charm_runtime::pebble::{Layer, Service};
 /// # fn f(model: &mut Model, c: Container) -> Result<()> {
 /// let layer = Layer::new().service("web", Service::new("/bin/web --port 8080").enabled());
 /// match c.get_plan() {

@@ -16,7 +16,8 @@
 //! to do the same.
 //!
 //! Serialisation is serde's derive; reading (`from_yaml` and every `Deserialize` impl) goes
-//! through a JSON value and a hand-written reader (`layer_read.rs`), which keeps a charm's
+//! through a JSON value and a hand-written reader (`layer_read.rs`, which also holds
+//! `from_yaml`), which keeps a charm's
 //! binary small and names the field in errors (`services.web.user-id: expected an integer
 //! from 0 to 4294967295, got -1`).
 //!
@@ -385,18 +386,6 @@ impl fmt::Display for LayerError {
 
 impl std::error::Error for LayerError {}
 
-fn from_yaml<T>(
-    what: &'static str,
-    text: &str,
-    read: fn(Value, &str) -> Result<T, String>,
-) -> Result<T, LayerError> {
-    let err = |message: String| LayerError { what, message };
-    // The YAML parses into a JSON value, read field by field (see `layer_read`); an empty
-    // document (or `null`) is an empty layer, as in ops and Pebble.
-    let value: Value = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
-    read(value, "").map_err(err)
-}
-
 fn to_yaml<T: Serialize>(what: &'static str, value: &T) -> Result<String, LayerError> {
     serde_yaml::to_string(value).map_err(|e| LayerError {
         what,
@@ -419,11 +408,6 @@ impl Layer {
     /// An empty layer; add to it with the builder methods.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Parses a layer's YAML (an empty document is an empty layer).
-    pub fn from_yaml(text: &str) -> Result<Self, LayerError> {
-        from_yaml("layer", text, super::layer_read::layer)
     }
 
     /// The layer's YAML, as `add_layer` sends it.
@@ -504,11 +488,6 @@ impl Layer {
 }
 
 impl Plan {
-    /// Parses a plan's YAML (what `GET /v1/plan?format=yaml` returns as its result).
-    pub fn from_yaml(text: &str) -> Result<Self, LayerError> {
-        from_yaml("plan", text, super::layer_read::plan)
-    }
-
     /// The plan's YAML.
     pub fn to_yaml(&self) -> Result<String, LayerError> {
         to_yaml("plan", self)

@@ -10,13 +10,40 @@
 //! range; durations use Go's syntax; unknown keys are kept in `extra`.
 
 use super::duration::parse_go;
-use super::layer::{Check, ExecCheck, Extra, HttpCheck, Layer, LogTarget, Plan, Service, TcpCheck};
+use super::layer::{
+    Check, ExecCheck, Extra, HttpCheck, Layer, LayerError, LogTarget, Plan, Service, TcpCheck,
+};
 use serde::de::{Deserialize, Deserializer, Error as _};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 type R<T> = Result<T, String>;
+
+fn from_yaml<T>(
+    what: &'static str,
+    text: &str,
+    read: fn(Value, &str) -> R<T>,
+) -> Result<T, LayerError> {
+    let err = |message: String| LayerError { what, message };
+    // An empty document (or `null`) is an empty layer, as in ops and Pebble.
+    let value: Value = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
+    read(value, "").map_err(err)
+}
+
+impl Layer {
+    /// Parses a layer's YAML (an empty document is an empty layer).
+    pub fn from_yaml(text: &str) -> Result<Self, LayerError> {
+        from_yaml("layer", text, layer)
+    }
+}
+
+impl Plan {
+    /// Parses a plan's YAML (what `GET /v1/plan?format=yaml` returns as its result).
+    pub fn from_yaml(text: &str) -> Result<Self, LayerError> {
+        from_yaml("plan", text, plan)
+    }
+}
 
 fn kind(v: &Value) -> &'static str {
     match v {
@@ -210,7 +237,7 @@ fn scalar_text(v: Value) -> Result<String, &'static str> {
     }
 }
 
-pub(super) fn layer(v: Value, at: &str) -> R<Layer> {
+fn layer(v: Value, at: &str) -> R<Layer> {
     let mut f = Fields::new(v, at)?;
     Ok(Layer {
         summary: f.string("summary")?,
@@ -222,7 +249,7 @@ pub(super) fn layer(v: Value, at: &str) -> R<Layer> {
     })
 }
 
-pub(super) fn plan(v: Value, at: &str) -> R<Plan> {
+fn plan(v: Value, at: &str) -> R<Plan> {
     let mut f = Fields::new(v, at)?;
     Ok(Plan {
         services: f.map_of("services", service)?,

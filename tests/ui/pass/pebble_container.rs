@@ -5,7 +5,7 @@
 //! reads as "waiting for Pebble" instead of failing the hook.
 
 use charm_runtime::hooktools::{HookTools, ToolCall, ToolError};
-use charm_runtime::pebble::PebbleAccess;
+use charm_runtime::pebble::{Layer, PebbleAccess, Service};
 use charm_runtime::prelude::*;
 use charm_runtime::{dispatch, ContainerName, HookEnv, Outcome};
 use std::io::{BufRead, BufReader, Read, Write};
