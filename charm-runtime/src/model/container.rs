@@ -77,6 +77,7 @@ impl Container {
     }
 
     /// The Pebble client, for operations the handle does not wrap (changes, notify, …).
+    /// Calls made through it do not clear the handle's plan cache.
     pub fn pebble(&self) -> &Client {
         &self.client
     }
