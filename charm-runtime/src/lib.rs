@@ -71,15 +71,18 @@ pub use serde_json;
 
 /// Everything a charm usually needs: `use charm_runtime::prelude::*;`.
 ///
+/// Pebble's types are not in it (`use charm_runtime::pebble::{Layer, Service};`): the testing
+/// crate has a `Container` and a `Layer` of its own, and two globs offering one name make it
+/// ambiguous.
+///
 /// It holds no extension trait, so it never makes a method ambiguous: the runtime's
 /// [`Context`] (`.context(...)` on results) is imported by name when wanted,
 /// and a charm that uses anyhow imports `anyhow::Context` instead, in any form.
 pub mod prelude {
-    pub use crate::pebble::{Check, Layer, Service};
     pub use crate::{
         action, active, blocked, charm, container, json_value, maintenance, on, peer, provides,
-        requires, resource, storage, waiting, Bag, Charm, CharmConfig, Container, Databag, Error,
-        LogLevel, Model, Port, Relation, Result, Status,
+        requires, resource, storage, waiting, Bag, Charm, CharmConfig, Databag, Error, LogLevel,
+        Model, Port, Relation, Result, Status,
     };
 }
 

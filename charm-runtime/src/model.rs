@@ -8,14 +8,15 @@ use crate::event::{Event, HookEnv};
 use crate::hooktools::cmd::{self, BagData};
 use crate::hooktools::{HookTools, ToolError};
 use crate::log::LogLevel;
-use crate::pebble::{Client, Connector};
+use crate::pebble::Client;
 use crate::port::Port;
 use crate::relation::{Bag, Endpoint, Relation, RelationError};
 use crate::status::Status;
 use serde_json::{Map, Value};
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::rc::Rc;
 
 mod container;
 
@@ -76,8 +77,9 @@ pub struct Model<'a> {
     unit_statuses: Vec<Status>,
     app_statuses: Vec<Status>,
     ports: BTreeMap<Port, bool>,
-    pebble: Arc<dyn Connector>,
-    containers: RefCell<HashMap<String, container::SharedCache>>,
+    /// Each container's per-dispatch cache (a `container::SharedCache`), type-erased so a
+    /// charm that never calls `container()` links none of the plan types' code.
+    containers: RefCell<HashMap<String, Rc<dyn Any>>>,
 }
 
 impl<'a> Model<'a> {
@@ -101,7 +103,6 @@ impl<'a> Model<'a> {
             unit_statuses: Vec::new(),
             app_statuses: Vec::new(),
             ports: BTreeMap::new(),
-            pebble: env.pebble.to_connector(),
             containers: RefCell::new(HashMap::new()),
         }
     }
@@ -116,13 +117,15 @@ impl<'a> Model<'a> {
 
     /// The container called `name` (e.g. the one a `pebble-ready` event names).
     pub fn container_named(&self, name: &str) -> Container {
-        let cache = self
-            .containers
-            .borrow_mut()
+        let mut caches = self.containers.borrow_mut();
+        let entry = caches
             .entry(name.to_owned())
-            .or_default()
-            .clone();
-        Container::new(Client::new(name, Arc::clone(&self.pebble)), cache)
+            .or_insert_with(|| container::SharedCache::default() as Rc<dyn Any>);
+        // Only this function inserts, always a `SharedCache`.
+        let cache = Rc::clone(entry)
+            .downcast::<RefCell<container::ContainerCache>>()
+            .unwrap_or_default();
+        Container::new(Client::new(name, self.env.pebble.to_connector()), cache)
     }
 
     /// The event being handled.

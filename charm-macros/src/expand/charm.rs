@@ -104,14 +104,12 @@ fn endpoint_consts(def: &CharmDef, rt: &TokenStream) -> Vec<TokenStream> {
 /// `model.container(Self::DEMO_SERVER)` (a name that is invalid or repeated, or that an
 /// endpoint already made into the same const, in the error path, has none).
 fn container_consts(def: &CharmDef, rt: &TokenStream) -> Vec<TokenStream> {
-    let mut seen: std::collections::BTreeSet<String> = def
-        .endpoints
-        .iter()
-        .map(|e| const_ident(&e.name).to_string())
-        .collect();
+    let konst = |name: &LitStr| name.value().to_uppercase().replace('-', "_");
+    let mut seen: std::collections::BTreeSet<String> =
+        def.endpoints.iter().map(|e| konst(&e.name)).collect();
     def.containers
         .iter()
-        .filter(|c| is_valid_name(&c.name.value()) && seen.insert(const_ident(&c.name).to_string()))
+        .filter(|c| is_valid_name(&c.name.value()) && seen.insert(konst(&c.name)))
         .map(|c| {
             let ident = const_ident(&c.name);
             let name = &c.name;

@@ -43,6 +43,8 @@ pub(crate) type SharedCache = Rc<RefCell<ContainerCache>>;
 ///
 /// ```no_run
 /// # use charm_runtime::prelude::*;
+/// # use charm_runtime::Container;
+/// use charm_runtime::pebble::{Layer, Service};
 /// # fn f(model: &mut Model, c: Container) -> Result<()> {
 /// let layer = Layer::new().service("web", Service::new("/bin/web --port 8080").enabled());
 /// match c.get_plan() {
@@ -75,6 +77,7 @@ impl Container {
     }
 
     /// The Pebble client, for operations the handle does not wrap (changes, notify, …).
+    /// Calls made through it do not clear the handle's plan cache.
     pub fn pebble(&self) -> &Client {
         &self.client
     }

@@ -12,8 +12,7 @@ use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// The most header bytes (status line included) a response may have.
@@ -95,30 +94,41 @@ impl Connector for SocketDir {
 
 /// Connects through `connector`, giving up after `timeout` (the connect runs on a helper
 /// thread, since std offers no timeout for Unix-socket connects; one that never finishes
-/// stays blocked in the kernel, not in the caller).
+/// stays blocked in the kernel, not in the caller). A socket connect only blocks when the
+/// listener's backlog is full; a missing or refused socket fails at once.
 pub(crate) fn connect(
     connector: &Arc<dyn Connector>,
     container: &str,
     timeout: Duration,
 ) -> io::Result<UnixStream> {
-    let (tx, rx) = mpsc::channel();
-    let c = Arc::clone(connector);
-    let name = container.to_owned();
+    type Slot = (Mutex<Option<io::Result<UnixStream>>>, Condvar);
+    let slot: Arc<Slot> = Arc::new((Mutex::new(None), Condvar::new()));
+    let (c, s, name) = (
+        Arc::clone(connector),
+        Arc::clone(&slot),
+        container.to_owned(),
+    );
     std::thread::Builder::new()
         .name("pebble-connect".into())
         .spawn(move || {
-            let _ = tx.send(c.connect(&name));
+            let result = c.connect(&name);
+            if let Ok(mut guard) = s.0.lock() {
+                *guard = Some(result);
+                s.1.notify_one();
+            }
         })?;
-    match rx.recv_timeout(timeout) {
-        Ok(result) => result,
-        Err(mpsc::RecvTimeoutError::Timeout) => Err(io::Error::new(
+    let lost = || io::Error::other("the connector panicked");
+    let guard = slot.0.lock().map_err(|_| lost())?;
+    let (mut guard, _) = slot
+        .1
+        .wait_timeout_while(guard, timeout, |r| r.is_none())
+        .map_err(|_| lost())?;
+    guard.take().unwrap_or_else(|| {
+        Err(io::Error::new(
             io::ErrorKind::TimedOut,
             format!("connect timed out after {timeout:?}"),
-        )),
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(io::Error::other(
-            "the connector panicked or returned nothing",
-        )),
-    }
+        ))
+    })
 }
 
 /// One request.

@@ -18,6 +18,7 @@ mod duration;
 mod error;
 pub mod http;
 pub mod layer;
+mod layer_read;
 pub mod multipart;
 pub mod requests;
 mod strenum;
