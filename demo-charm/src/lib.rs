@@ -11,6 +11,7 @@
 //! `fastapi-peer`, under the same key and format. Before the peer relation exists, `start`
 //! logs a warning and counts nothing.
 
+use charm_runtime::pebble::{Layer, Service};
 use charm_runtime::prelude::*;
 
 /// The charm. A new value is built for every dispatch; it holds no state of its own.
@@ -89,8 +90,8 @@ impl DemoCharm {
         Ok(())
     }
 
-    /// Opens the configured port, unless it is 22.
-    #[on(config_changed)]
+    /// Opens the configured port, unless it is 22, and runs the workload on it.
+    #[on(config_changed, pebble_ready("demo-server"))]
     fn configure(&self, model: &mut Model) -> Result<()> {
         let config: Config = model.config()?;
         if config.server_port == 22 {
@@ -107,7 +108,7 @@ impl DemoCharm {
             ))
         })?;
         model.set_ports(&[Port::Tcp(port)])?;
-        Ok(())
+        update_layer(model, port)
     }
 
     /// Asks the database for `names_db` (leader only: it is the application's request).
@@ -150,6 +151,42 @@ impl DemoCharm {
         }
         model.add_status(active(""));
         Ok(())
+    }
+}
+
+/// The workload's Pebble layer: the FastAPI server on `port`.
+pub fn workload_layer(port: u16) -> Layer {
+    Layer::new()
+        .summary("FastAPI demo service")
+        .description("Pebble config layer for the FastAPI demo server")
+        .service(
+            "fastapi-service",
+            Service::new(format!(
+                "uvicorn api_demo_server.app:app --host=0.0.0.0 --port={port}"
+            ))
+            .summary("fastapi demo")
+            .enabled(),
+        )
+}
+
+/// Adds the workload layer (combined into `fastapi_demo`) and replans, unless the plan
+/// already runs it. Pebble not answering yet is not an error: `demo-server-pebble-ready`
+/// runs this again once it does.
+fn update_layer(model: &mut Model, port: u16) -> Result<()> {
+    let layer = workload_layer(port);
+    let container = model.container(DemoCharm::DEMO_SERVER);
+    match container.get_plan() {
+        Ok(plan) if plan.services == layer.services => Ok(()),
+        Ok(_) => {
+            container.add_layer("fastapi_demo", &layer, true)?;
+            container.replan()?;
+            Ok(())
+        }
+        Err(e) if e.is_cannot_connect() => {
+            model.log(LogLevel::Info, "Pebble is not ready yet in demo-server")?;
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
