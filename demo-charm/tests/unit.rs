@@ -2,11 +2,12 @@
 //! `ops.testing`): the tutorial's tests that apply to what the demo has (tutorial-and-ops.md
 //! §4.3, §4.4, §4.7), and the peer counter.
 //!
-//! Not ported, because the demo has no Pebble layer yet: the layer/plan assertions of
-//! `test_pebble_layer`, `test_config_changed` and `test_relation_data`.
+//! The layer/plan assertions of `test_pebble_layer` and `test_config_changed` run against
+//! the harness's in-memory Pebble (at the end). Not ported, because the demo's layer has no
+//! database environment yet: `test_relation_data`.
 
 use charm_runtime::{active, blocked, waiting, LogLevel, Port, RelationError};
-use charm_testing::{Container, Context, Event, Relation, RunError, State};
+use charm_testing::{Container, Context, Event, Relation, RunError, ServiceStatus, State};
 use demo_charm::DemoCharm;
 
 const PEER: &str = "fastapi-peer";
@@ -425,4 +426,83 @@ fn undeclared_config_and_endpoints_are_rejected() {
     assert!(problems[1].contains(
         "endpoint `db` is not declared by the charm (declared: `fastapi-peer`, `database`)"
     ));
+}
+
+// ---- the workload's Pebble layer (tutorial §4.3 `test_pebble_layer`, §4.7 `test_config_changed`)
+
+/// §4.3/§4.7 `test_pebble_layer`: pebble-ready adds the layer and replans; the plan is the
+/// tutorial's, the service runs, and the unit is still blocked on the database.
+#[test]
+fn pebble_ready_runs_the_fastapi_service() {
+    let state = leader_state(Relation::peer(PEER));
+    let container = state.container("demo-server").unwrap().clone();
+    let out = ctx().run(Event::pebble_ready(&container), &state).unwrap();
+
+    let c = out.container("demo-server").unwrap();
+    assert_eq!(
+        c.layer_of("fastapi_demo"),
+        Some(&demo_charm::workload_layer(8000))
+    );
+    let plan = charm_runtime::serde_json::to_value(c.plan()).unwrap();
+    assert_eq!(
+        plan,
+        charm_runtime::serde_json::json!({"services": {"fastapi-service": {
+            "override": "replace",
+            "summary": "fastapi demo",
+            "command": "uvicorn api_demo_server.app:app --host=0.0.0.0 --port=8000",
+            "startup": "enabled",
+        }}})
+    );
+    assert_eq!(c.service_statuses["fastapi-service"], ServiceStatus::Active);
+    assert_eq!(
+        out.state.unit_status(),
+        &blocked("Waiting for database relation")
+    );
+    let lines = out.pebble_lines();
+    assert_eq!(
+        lines[..3],
+        [
+            "GET /v1/plan?format=yaml",
+            "POST /v1/layers",
+            "POST /v1/services"
+        ]
+    );
+    assert_eq!(out.pebble_calls[1].json().unwrap()["combine"], true);
+}
+
+/// §4.7 `test_config_changed`: a new port is a new command, replanned; the same port again
+/// changes nothing (the plan already runs it).
+#[test]
+fn config_changed_moves_the_service_to_the_new_port() {
+    let state = leader_state(Relation::peer(PEER))
+        .to_builder()
+        .config("server-port", 8080)
+        .build();
+    let out = ctx().run(Event::config_changed(), &state).unwrap();
+    let c = out.container("demo-server").unwrap();
+    assert!(c.plan().services["fastapi-service"]
+        .command
+        .ends_with("--port=8080"));
+    assert_eq!(c.service_statuses["fastapi-service"], ServiceStatus::Active);
+
+    let again = ctx().run(Event::config_changed(), &out.state).unwrap();
+    assert_eq!(again.pebble_lines(), ["GET /v1/plan?format=yaml"]);
+    assert_eq!(again.container("demo-server"), out.container("demo-server"));
+}
+
+/// Checklist #6: Pebble not up yet is not an error; pebble-ready comes later.
+#[test]
+fn pebble_not_up_yet_is_not_an_error() {
+    let state = State::builder()
+        .leader(true)
+        .relation(Relation::peer(PEER))
+        .container(Container::new("demo-server"))
+        .build();
+    let out = ctx().run(Event::config_changed(), &state).unwrap();
+    assert_eq!(
+        out.logs_at(LogLevel::Info),
+        ["Pebble is not ready yet in demo-server"]
+    );
+    assert!(out.pebble_calls.is_empty());
+    assert_eq!(out.state.containers(), state.containers());
 }
