@@ -1,0 +1,277 @@
+//! The per-dispatch [`Model`]: what a handler sees of Juju. Reads are cached for the whole
+//! dispatch; writes are staged and flushed at its end, only if every handler succeeded.
+
+use crate::config::CharmConfig;
+use crate::error::Result;
+use crate::event::{Event, HookEnv};
+use crate::hooktools::cmd::{self, BagData};
+use crate::hooktools::{HookTools, ToolError};
+use crate::log::LogLevel;
+use crate::pebble::Client;
+use crate::port::Port;
+use crate::relation::{Bag, Endpoint, Relation};
+use crate::status::Status;
+use serde_json::{Map, Value};
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+mod action;
+mod container;
+mod relation;
+
+pub use container::{Container, ContainerName};
+
+/// One bag as read from Juju, with this dispatch's staged writes.
+#[derive(Debug, Default)]
+struct BagState {
+    original: BagData,
+    staged: BagData,
+}
+
+impl BagState {
+    fn current(&self) -> BagData {
+        let mut out = self.original.clone();
+        for (k, v) in &self.staged {
+            if v.is_empty() {
+                out.remove(k);
+            } else {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+        out
+    }
+
+    /// The writes that change something: new or different values, and deletions of keys
+    /// that exist.
+    fn changes(&self) -> BagData {
+        self.staged
+            .iter()
+            .filter(|(k, v)| match self.original.get(*k) {
+                Some(old) => old != *v,
+                None => !v.is_empty(),
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+/// What a handler sees of Juju during one dispatch.
+///
+/// `is-leader`, `config-get`, `relation-ids`, `relation-list` and each bag's `relation-get`
+/// run at most once per dispatch. Relation writes, port changes and statuses are staged
+/// and applied by the runtime after the last handler returned `Ok`: one `relation-set` per
+/// changed bag, then ports, then one `status-set` for the unit (and one for the app, on the
+/// leader). A failed dispatch applies nothing.
+pub struct Model<'a> {
+    env: &'a HookEnv,
+    tools: &'a mut dyn HookTools,
+    endpoints: &'static [Endpoint],
+    leader: Option<bool>,
+    config: Option<Map<String, Value>>,
+    action_params: Option<Map<String, Value>>,
+    relation_ids: HashMap<&'static str, Vec<u64>>,
+    units: HashMap<u64, Vec<String>>,
+    remote_apps: HashMap<u64, String>,
+    bags: BTreeMap<(Relation, Bag), BagState>,
+    unit_statuses: Vec<Status>,
+    app_statuses: Vec<Status>,
+    ports: BTreeMap<Port, bool>,
+    /// Each container's per-dispatch cache (a `container::SharedCache`), type-erased so a
+    /// charm that never calls `container()` links none of the plan types' code.
+    containers: RefCell<HashMap<String, Rc<dyn Any>>>,
+}
+
+impl<'a> Model<'a> {
+    /// A model for one dispatch. The runtime builds it; tests use `charm_runtime::testing`.
+    pub fn new(
+        env: &'a HookEnv,
+        tools: &'a mut dyn HookTools,
+        endpoints: &'static [Endpoint],
+    ) -> Self {
+        Model {
+            env,
+            tools,
+            endpoints,
+            leader: None,
+            config: None,
+            action_params: None,
+            relation_ids: HashMap::new(),
+            units: HashMap::new(),
+            remote_apps: HashMap::new(),
+            bags: BTreeMap::new(),
+            unit_statuses: Vec::new(),
+            app_statuses: Vec::new(),
+            ports: BTreeMap::new(),
+            containers: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The workload container `name`'s Pebble (`model.container(Self::DEMO_SERVER)`).
+    ///
+    /// The handle does not borrow the model, so a handler can keep it while adding
+    /// statuses; handles of the same container share this dispatch's plan cache.
+    pub fn container(&self, name: ContainerName) -> Container {
+        self.container_named(name.name)
+    }
+
+    /// The container called `name` (e.g. the one a `pebble-ready` event names).
+    pub fn container_named(&self, name: &str) -> Container {
+        let mut caches = self.containers.borrow_mut();
+        let entry = caches
+            .entry(name.to_owned())
+            .or_insert_with(|| container::SharedCache::default() as Rc<dyn Any>);
+        // Only this function inserts, always a `SharedCache`.
+        let cache = Rc::clone(entry)
+            .downcast::<RefCell<container::ContainerCache>>()
+            .unwrap_or_default();
+        Container::new(Client::new(name, self.env.pebble.to_connector()), cache)
+    }
+
+    /// The event being handled.
+    pub fn event(&self) -> &Event {
+        &self.env.event
+    }
+
+    /// The dispatch environment (unit, model, Juju version, charm directory).
+    pub fn env(&self) -> &HookEnv {
+        self.env
+    }
+
+    /// This unit's name, `app/N`.
+    pub fn unit_name(&self) -> &str {
+        &self.env.unit_name
+    }
+
+    /// This application's name.
+    pub fn app_name(&self) -> &str {
+        &self.env.app_name
+    }
+
+    /// The hook tools, for calls the model does not wrap.
+    pub fn tools(&mut self) -> &mut dyn HookTools {
+        self.tools
+    }
+
+    /// Whether this unit is the leader (`is-leader`, asked once per dispatch; Juju
+    /// guarantees the answer for 30 s).
+    pub fn is_leader(&mut self) -> Result<bool, ToolError> {
+        if let Some(l) = self.leader {
+            return Ok(l);
+        }
+        let l = cmd::is_leader(self.tools)?;
+        self.leader = Some(l);
+        Ok(l)
+    }
+
+    /// The raw config (`config-get`, once per dispatch).
+    pub fn config_values(&mut self) -> Result<&Map<String, Value>, ToolError> {
+        if self.config.is_none() {
+            self.config = Some(cmd::config_get(self.tools)?);
+        }
+        Ok(self.config.as_ref().expect("just filled"))
+    }
+
+    /// The typed config.
+    pub fn config<C: CharmConfig>(&mut self) -> Result<C> {
+        let values = self.config_values()?;
+        Ok(C::from_config(values)?)
+    }
+
+    /// Sends a line to the Juju debug log (`juju-log`), at once.
+    pub fn log(&mut self, level: LogLevel, message: impl AsRef<str>) -> Result<(), ToolError> {
+        cmd::juju_log(self.tools, level, message.as_ref())
+    }
+
+    /// Sets the workload version shown by `juju status` (`application-version-set`), at once.
+    pub fn set_workload_version(&mut self, version: &str) -> Result<(), ToolError> {
+        cmd::application_version_set(self.tools, version)
+    }
+
+    /// Adds a unit status; the highest-priority one added during the dispatch is set at
+    /// its end (collect-status).
+    pub fn add_status(&mut self, status: Status) {
+        self.unit_statuses.push(status);
+    }
+
+    /// Adds an application status; set at the end of the dispatch, on the leader only.
+    pub fn add_app_status(&mut self, status: Status) {
+        self.app_statuses.push(status);
+    }
+
+    /// Opens a port at the end of the dispatch.
+    pub fn open_port(&mut self, port: Port) {
+        self.ports.insert(port, true);
+    }
+
+    /// Closes a port at the end of the dispatch.
+    pub fn close_port(&mut self, port: Port) {
+        self.ports.insert(port, false);
+    }
+
+    /// The ports currently open (`opened-ports`), without this dispatch's staged changes.
+    pub fn opened_ports(&mut self) -> Result<Vec<Port>, ToolError> {
+        cmd::opened_ports(self.tools)
+    }
+
+    /// Opens exactly these ports: stages closing every other opened port and opening the
+    /// ones not open yet (like ops' `Unit.set_ports`).
+    pub fn set_ports(&mut self, ports: &[Port]) -> Result<(), ToolError> {
+        let open = self.opened_ports()?;
+        for p in &open {
+            if !ports.contains(p) {
+                self.close_port(*p);
+            }
+        }
+        for p in ports {
+            if open.contains(p) {
+                // Already open: forget any close staged earlier in this dispatch.
+                self.ports.remove(p);
+            } else {
+                self.open_port(*p);
+            }
+        }
+        Ok(())
+    }
+
+    // ----- end of dispatch -----
+
+    /// Applies the staged writes: one `relation-set` per changed bag, the port changes (closes, then opens),
+    /// then the collected statuses. The runtime calls this once, after every handler
+    /// returned `Ok`.
+    pub fn commit(&mut self) -> Result<()> {
+        let mut writes = Vec::new();
+        for ((rel, bag), state) in &self.bags {
+            let changes = state.changes();
+            if !changes.is_empty() {
+                writes.push((*rel, *bag == Bag::App, changes));
+            }
+        }
+        for (rel, app, changes) in writes {
+            cmd::relation_set(self.tools, rel.endpoint, rel.id, app, &changes)?;
+        }
+        let ports = std::mem::take(&mut self.ports);
+        for (port, _) in ports.iter().filter(|(_, open)| !**open) {
+            cmd::close_port(self.tools, port)?;
+        }
+        for (port, _) in ports.iter().filter(|(_, open)| **open) {
+            cmd::open_port(self.tools, port)?;
+        }
+        if let Some(s) = Status::highest(&self.unit_statuses).cloned() {
+            cmd::status_set(self.tools, false, &s)?;
+        }
+        if !self.app_statuses.is_empty() && self.is_leader()? {
+            let s = Status::highest(&self.app_statuses)
+                .cloned()
+                .expect("non-empty");
+            cmd::status_set(self.tools, true, &s)?;
+        }
+        Ok(())
+    }
+
+    /// The relations whose bags this dispatch read or wrote (for diagnostics).
+    pub fn touched_relations(&self) -> BTreeSet<Relation> {
+        self.bags.keys().map(|(r, _)| *r).collect()
+    }
+}
