@@ -29,13 +29,14 @@ pub struct Ran {
 /// The environment Juju gives a hook (juju-protocol.md §1.2), for `step` on its unit.
 fn environment(
     store: &Store,
+    access: Option<&Access>,
     model: &Model,
     step: &HookStep,
     charm_dir: &Path,
     run_dir: &Path,
-    tools_dir: &Path,
     seq: u64,
 ) -> Vec<(String, String)> {
+    let tools_dir = store.tools_dir();
     let unit = &step.unit;
     let agent = format!("unit-{}", unit.replace('/', "-"));
     let system_path = std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into());
@@ -113,7 +114,11 @@ fn environment(
     if !model.app.meta.containers.is_empty() {
         env.push((
             pebble::namespace::CONTAINERS_DIR_VAR.into(),
-            pebble::containers_dir(store, unit).display().to_string(),
+            pebble::namespace::containers_dir_var(
+                &pebble::containers_dir(store, unit),
+                &model.app.meta,
+                access,
+            ),
         ));
     }
     for (k, v) in &step.extra_env {
@@ -188,15 +193,7 @@ pub fn dispatch(
     write_json(&run_dir.join("context.json"), &context)?;
 
     let charm_dir = store.unit_charm_dir(&unit);
-    let env = environment(
-        store,
-        model,
-        step,
-        &charm_dir,
-        &run_dir,
-        &store.tools_dir(),
-        seq,
-    );
+    let env = environment(store, access, model, step, &charm_dir, &run_dir, seq);
     // `dispatch` for every event; else the legacy `hooks/<hook>` / `actions/<name>`; a
     // missing legacy hook is not an error (Juju skips it).
     let legacy = match &step.action {

@@ -162,12 +162,13 @@ pub fn mounts(model: &Model, w: &Workload) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// `<dir>/<name>` shortened for `connect`/`bind`: a unix socket path is limited to 107
-/// bytes, so a longer one is reached through the directory's descriptor
+/// `<dir>/<name>` shortened for `connect`: a unix socket path is limited to 107 bytes
+/// ([`namespace::MAX_SOCKET_PATH`]), so a longer one is reached through the directory's
+/// descriptor
 /// (`/proc/self/fd/<n>/<name>`), which must stay open while the path is used.
 pub fn short_path(path: &Path) -> std::io::Result<(PathBuf, Option<std::fs::File>)> {
     use std::os::fd::AsRawFd;
-    if path.as_os_str().len() < 100 {
+    if path.as_os_str().len() <= namespace::MAX_SOCKET_PATH {
         return Ok((path.to_path_buf(), None));
     }
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {

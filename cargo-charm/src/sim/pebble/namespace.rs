@@ -12,6 +12,7 @@
 //! says what is missing: ops charms then cannot reach Pebble, Rust charms still can,
 //! through [`CONTAINERS_DIR_VAR`].
 
+use charm_runtime::metadata::CharmMetadata;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -27,6 +28,24 @@ pub const CONTAINERS_DIR_VAR: &str = "CHARM_CONTAINERS_DIR";
 /// Set to `off` to run hooks without a namespace (what happens where namespaces are not
 /// allowed), e.g. to see how a charm copes without its Pebble.
 pub const SWITCH_VAR: &str = "CARGO_CHARM_SIM_NAMESPACES";
+
+/// The value of [`CONTAINERS_DIR_VAR`] for a unit whose containers directory is `dir`:
+/// `dir` itself, unless one of its socket paths is longer than a unix socket path may be
+/// (107 bytes) and the hook runs in a namespace, where the short [`CHARM_CONTAINERS`] is
+/// the same directory.
+pub fn containers_dir_var(dir: &Path, meta: &CharmMetadata, access: Option<&Access>) -> String {
+    let too_long = meta
+        .containers
+        .iter()
+        .any(|c| dir.join(&c.name).join(super::SOCKET).as_os_str().len() > MAX_SOCKET_PATH);
+    match access {
+        Some(Access::Namespace { .. }) if too_long => CHARM_CONTAINERS.to_string(),
+        _ => dir.display().to_string(),
+    }
+}
+
+/// The longest path a unix socket address holds (`sun_path` less its terminating NUL).
+pub const MAX_SOCKET_PATH: usize = 107;
 
 /// How hooks reach the sockets.
 #[derive(Debug, Clone, PartialEq, Eq)]
