@@ -134,9 +134,11 @@ pub enum SimCommand {
     ///
     /// Deploy a charm: CHARM is a .charm file, an unpacked charm directory (with an executable
     /// `dispatch`), or a charm crate; without CHARM, the charm crate around the current
-    /// directory is packed first. Each unit gets its own copy of the charm directory and its
-    /// storage (each declared storage's minimum count, under units/<app>-<n>/root/); peer
-    /// relations are created; unit 0 leads. Each unit runs install, <peer>-relation-created,
+    /// directory is packed first. Each unit gets its own copy of the charm directory, its
+    /// storage (each declared storage's minimum count, under units/<app>-<n>/root/) and a
+    /// Pebble per container (a server on units/<app>-<n>/containers/<c>/pebble.socket, which
+    /// the charm's hooks see at /charm/containers/<c>/pebble.socket); peer relations are
+    /// created; unit 0 leads. Each unit runs install, <peer>-relation-created,
     /// leader-elected (leader) or leader-settings-changed, config-changed, start,
     /// <storage>-storage-attached, <container>-pebble-ready; then the peers join.
     #[command(verbatim_doc_comment)]
@@ -145,8 +147,9 @@ pub enum SimCommand {
     ///
     /// Delete a unit's pod, as Kubernetes churn does: `stop` on the old pod; the new pod gets
     /// a fresh charm directory (files the charm wrote there are gone; its storage is kept)
-    /// and runs upgrade-charm, config-changed, leader-settings-changed (non-leaders), start,
-    /// <container>-pebble-ready.
+    /// and fresh containers (each Pebble restarted with no plan, services, notices or files,
+    /// but storage mounted into the container kept), and runs upgrade-charm, config-changed,
+    /// leader-settings-changed (non-leaders), start, <container>-pebble-ready.
     #[command(verbatim_doc_comment)]
     DeletePod(UnitArgs),
     /// Show or change config (config-changed on every unit)
