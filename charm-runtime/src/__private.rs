@@ -10,6 +10,7 @@
 pub use crate::dispatch::{Charm, Handler, On, WorkloadHook};
 pub use crate::event::{RelationEventKind, SecretEventKind, StorageEventKind};
 pub use crate::metadata::CharmMetadata;
+pub use crate::model::ContainerName;
 pub use crate::relation::Endpoint;
 
 // `#[derive(CharmConfig)]`.

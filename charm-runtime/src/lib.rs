@@ -26,8 +26,9 @@
 //! ```
 //!
 //! Where things live: [`event`] parses the `JUJU_*` environment, [`hooktools`] calls
-//! Juju's tools, [`model`] caches reads and stages writes, [`metadata`] renders
-//! `charmcraft.yaml`, [`dispatch`](mod@dispatch) runs one event end to end.
+//! Juju's tools, [`model`] caches reads and stages writes, [`pebble`] talks to workload
+//! containers, [`metadata`] renders `charmcraft.yaml`, [`dispatch`](mod@dispatch) runs one
+//! event end to end.
 
 #![warn(missing_docs)]
 
@@ -56,7 +57,8 @@ pub use dispatch::{dispatch, run, Charm, Handler, On, Outcome};
 pub use error::{Context, Error, Result};
 pub use event::{Event, HookEnv};
 pub use log::LogLevel;
-pub use model::Model;
+pub use model::{Container, ContainerName, Model};
+pub use pebble::PebbleError;
 pub use port::Port;
 pub use relation::{Bag, Endpoint, Relation, RelationError};
 pub use status::{active, blocked, maintenance, waiting, Status};
@@ -68,6 +70,10 @@ pub use serde;
 pub use serde_json;
 
 /// Everything a charm usually needs: `use charm_runtime::prelude::*;`.
+///
+/// Pebble's types are not in it (`use charm_runtime::pebble::{Layer, Service};`): the testing
+/// crate has a `Container` and a `Layer` of its own, and two globs offering one name make it
+/// ambiguous.
 ///
 /// It holds no extension trait, so it never makes a method ambiguous: the runtime's
 /// [`Context`] (`.context(...)` on results) is imported by name when wanted,

@@ -8,11 +8,19 @@ use crate::event::{Event, HookEnv};
 use crate::hooktools::cmd::{self, BagData};
 use crate::hooktools::{HookTools, ToolError};
 use crate::log::LogLevel;
+use crate::pebble::Client;
 use crate::port::Port;
 use crate::relation::{Bag, Endpoint, Relation, RelationError};
 use crate::status::Status;
 use serde_json::{Map, Value};
+use std::any::Any;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+mod container;
+
+pub use container::{Container, ContainerName};
 
 /// One bag as read from Juju, with this dispatch's staged writes.
 #[derive(Debug, Default)]
@@ -69,6 +77,9 @@ pub struct Model<'a> {
     unit_statuses: Vec<Status>,
     app_statuses: Vec<Status>,
     ports: BTreeMap<Port, bool>,
+    /// Each container's per-dispatch cache (a `container::SharedCache`), type-erased so a
+    /// charm that never calls `container()` links none of the plan types' code.
+    containers: RefCell<HashMap<String, Rc<dyn Any>>>,
 }
 
 impl<'a> Model<'a> {
@@ -92,7 +103,29 @@ impl<'a> Model<'a> {
             unit_statuses: Vec::new(),
             app_statuses: Vec::new(),
             ports: BTreeMap::new(),
+            containers: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The workload container `name`'s Pebble (`model.container(Self::DEMO_SERVER)`).
+    ///
+    /// The handle does not borrow the model, so a handler can keep it while adding
+    /// statuses; handles of the same container share this dispatch's plan cache.
+    pub fn container(&self, name: ContainerName) -> Container {
+        self.container_named(name.name)
+    }
+
+    /// The container called `name` (e.g. the one a `pebble-ready` event names).
+    pub fn container_named(&self, name: &str) -> Container {
+        let mut caches = self.containers.borrow_mut();
+        let entry = caches
+            .entry(name.to_owned())
+            .or_insert_with(|| container::SharedCache::default() as Rc<dyn Any>);
+        // Only this function inserts, always a `SharedCache`.
+        let cache = Rc::clone(entry)
+            .downcast::<RefCell<container::ContainerCache>>()
+            .unwrap_or_default();
+        Container::new(Client::new(name, self.env.pebble.to_connector()), cache)
     }
 
     /// The event being handled.

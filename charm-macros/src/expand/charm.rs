@@ -1,5 +1,5 @@
 //! `#[charm(...)]`: the impl block as written (helper attributes stripped), one associated
-//! const per endpoint, and `impl Charm` (endpoints, handlers, metadata). Also the standalone
+//! const per endpoint and per container, and `impl Charm` (endpoints, handlers, metadata). Also the standalone
 //! sibling attributes, which only say where they belong.
 
 use crate::internals::attr::attr_name;
@@ -100,14 +100,38 @@ fn endpoint_consts(def: &CharmDef, rt: &TokenStream) -> Vec<TokenStream> {
         .collect()
 }
 
-/// Stand-ins emitted next to the errors: the endpoint consts and an empty `impl Charm`.
+/// One const per container, `pub const DEMO_SERVER: ContainerName`, for
+/// `model.container(Self::DEMO_SERVER)` (a name that is invalid or repeated, or that an
+/// endpoint already made into the same const, in the error path, has none).
+fn container_consts(def: &CharmDef, rt: &TokenStream) -> Vec<TokenStream> {
+    let konst = |name: &LitStr| name.value().to_uppercase().replace('-', "_");
+    let mut seen: std::collections::BTreeSet<String> =
+        def.endpoints.iter().map(|e| konst(&e.name)).collect();
+    def.containers
+        .iter()
+        .filter(|c| is_valid_name(&c.name.value()) && seen.insert(konst(&c.name)))
+        .map(|c| {
+            let ident = const_ident(&c.name);
+            let name = &c.name;
+            let doc = format!("The `{}` workload container.", name.value());
+            quote! {
+                #[doc = #doc]
+                pub const #ident: #rt::ContainerName = #rt::ContainerName::new(#name);
+            }
+        })
+        .collect()
+}
+
+/// Stand-ins emitted next to the errors: the endpoint and container consts and an empty
+/// `impl Charm`.
 fn stand_in(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
     if item.trait_.is_some() || !item.generics.params.is_empty() {
         return TokenStream::new();
     }
     let rt = super::private(def.args.krate.as_ref());
     let ty = &def.self_ty;
-    let consts = endpoint_consts(def, &rt);
+    let mut consts = endpoint_consts(def, &rt);
+    consts.extend(container_consts(def, &rt));
     quote! {
         impl #ty { #(#consts)* }
         impl #rt::Charm for #ty {
@@ -123,7 +147,8 @@ fn stand_in(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
 fn generate(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
     let rt = super::private(def.args.krate.as_ref());
     let ty = &def.self_ty;
-    let consts = endpoint_consts(def, &rt);
+    let mut consts = endpoint_consts(def, &rt);
+    consts.extend(container_consts(def, &rt));
     let consts = (!consts.is_empty()).then(|| quote!(impl #ty { #(#consts)* }));
     let endpoints = def.endpoints.iter().map(|e| const_ident(&e.name));
     let handlers = def.handlers.iter().map(|h| handler(h, &rt));
@@ -480,6 +505,48 @@ mod tests {
         assert!(!out.contains("#[on"), "{out}");
         assert!(!out.contains("#[peer"), "{out}");
         crate::expand::tests::assert_paths_through_private(&out, "::charm_runtime");
+    }
+
+    #[test]
+    fn containers_get_name_consts() {
+        let out = super::expand(
+            quote!(name = "demo", summary = "s", description = "d"),
+            quote! {
+                #[container("demo-server")]
+                #[container("sidecar", resource = "img")]
+                impl Demo {}
+            },
+        )
+        .to_string();
+        let out = squash(&out);
+        assert!(
+            out.contains(
+                "pubconstDEMO_SERVER:::charm_runtime::__private::ContainerName=\
+                 ::charm_runtime::__private::ContainerName::new(\"demo-server\");"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("pubconstSIDECAR:"), "{out}");
+        assert!(!out.contains("compile_error!"), "{out}");
+    }
+
+    #[test]
+    fn a_container_named_like_an_endpoint_is_an_error() {
+        let out = super::expand(
+            quote!(name = "demo", summary = "s", description = "d"),
+            quote! {
+                #[requires("db", interface = "pg")]
+                #[container("db")]
+                impl Demo {}
+            },
+        )
+        .to_string();
+        assert!(
+            out.contains("container `db` and endpoint `db` would both be the const `Self::DB`"),
+            "{out}"
+        );
+        // The endpoint keeps its const; no second `DB`.
+        assert_eq!(squash(&out).matches("pubconstDB:").count(), 1, "{out}");
     }
 
     #[test]

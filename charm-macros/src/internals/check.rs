@@ -156,6 +156,25 @@ pub fn charm(cx: &Ctxt, def: &CharmDef) {
         }
     }
     check_unique(cx, "container", def.containers.iter().map(|c| &c.name));
+    // Endpoints and containers both become `Self::<NAME>` consts.
+    for c in &def.containers {
+        let konst = c.name.value().to_uppercase().replace('-', "_");
+        if let Some(e) = def
+            .endpoints
+            .iter()
+            .find(|e| e.name.value().to_uppercase().replace('-', "_") == konst)
+        {
+            cx.error_spanned_by(
+                &c.name,
+                format!(
+                    "container `{}` and endpoint `{}` would both be the const `Self::{konst}`; \
+                     rename one of them",
+                    c.name.value(),
+                    e.name.value()
+                ),
+            );
+        }
+    }
     for r in &def.resources {
         check_name(cx, "resource", &r.name, is_valid_name);
     }

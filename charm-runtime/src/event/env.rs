@@ -12,6 +12,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::pebble::{PebbleAccess, CONTAINERS_DIR_VAR};
+
 use super::{
     ActionEvent, Event, RelationEvent, RelationEventKind, SecretEvent, SecretEventKind,
     StorageEvent, StorageEventKind, WorkloadEvent, WorkloadEventKind,
@@ -47,6 +49,10 @@ pub struct HookEnv {
     pub context_id: Option<String>,
     /// The event that fired, with its data.
     pub event: Event,
+    /// How the workload containers' Pebbles are reached: sockets under `/charm/containers`
+    /// unless `CHARM_CONTAINERS_DIR` names another directory (the simulator and tests set
+    /// it; Juju does not), or an in-process connector a test harness sets.
+    pub pebble: PebbleAccess,
 }
 
 /// Why the dispatch environment could not be turned into a [`HookEnv`].
@@ -253,6 +259,9 @@ impl HookEnv {
             hook_name,
             context_id: vars.opt("JUJU_CONTEXT_ID"),
             event,
+            pebble: vars
+                .opt(CONTAINERS_DIR_VAR)
+                .map_or_else(PebbleAccess::default, PebbleAccess::sockets),
         }))
     }
 }

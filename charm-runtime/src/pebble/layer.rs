@@ -15,6 +15,12 @@
 //! with `KnownFields(true)`); a server built on these types calls [`Layer::unknown_fields`]
 //! to do the same.
 //!
+//! Serialisation is serde's derive; reading (`from_yaml` and every `Deserialize` impl) goes
+//! through a JSON value and a hand-written reader (`layer_read.rs`, which also holds
+//! `from_yaml`), which keeps a charm's
+//! binary small and names the field in errors (`services.web.user-id: expected an integer
+//! from 0 to 4294967295, got -1`).
+//!
 //! ```
 //! use charm_runtime::pebble::{Check, Layer, Service};
 //! use std::time::Duration;
@@ -36,14 +42,14 @@
 
 use super::duration;
 use super::strenum::pebble_enum;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-/// Keys a struct does not know, kept as read (see the module docs).
-pub type Extra = BTreeMap<String, Value>;
+/// Keys a struct does not know, kept as read (see the module docs); sorted by key.
+pub type Extra = serde_json::Map<String, Value>;
 
 pebble_enum! {
     /// How a layer's entry combines with the same-named entry of the layers below it
@@ -108,56 +114,56 @@ pebble_enum! {
 }
 
 /// One layer of Pebble configuration: what `add_layer` sends.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Layer {
     /// What this layer is for.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub summary: String,
     /// A longer description.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Services by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub services: BTreeMap<String, Service>,
     /// Health checks by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub checks: BTreeMap<String, Check>,
     /// Log forwarding targets by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub log_targets: BTreeMap<String, LogTarget>,
     /// Top-level keys this type does not know (Pebble's section extensions, or typos).
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
 /// The combined configuration Pebble runs: what `get_plan` returns (`GET /v1/plan?format=yaml`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Plan {
     /// Services by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub services: BTreeMap<String, Service>,
     /// Health checks by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub checks: BTreeMap<String, Check>,
     /// Log forwarding targets by name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub log_targets: BTreeMap<String, LogTarget>,
     /// Top-level keys this type does not know (Pebble's section extensions).
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
 /// A service in a layer or plan. Every field is optional; in a plan `command` is set.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Service {
     /// One line about the service.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub summary: String,
     /// A longer description.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Started by replan/autostart or not (Pebble's default: disabled).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -166,37 +172,37 @@ pub struct Service {
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<Override>,
     /// The command, run directly (not by a shell); default arguments may follow in `[ ... ]`.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub command: String,
     /// Services this one starts after.
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<String>,
     /// Services this one starts before.
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub before: Vec<String>,
     /// Services that must be started with this one.
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub requires: Vec<String>,
     /// The workload this service runs in (Pebble ≥ 1.20's `workloads:` section).
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub workload: String,
     /// Environment variables for the command.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: BTreeMap<String, String>,
     /// The user ID to run as.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u32>,
     /// The user name to run as.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub user: String,
     /// The group ID to run as.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u32>,
     /// The group name to run as.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub group: String,
     /// The working directory (default: the user's home directory).
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub working_dir: String,
     /// What to do when the service exits with status 0.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -205,28 +211,37 @@ pub struct Service {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_failure: Option<ServiceAction>,
     /// What to do when a named check fails.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub on_check_failure: BTreeMap<String, ServiceAction>,
     /// The first restart delay (Pebble's default: 500ms).
-    #[serde(skip_serializing_if = "Option::is_none", with = "duration::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "duration::option::serialize"
+    )]
     pub backoff_delay: Option<Duration>,
     /// The factor each restart multiplies the delay by (Pebble's default: 2.0).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backoff_factor: Option<f64>,
     /// The longest restart delay (Pebble's default: 30s).
-    #[serde(skip_serializing_if = "Option::is_none", with = "duration::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "duration::option::serialize"
+    )]
     pub backoff_limit: Option<Duration>,
     /// How long Pebble waits after SIGTERM before SIGKILL (Pebble's default: 5s).
-    #[serde(skip_serializing_if = "Option::is_none", with = "duration::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "duration::option::serialize"
+    )]
     pub kill_delay: Option<Duration>,
     /// Keys this type does not know, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
 /// A health check in a layer or plan: one of `http`, `tcp` or `exec`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Check {
     /// How this entry combines with the layers below (required by Pebble in a layer).
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
@@ -238,10 +253,16 @@ pub struct Check {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub startup: Option<Startup>,
     /// How often the check runs (Pebble's default: 10s).
-    #[serde(skip_serializing_if = "Option::is_none", with = "duration::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "duration::option::serialize"
+    )]
     pub period: Option<Duration>,
     /// How long one run may take (Pebble's default: 3s).
-    #[serde(skip_serializing_if = "Option::is_none", with = "duration::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "duration::option::serialize"
+    )]
     pub timeout: Option<Duration>,
     /// Consecutive failures before the check is down (Pebble's default: 3).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -256,101 +277,95 @@ pub struct Check {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exec: Option<ExecCheck>,
     /// Keys this type does not know, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
 /// An HTTP check's settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct HttpCheck {
     /// The URL to GET.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub url: String,
     /// Request headers.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: BTreeMap<String, String>,
     /// Keys this type does not know, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
 /// A TCP check's settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct TcpCheck {
     /// The port to connect to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     /// The host to connect to (Pebble's default: localhost).
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub host: String,
     /// Keys this type does not know, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
 /// An exec check's settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ExecCheck {
     /// The command to run (not through a shell).
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub command: String,
     /// Run in this service's context (its environment, user, group, working directory).
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub service_context: String,
     /// Environment variables.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub environment: BTreeMap<String, String>,
     /// The user ID to run as.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u32>,
     /// The user name to run as.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub user: String,
     /// The group ID to run as.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u32>,
     /// The group name to run as.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub group: String,
     /// The working directory.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub working_dir: String,
     /// Keys this type does not know, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
 /// A log forwarding target.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LogTarget {
     /// The protocol.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<LogTargetType>,
     /// The server's URL.
-    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub location: String,
     /// Services whose logs go here: names, `all`, or `-name` / `-all` to remove.
-    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<String>,
     /// How this entry combines with the layers below (required by Pebble in a layer).
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<Override>,
     /// Labels added to every forwarded line.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "nd")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// Keys this type does not know, kept as read.
-    #[serde(flatten)]
+    #[serde(flatten, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
-}
-
-/// Reads a value that may be written as YAML null (`summary:` or `services: ~`) as its
-/// default, as Go's YAML decoder does.
-fn nd<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
-    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 /// A layer or plan text that is not valid YAML of the expected shape (or a value that
@@ -371,26 +386,12 @@ impl fmt::Display for LayerError {
 
 impl std::error::Error for LayerError {}
 
-fn from_yaml<T: for<'de> Deserialize<'de> + Default>(
-    what: &'static str,
-    text: &str,
-) -> Result<T, LayerError> {
-    // An empty document (or `null`) is an empty layer, as in ops and Pebble.
-    serde_yaml::from_str::<Option<T>>(text)
-        .map(Option::unwrap_or_default)
-        .map_err(|e| LayerError {
-            what,
-            message: e.to_string(),
-        })
-}
-
 fn to_yaml<T: Serialize>(what: &'static str, value: &T) -> Result<String, LayerError> {
     serde_yaml::to_string(value).map_err(|e| LayerError {
         what,
         message: e.to_string(),
     })
 }
-
 /// A key one of the layer's structs did not know, as [`Layer::unknown_fields`] lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownField {
@@ -407,11 +408,6 @@ impl Layer {
     /// An empty layer; add to it with the builder methods.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Parses a layer's YAML (an empty document is an empty layer).
-    pub fn from_yaml(text: &str) -> Result<Self, LayerError> {
-        from_yaml("layer", text)
     }
 
     /// The layer's YAML, as `add_layer` sends it.
@@ -492,11 +488,6 @@ impl Layer {
 }
 
 impl Plan {
-    /// Parses a plan's YAML (what `GET /v1/plan?format=yaml` returns as its result).
-    pub fn from_yaml(text: &str) -> Result<Self, LayerError> {
-        from_yaml("plan", text)
-    }
-
     /// The plan's YAML.
     pub fn to_yaml(&self) -> Result<String, LayerError> {
         to_yaml("plan", self)

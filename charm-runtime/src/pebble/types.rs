@@ -17,13 +17,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 pebble_enum! {
-    /// The envelope's `type`.
+    /// The envelope's `type`. (The variants are not called `Sync`/`Async`: a public item
+    /// named `Sync` would make rustc print `std::marker::Sync` in charms' diagnostics.)
     pub enum ResponseType {
-        /// The request is done; `result` holds its answer.
-        Sync => "sync",
-        /// The request started a change; `change` holds its ID.
-        Async => "async",
-        /// The request failed; `result` is an [`ErrorResult`].
+        /// `sync`: the request is done; `result` holds its answer.
+        Synchronous => "sync",
+        /// `async`: the request started a change; `change` holds its ID.
+        Asynchronous => "async",
+        /// `error`: the request failed; `result` is an [`ErrorResult`].
         Error => "error",
     }
 }
@@ -55,11 +56,7 @@ pub struct ErrorResult {
     #[serde(default)]
     pub message: String,
     /// A machine-readable kind (`not-found`, `permission-denied`, `generic-file-error`, …).
-    #[serde(
-        default,
-        skip_serializing_if = "String::is_empty",
-        deserialize_with = "nd"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub kind: String,
     /// Extra data for some kinds.
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -73,21 +70,13 @@ pub struct SystemInfo {
     /// Pebble's version.
     pub version: String,
     /// This boot's ID.
-    #[serde(default, deserialize_with = "nd")]
+    #[serde(default)]
     pub boot_id: String,
     /// The HTTP listen address, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "String::is_empty",
-        deserialize_with = "nd"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub http_address: String,
     /// The HTTPS listen address, if any.
-    #[serde(
-        default,
-        skip_serializing_if = "String::is_empty",
-        deserialize_with = "nd"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub https_address: String,
 }
 
@@ -140,11 +129,7 @@ pub struct Change {
     /// `Do`, `Doing`, `Done`, `Error`, `Hold`, `Abort`, `Undo`, `Undoing`, `Wait`.
     pub status: String,
     /// Its tasks.
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "nd"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<Task>,
     /// Whether it finished (successfully or not).
     pub ready: bool,
@@ -157,11 +142,7 @@ pub struct Change {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_time: Option<String>,
     /// Change data (an exec's `exit-code` lives on its task).
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "nd"
-    )]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub data: BTreeMap<String, Value>,
 }
 
@@ -178,11 +159,7 @@ pub struct Task {
     /// Same values as [`Change::status`].
     pub status: String,
     /// Log lines.
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "nd"
-    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<String>,
     /// Progress.
     #[serde(default)]
@@ -193,11 +170,7 @@ pub struct Task {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_time: Option<String>,
     /// Task data (`exit-code` for exec).
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "nd"
-    )]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub data: BTreeMap<String, Value>,
 }
 
@@ -257,13 +230,13 @@ pub struct FileInfo {
     #[serde(default)]
     pub user_id: Option<u32>,
     /// The owner's user name.
-    #[serde(default, deserialize_with = "nd")]
+    #[serde(default)]
     pub user: String,
     /// The group ID (Pebble writes `null` when unknown).
     #[serde(default)]
     pub group_id: Option<u32>,
     /// The group name.
-    #[serde(default, deserialize_with = "nd")]
+    #[serde(default)]
     pub group: String,
 }
 
@@ -382,11 +355,7 @@ pub struct Notice {
     /// How many times it occurred.
     pub occurrences: u64,
     /// Data from the last occurrence.
-    #[serde(
-        default,
-        skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "nd"
-    )]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub last_data: BTreeMap<String, String>,
     /// How long after a repeat before it repeats again.
     #[serde(
@@ -402,11 +371,6 @@ pub struct Notice {
         with = "duration::option"
     )]
     pub expire_after: Option<Duration>,
-}
-
-/// A null read as the default (Go's `omitempty`-less slices and maps may be `null`).
-fn nd<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
-    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 /// An empty string or null read as `None` (Pebble's `level: ""`, `change-id: ""`).

@@ -78,5 +78,6 @@ pub fn env(unit: &str, event: Event) -> HookEnv {
         hook_name: event.hook_name(),
         context_id: None,
         event,
+        pebble: Default::default(),
     }
 }

@@ -132,6 +132,7 @@ fn env(w: &UnitWorld, event: Event) -> HookEnv {
         hook_name: event.hook_name(),
         context_id: None,
         event,
+        pebble: Default::default(),
     }
 }
 

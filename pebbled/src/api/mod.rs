@@ -64,7 +64,7 @@ pub fn sync_status<T: Serialize>(status: u16, result: T) -> Response {
 pub fn sync_envelope<T: Serialize>(result: T) -> Envelope {
     let result = serde_json::to_value(result).unwrap_or(Value::Null);
     Envelope {
-        type_: ResponseType::Sync,
+        type_: ResponseType::Synchronous,
         status_code: 200,
         status: status_text(200).to_string(),
         change: None,
@@ -77,7 +77,7 @@ pub fn async_change(change: &str) -> Response {
     json_response(
         202,
         &Envelope {
-            type_: ResponseType::Async,
+            type_: ResponseType::Asynchronous,
             status_code: 202,
             status: status_text(202).to_string(),
             change: Some(change.to_string()),

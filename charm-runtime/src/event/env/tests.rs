@@ -150,8 +150,30 @@ fn common_fields() {
             hook_name: "install".into(),
             context_id: Some("myapp/3-install-123".into()),
             event: Event::Install,
+            pebble: PebbleAccess::default(),
         }
     );
+}
+
+#[test]
+fn pebble_sockets_default_to_charm_containers_and_move_with_the_variable() {
+    let env = parse(&base("install")).unwrap().unwrap();
+    assert_eq!(
+        env.pebble.containers_dir(),
+        Some(std::path::Path::new("/charm/containers"))
+    );
+    let moved = parse(&with(
+        base("install"),
+        &[("CHARM_CONTAINERS_DIR", "/tmp/sim/u0")],
+    ))
+    .unwrap()
+    .unwrap();
+    assert_eq!(moved.pebble, PebbleAccess::sockets("/tmp/sim/u0"));
+    // Empty means unset, as for Juju's variables.
+    let empty = parse(&with(base("install"), &[("CHARM_CONTAINERS_DIR", "")]))
+        .unwrap()
+        .unwrap();
+    assert_eq!(empty.pebble, PebbleAccess::default());
 }
 
 #[test]

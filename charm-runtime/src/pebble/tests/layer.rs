@@ -247,23 +247,96 @@ log-targets:
 }
 
 #[test]
-fn bad_layers_are_errors_naming_the_problem() {
-    let e = Layer::from_yaml("services:\n  s:\n    backoff-delay: 10\n").unwrap_err();
-    assert!(e.to_string().contains("invalid duration \"10\""), "{e}");
-    assert!(
-        e.to_string().starts_with("invalid Pebble layer YAML"),
-        "{e}"
-    );
-    let e = Layer::from_yaml("services: [a, b]").unwrap_err();
-    assert!(e.to_string().contains("services"), "{e}");
+fn bad_layers_are_errors_naming_the_field() {
+    let cases = [
+        (
+            "services:\n  s:\n    backoff-delay: 10\n",
+            "services.s.backoff-delay: invalid duration \"10\"",
+        ),
+        (
+            "services:\n  s:\n    kill-delay: [1]\n",
+            "services.s.kill-delay: duration must be a YAML string, got a list",
+        ),
+        (
+            "services: [a, b]",
+            "services: expected a mapping, got a list",
+        ),
+        (
+            "services:\n  s:\n    user-id: -1\n",
+            "services.s.user-id: expected an integer from 0 to 4294967295, got -1",
+        ),
+        (
+            "services:\n  s:\n    after: a\n",
+            "services.s.after: expected a list of strings, got a string",
+        ),
+        (
+            "services:\n  s:\n    after: [{x: 1}]\n",
+            "services.s.after[0]: expected a string, got a mapping",
+        ),
+        (
+            "services:\n  s:\n    environment: {A: [1]}\n",
+            "services.s.environment.A: expected a string, got a list",
+        ),
+        (
+            "services:\n  s:\n    backoff-factor: fast\n",
+            "services.s.backoff-factor: expected a number, got a string",
+        ),
+        (
+            "checks:\n  c:\n    tcp: {port: 70000}\n",
+            "checks.c.tcp.port: expected an integer from 0 to 65535, got 70000",
+        ),
+        (
+            "checks:\n  c: 3\n",
+            "checks.c: expected a mapping, got a number",
+        ),
+        ("- a\n- b\n", "the document: expected a mapping, got a list"),
+    ];
+    for (text, expected) in cases {
+        let e = Layer::from_yaml(text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("invalid Pebble layer YAML: {expected}"),
+            "{text}"
+        );
+    }
     let e = Plan::from_yaml("checks:\n  c:\n    threshold: many\n").unwrap_err();
-    assert!(e.to_string().starts_with("invalid Pebble plan YAML"), "{e}");
-    let e = Layer::from_yaml("services:\n  s:\n    user-id: -1\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid Pebble plan YAML: checks.c.threshold: expected an integer from 0 to 4294967295, got \"many\""
+    );
+    let e = Layer::from_yaml(": : :").unwrap_err();
     assert!(
-        e.to_string().contains("user-id") || e.to_string().contains("-1"),
+        e.to_string().starts_with("invalid Pebble layer YAML: "),
         "{e}"
     );
-    assert!(Layer::from_yaml(": : :").is_err());
+}
+
+#[test]
+fn scalars_read_as_text_as_go_reads_them() {
+    let layer = Layer::from_yaml(
+        "summary: 123\nservices:\n  s:\n    command: true\n    environment: {PORT: 8080, ON: yes}\n",
+    )
+    .unwrap();
+    assert_eq!(layer.summary, "123");
+    assert_eq!(layer.services["s"].command, "true");
+    assert_eq!(layer.services["s"].environment["PORT"], "8080");
+}
+
+#[test]
+fn layers_deserialize_from_any_serde_format() {
+    // The server reads request bodies and stored plans with serde.
+    let json = serde_json::json!({"services": {"s": {"override": "merge", "kill-delay": "2s"}},
+                                  "checks": {"c": {"override": "replace", "tcp": {"port": 80}}}});
+    let layer: Layer = serde_json::from_value(json).unwrap();
+    assert_eq!(layer.services["s"].kill_delay, Some(Duration::from_secs(2)));
+    assert_eq!(layer.checks["c"].tcp.as_ref().unwrap().port, Some(80));
+    let service: Service = serde_yaml::from_str("command: x\nfoo: 1\n").unwrap();
+    assert_eq!(service.extra["foo"], 1);
+    let err = serde_json::from_value::<Check>(serde_json::json!({"threshold": -2})).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "threshold: expected an integer from 0 to 4294967295, got -2"
+    );
 }
 
 #[test]

@@ -8,7 +8,7 @@ fn envelopes_read_and_write_pebbles_names() {
         "type": "sync", "status-code": 200, "status": "OK", "result": {"version": "1.32.0"}
     }))
     .unwrap();
-    assert_eq!(sync.type_, ResponseType::Sync);
+    assert_eq!(sync.type_, ResponseType::Synchronous);
     let info: SystemInfo = serde_json::from_value(sync.result.clone()).unwrap();
     assert_eq!(info.version, "1.32.0");
     let asy: Envelope = serde_json::from_value(json!({
