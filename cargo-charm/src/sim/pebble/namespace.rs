@@ -17,13 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Where ops (and the Rust runtime by default) look for the sockets.
-pub const CHARM_CONTAINERS: &str = "/charm/containers";
+pub const CHARM_CONTAINERS: &str = charm_runtime::pebble::DEFAULT_CONTAINERS_DIR;
 
-/// The runtime's variable that moves [`CHARM_CONTAINERS`] (read by `HookEnv::from_vars`;
-/// `charm_runtime::pebble::CONTAINERS_DIR_VAR`): every dispatch of a charm with containers
-/// gets it, set to the unit's containers directory, so a Rust charm reaches its Pebble
-/// with or without a namespace.
-pub const CONTAINERS_DIR_VAR: &str = "CHARM_CONTAINERS_DIR";
+/// The runtime's variable that moves [`CHARM_CONTAINERS`] (read by `HookEnv::from_vars`):
+/// every dispatch of a charm with containers gets it, set to the unit's containers
+/// directory, so a Rust charm reaches its Pebble with or without a namespace.
+pub const CONTAINERS_DIR_VAR: &str = charm_runtime::pebble::CONTAINERS_DIR_VAR;
 
 /// Set to `off` to run hooks without a namespace (what happens where namespaces are not
 /// allowed), e.g. to see how a charm copes without its Pebble.
