@@ -395,3 +395,40 @@ fn a_deep_state_directory_still_has_working_sockets() {
     let notices = words(&m.sim(&["pebble", "pebble-charm/0", "app", "notices"]).ok());
     assert!(notices.contains(" 0 custom example.com/deep "), "{notices}");
 }
+
+/// pebbled's `ops.pebble.Client` suite (every client operation a charm uses, and the error
+/// cases with real Pebble's exception types and texts) against the server the simulator
+/// runs for each container: `cargo-charm __pebble-server`, started by the suite through a
+/// two-line wrapper that has the `pebbled` binary's command line.
+#[test]
+fn the_ops_client_suite_passes_against_the_simulators_server() {
+    let work =
+        Path::new("/tmp/cargo-charm-tests").join(format!("ops-suite-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let wrapper = work.join("pebbled");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nexec {} __pebble-server \"$@\"\n",
+            env!("CARGO_BIN_EXE_cargo-charm")
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = Command::new(python())
+        .arg(root().join("pebbled/tests/ops_client.py"))
+        .arg(&wrapper)
+        .arg(&work)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let _ = std::fs::remove_dir_all(&work);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("ops.pebble.Client suite passed"),
+        "{stdout}"
+    );
+}
