@@ -432,3 +432,54 @@ fn the_ops_client_suite_passes_against_the_simulators_server() {
         "{stdout}"
     );
 }
+
+/// Storage a hook adds (`storage-add`) to a storage the container mounts is seen in the
+/// container too: its Pebble restarts (state kept) with the new mount.
+#[test]
+fn storage_added_later_is_mounted_into_the_container() {
+    let m = Model::short("pebble-storage-add");
+    let meta = r#"name: adder
+summary: s
+description: d
+containers:
+  app:
+    resource: app-image
+    mounts:
+      - storage: cache
+        location: /cache
+resources:
+  app-image:
+    type: oci-image
+    description: Any image.
+storage:
+  cache:
+    type: filesystem
+    multiple:
+      range: 1-2
+"#;
+    let script = r#"case "$JUJU_HOOK_NAME" in update-status) storage-add cache;; esac"#;
+    let dir = shell_charm(&m.state.with_file_name("charm"), meta, None, script);
+    let r = m.sim(&["deploy", dir.to_str().unwrap()]);
+    assert_namespaces(&r);
+    r.ok();
+    let unit = "adder/0";
+    let sock = m.sim(&["pebble", unit, "app"]).ok().trim().to_string();
+    client(&sock, &["push", "/cache/cache/0/first", "1"]);
+    client(&sock, &["identify", "adder"]);
+    let before = pid(&m, unit);
+    m.sim(&["dispatch", unit, "update-status"]).ok();
+    assert_ne!(pid(&m, unit), before);
+    wait_gone(before);
+    client(&sock, &["push", "/cache/cache/1/second", "2"]);
+    let storage = &m.unit(unit)["storage"];
+    for (id, file, text) in [("cache/0", "first", "1"), ("cache/1", "second", "2")] {
+        let location = storage[id]["location"].as_str().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(Path::new(location).join(file)).unwrap(),
+            text,
+            "{id}"
+        );
+    }
+    // The restart kept the plan and the started service.
+    assert_eq!(client(&sock, &["services"]), "who active\n");
+}
