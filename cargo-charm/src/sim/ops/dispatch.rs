@@ -76,38 +76,17 @@ fn workload_state(sim: &Sim, step: &mut HookStep, a: &DispatchArgs) -> Result<()
         step.extra_env.insert("JUJU_NOTICE_ID".into(), id);
         return Ok(());
     }
-    let failed = step.hook.ends_with("-pebble-check-failed");
-    if !failed && !step.hook.ends_with("-pebble-check-recovered") {
-        return Ok(());
-    }
     let name = step
         .extra_env
         .get("JUJU_PEBBLE_CHECK_NAME")
         .cloned()
         .unwrap_or_default();
-    let Some(info) = admin::check(&w, &name)? else {
-        return Err(Error::msg(format!(
-            "{} has no check {name:?} in its plan (see `cargo charm sim pebble {} {container} checks`)",
-            w.label(),
-            step.unit
-        )));
-    };
-    let status = info["status"].as_str().unwrap_or_default();
-    match (failed, status) {
-        (_, "inactive") => Err(Error::msg(format!(
-            "check {name:?} of {} is not running (inactive), so it can neither fail nor recover",
-            w.label()
-        ))),
-        (true, "up") => {
-            let threshold = info["threshold"].as_u64().unwrap_or(3);
-            let failures = info["failures"].as_u64().unwrap_or(0);
-            for _ in failures..threshold {
-                admin::probe(&w, &name, false)?;
-            }
-            Ok(())
-        }
-        (false, "down") => admin::probe(&w, &name, true),
-        _ => Ok(()),
+    if step.hook.ends_with("-pebble-check-failed") {
+        admin::fail_check(&w, &name)
+    } else if step.hook.ends_with("-pebble-check-recovered") {
+        admin::recover_check(&w, &name)
+    } else {
+        Ok(())
     }
 }
 

@@ -84,21 +84,63 @@ pub fn notify(w: &Workload, key: &str, data: &BTreeMap<String, String>) -> Resul
         .ok_or_else(|| Error::msg(format!("the Pebble of {} gave no notice id", w.label())))
 }
 
-/// The check `name` as the server reports it (`GET /v1/checks?names=NAME`), if it exists.
-pub fn check(w: &Workload, name: &str) -> Result<Option<Value>> {
+/// The check `name` as the server reports it (`GET /v1/checks?names=NAME`); an error if
+/// the plan has no such check or it is not running.
+fn running_check(w: &Workload, name: &str) -> Result<Value> {
     let path = format!("/v1/checks?names={}", query_escape(name));
     let result = request(w, "GET", &path, &Value::Null)?;
-    Ok(result.as_array().and_then(|a| a.first()).cloned())
+    let Some(info) = result.as_array().and_then(|a| a.first()).cloned() else {
+        return Err(Error::msg(format!(
+            "{} has no check {name:?} in its plan (see `cargo charm sim pebble {} {} checks`)",
+            w.label(),
+            w.unit,
+            w.container
+        )));
+    };
+    if info["status"] == "inactive" {
+        return Err(Error::msg(format!(
+            "check {name:?} of {} is not running (inactive), so it can neither fail nor recover",
+            w.label()
+        )));
+    }
+    Ok(info)
 }
 
-/// Reports one probe result of check `name` (`pass` or `fail`).
-pub fn probe(w: &Workload, name: &str, pass: bool) -> Result<()> {
+/// Reports one probe result of check `name`.
+fn probe(w: &Workload, name: &str, pass: bool) -> Result<()> {
     let body = if pass {
         json!({ "check": name, "result": "pass" })
     } else {
         json!({ "check": name, "result": "fail", "error": "simulated failure (cargo charm sim dispatch)" })
     };
     request(w, "POST", "/pebbled/check", &body).map(|_| ())
+}
+
+/// What makes Juju send `-pebble-check-failed`: a running check that is up fails until it
+/// reaches its threshold (Pebble's `perform-check` change errors and a `recover-check`
+/// starts). A check that is already down is left as it is.
+pub fn fail_check(w: &Workload, name: &str) -> Result<()> {
+    let info = running_check(w, name)?;
+    if info["status"] != "up" {
+        return Ok(());
+    }
+    let threshold = info["threshold"].as_u64().unwrap_or(3);
+    let failures = info["failures"].as_u64().unwrap_or(0);
+    for _ in failures..threshold {
+        probe(w, name, false)?;
+    }
+    Ok(())
+}
+
+/// What makes Juju send `-pebble-check-recovered`: a check that is down passes once (the
+/// `recover-check` change ends, a new `perform-check` starts). A check that is up is left
+/// as it is.
+pub fn recover_check(w: &Workload, name: &str) -> Result<()> {
+    let info = running_check(w, name)?;
+    if info["status"] != "down" {
+        return Ok(());
+    }
+    probe(w, name, true)
 }
 
 /// `%XX` for everything but unreserved characters.
