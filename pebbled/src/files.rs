@@ -1,7 +1,9 @@
 //! A container's filesystem, as Pebble's files API sees it (`internals/daemon/api_files.go`,
 //! `internals/osutil/mkdir.go`, `internals/osutil/io.go`, `internals/osutil/user.go`).
 //!
-//! The container's `/` is a host directory given by the caller. Every path is resolved
+//! The container's `/` is a host directory given by the caller, and other host
+//! directories may be mounted at container paths ([`ContainerFs::with_mounts`]: storage a
+//! charm mounts into the container). Every path is resolved
 //! component by component under it, as if the server ran `chroot`ed there: `..` stops at
 //! the root, and symlinks (absolute or relative, in any component) are followed *inside*
 //! the root, so no request reaches a host file outside it. Errors are worded as Go's `os`
