@@ -22,7 +22,7 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 step "no file-level import cycles"
 python3 tools/import_cycles.py
 
-step "cargo test (unit, end-to-end, trybuild, doctests; cargo charm sim with the demo charm and the Python ops 3.9.0 fixture charm)"
+step "cargo test (unit, end-to-end, trybuild, doctests; cargo charm sim with the demo charm and the Python ops 3.9.0 fixture charm, its Pebble reached by ops' own client through a mount namespace)"
 cargo test --workspace
 
 step "cargo charm pack: the .charm checked by unzip, Python's zipfile and ops 3.9.0, compared with charmcraft's files, then deployed"
@@ -42,6 +42,8 @@ cargo run -q -p cargo-charm -- sim deploy "$charm" -n 2 --state "$check/state" -
 cargo run -q -p cargo-charm -- sim show-unit demo-api-charm/0 --state "$check/state" |
     grep -Fq "unit_stats: '{\"started_counter\": 1}'" ||
     { echo "the packed charm did not count its start" >&2; exit 1; }
+# Stop the deployed units' Pebble servers (sockets stay live after a command otherwise).
+cargo run -q -p cargo-charm -- sim destroy --state "$check/state" -q
 echo "$charm: $(stat -c %s "$charm") bytes, OK"
 
 step "the main job: bash tools/main-job.sh"

@@ -44,6 +44,26 @@ pub enum Command {
     /// A simulated Juju model in a state directory, speaking Juju's protocol to the charm.
     #[command(subcommand, arg_required_else_help = true, verbatim_doc_comment)]
     Sim(SimCommand),
+    /// One container's Pebble server (started by `sim` itself; not for users)
+    #[command(name = "__pebble-server", hide = true)]
+    PebbleServer(PebbleServerArgs),
+}
+
+/// `__pebble-server`: what [`crate::sim::pebble::serve`] serves.
+#[derive(Debug, Args)]
+pub struct PebbleServerArgs {
+    /// The unix socket
+    #[arg(long, value_name = "PATH")]
+    pub socket: PathBuf,
+    /// The container's root directory
+    #[arg(long, value_name = "DIR")]
+    pub root: PathBuf,
+    /// The state file
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
+    /// Storage mounted into the container
+    #[arg(long = "mount", value_name = "PATH=DIR", value_parser = key_value)]
+    pub mounts: Vec<(String, String)>,
 }
 
 /// `--manifest-path` and `-p`: which charm crate, found as cargo finds a package.
@@ -114,9 +134,11 @@ pub enum SimCommand {
     ///
     /// Deploy a charm: CHARM is a .charm file, an unpacked charm directory (with an executable
     /// `dispatch`), or a charm crate; without CHARM, the charm crate around the current
-    /// directory is packed first. Each unit gets its own copy of the charm directory and its
-    /// storage (each declared storage's minimum count, under units/<app>-<n>/root/); peer
-    /// relations are created; unit 0 leads. Each unit runs install, <peer>-relation-created,
+    /// directory is packed first. Each unit gets its own copy of the charm directory, its
+    /// storage (each declared storage's minimum count, under units/<app>-<n>/root/) and a
+    /// Pebble per container (a server on units/<app>-<n>/containers/<c>/pebble.socket, which
+    /// the charm's hooks see at /charm/containers/<c>/pebble.socket); peer relations are
+    /// created; unit 0 leads. Each unit runs install, <peer>-relation-created,
     /// leader-elected (leader) or leader-settings-changed, config-changed, start,
     /// <storage>-storage-attached, <container>-pebble-ready; then the peers join.
     #[command(verbatim_doc_comment)]
@@ -125,8 +147,9 @@ pub enum SimCommand {
     ///
     /// Delete a unit's pod, as Kubernetes churn does: `stop` on the old pod; the new pod gets
     /// a fresh charm directory (files the charm wrote there are gone; its storage is kept)
-    /// and runs upgrade-charm, config-changed, leader-settings-changed (non-leaders), start,
-    /// <container>-pebble-ready.
+    /// and fresh containers (each Pebble restarted with no plan, services, notices or files,
+    /// but storage mounted into the container kept), and runs upgrade-charm, config-changed,
+    /// leader-settings-changed (non-leaders), start, <container>-pebble-ready.
     #[command(verbatim_doc_comment)]
     DeletePod(UnitArgs),
     /// Show or change config (config-changed on every unit)
@@ -183,22 +206,35 @@ pub enum SimCommand {
     /// <endpoint>-relation-<created|joined|changed|departed|broken>,
     /// <container>-pebble-<ready|custom-notice|check-failed|check-recovered>,
     /// <storage>-storage-<attached|detaching> or secret-<changed|rotate|remove|expired>.
+    /// A custom notice is first recorded in the container's Pebble (as `pebble notify`
+    /// would; the hook gets its id); check-failed first fails a check that is up until it
+    /// reaches its threshold, check-recovered makes a check that is down pass.
     #[command(verbatim_doc_comment)]
     Dispatch(DispatchArgs),
     /// A unit, like `juju show-unit`
     ///
     /// Show a unit like `juju show-unit`: relation-info (endpoint, relation-id,
     /// related-endpoint, application-data, local-unit, related-units), opened ports, leader,
-    /// workload version, plus its workload status and storage (id: kind, location, status).
+    /// workload version, plus its workload status, storage (id: kind, location, status) and
+    /// containers (each plan service's current state, startup and since when; checks).
     #[command(verbatim_doc_comment)]
     ShowUnit(ShowUnitArgs),
     /// The model, like `juju status`
     ///
     /// The model, like `juju status`: application, units (leader marked *), workload and
-    /// agent status, messages, opened ports, integrations; with --storage, each unit's
-    /// storage instances (like `juju status --storage`).
+    /// agent status, messages, opened ports, integrations, each unit's containers with their
+    /// plan services and states; with --storage, each unit's storage instances (like
+    /// `juju status --storage`).
     #[command(verbatim_doc_comment)]
     Status(StatusArgs),
+    /// Look inside a unit's container: its Pebble's socket, plan, services, files...
+    ///
+    /// Look inside one container of a unit, as the `pebble` CLI would: without VIEW, the
+    /// path of its Pebble socket (point ops' pebble.Client or `curl --unix-socket` at it);
+    /// `plan` (YAML), `services`, `checks`, `notices`, `files PATH` (like `pebble ls -l`),
+    /// `pull PATH` (a file's contents).
+    #[command(verbatim_doc_comment)]
+    Pebble(PebbleArgs),
     /// The units' log lines
     ///
     /// The units' log: juju-log lines with their level, and the charm's stdout (DEBUG) and
@@ -372,9 +408,12 @@ pub struct DispatchArgs {
     /// The Pebble check, for check hooks
     #[arg(long, value_name = "NAME")]
     pub check: Option<String>,
-    /// The Pebble notice key, for custom-notice
+    /// The Pebble notice key, for custom-notice [default: example.com/notice]
     #[arg(long, value_name = "KEY")]
     pub notice_key: Option<String>,
+    /// The notice's data, for custom-notice
+    #[arg(long, value_name = "k=v", num_args = 1.., value_parser = key_value)]
+    pub notice_data: Vec<(String, String)>,
     /// The storage instance, for storage hooks on a unit with several
     #[arg(long, value_name = "NAME/INDEX")]
     pub storage: Option<String>,
@@ -395,6 +434,45 @@ pub struct ShowUnitArgs {
     /// Where the model is.
     #[command(flatten)]
     pub state: StateOpts,
+}
+
+/// `sim pebble`.
+#[derive(Debug, Args)]
+pub struct PebbleArgs {
+    /// The unit, e.g. my-app/0
+    #[arg(value_name = "UNIT")]
+    pub unit: String,
+    /// One of the charm's containers
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+    /// What to show
+    #[arg(value_name = "VIEW", value_enum, default_value = "socket")]
+    pub view: PebbleView,
+    /// The container path, for `files` and `pull`
+    #[arg(value_name = "PATH")]
+    pub path: Option<String>,
+    /// Where the model is.
+    #[command(flatten)]
+    pub state: StateOpts,
+}
+
+/// What `sim pebble` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PebbleView {
+    /// The socket's path
+    Socket,
+    /// The combined plan, as YAML
+    Plan,
+    /// The plan's services: startup, current state, since when
+    Services,
+    /// The health checks: level, status, failures
+    Checks,
+    /// The notices
+    Notices,
+    /// A directory's entries (or a file itself), like `pebble ls -l PATH`
+    Files,
+    /// A file's contents, like `pebble pull PATH -`
+    Pull,
 }
 
 /// `sim status`.

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::pack;
 use crate::sim::ops::{self, CharmSource};
 use crate::sim::store::Store;
-use crate::sim::{show, Sim, Summary, Verbosity};
+use crate::sim::{pebble, show, Sim, Summary, Verbosity};
 use crate::workspace::{self, Locate};
 use std::path::PathBuf;
 
@@ -14,6 +14,16 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Pack(a) => run_pack(a),
         Command::Sim(c) => run_sim(c),
+        Command::PebbleServer(a) => pebble::serve::run(&pebble::serve::ServeArgs {
+            socket: a.socket,
+            root: a.root,
+            state: a.state,
+            mounts: a
+                .mounts
+                .into_iter()
+                .map(|(at, host)| (at, PathBuf::from(host)))
+                .collect(),
+        }),
     }
 }
 
@@ -224,6 +234,7 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 revision: a.revision,
                 check: a.check,
                 notice_key: a.notice_key,
+                notice_data: a.notice_data,
                 storage: a.storage,
             };
             let mut sim = open(&a.run)?;
@@ -239,7 +250,8 @@ fn run_sim(command: SimCommand) -> Result<()> {
         SimCommand::ShowUnit(a) => {
             let sim = open_read(&a.state)?;
             ops::check_unit(&sim.model, &a.unit)?;
-            let v = show::show_unit(&sim.model, &a.unit);
+            let containers = pebble::view::unit_containers(&sim.workloads_of(&a.unit));
+            let v = show::show_unit(&sim.model, &a.unit, containers);
             if a.format == "json" {
                 let j = serde_json::to_value(&v).unwrap_or_default();
                 println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
@@ -250,7 +262,57 @@ fn run_sim(command: SimCommand) -> Result<()> {
         }
         SimCommand::Status(a) => {
             let sim = open_read(&a.state)?;
-            print!("{}", show::status(&sim.model, a.storage));
+            let workloads: Vec<_> = sim
+                .model
+                .units
+                .values()
+                .flat_map(|u| {
+                    let marker = if sim.model.is_leader(&u.name) {
+                        "*"
+                    } else {
+                        ""
+                    };
+                    let shown = format!("{}{marker}", u.name);
+                    sim.workloads_of(&u.name)
+                        .into_iter()
+                        .map(move |w| (shown.clone(), w))
+                })
+                .collect();
+            let containers = pebble::view::status_rows(&workloads);
+            print!("{}", show::status(&sim.model, a.storage, &containers));
+            Ok(())
+        }
+        SimCommand::Pebble(a) => {
+            let sim = open_read(&a.state)?;
+            ops::check_unit(&sim.model, &a.unit)?;
+            let w = ops::check_container(&sim, &a.unit, &a.container)?;
+            let path = || {
+                a.path.clone().ok_or_else(|| {
+                    Error::usage(format!(
+                        "`sim pebble UNIT CONTAINER {}` needs a PATH in the container",
+                        a.view
+                            .to_possible_value()
+                            .map(|v| v.get_name().to_string())
+                            .unwrap_or_default()
+                    ))
+                })
+            };
+            use clap::ValueEnum;
+            let out = match a.view {
+                cli::PebbleView::Socket => format!("{}\n", w.socket().display()),
+                cli::PebbleView::Plan => pebble::view::plan(&w)?,
+                cli::PebbleView::Services => pebble::view::services(&w)?,
+                cli::PebbleView::Checks => pebble::view::checks(&w)?,
+                cli::PebbleView::Notices => pebble::view::notices(&w)?,
+                cli::PebbleView::Files => pebble::view::files(&w, &path()?)?,
+                cli::PebbleView::Pull => {
+                    use std::io::Write;
+                    let bytes = pebble::view::pull(&w, &path()?)?;
+                    std::io::stdout().write_all(&bytes)?;
+                    return Ok(());
+                }
+            };
+            print!("{out}");
             Ok(())
         }
         SimCommand::DebugLog(a) => {
@@ -298,6 +360,8 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 return Ok(());
             }
             let store = Store::open(&dir, false)?;
+            store.check_ours()?;
+            pebble::process::stop_all_in(&store)?;
             store.destroy()?;
             if !o.quiet {
                 eprintln!("destroyed the model in {}", dir.display());

@@ -1,10 +1,12 @@
 //! A charm author's own crate, outside this workspace, as a new user would write it: a
 //! handler returning `anyhow::Result`, `<binary> metadata` for its `charmcraft.yaml`, then
-//! `cargo charm pack` and `sim deploy` run from the crate's directory.
+//! `cargo charm pack` and `sim deploy` run from the crate's directory. On pebble-ready the
+//! charm adds a layer to its container's Pebble in the simulator, replans and reports the
+//! service's state.
 
 mod common;
 
-use common::{cargo_charm_in, root, scratch};
+use common::{cargo_charm_in, root, scratch, Model};
 use std::path::Path;
 use std::process::Command;
 
@@ -21,6 +23,7 @@ anyhow = "1"
 "#;
 
 const MAIN: &str = r#"use anyhow::Context as _;
+use charm_runtime::pebble::{Layer, Service};
 use charm_runtime::prelude::*;
 
 #[derive(Default)]
@@ -28,11 +31,29 @@ struct MyCharm;
 
 #[charm(name = "my-charm", summary = "Mine", description = "A charm of my own.")]
 #[peer("replicas", interface = "my_peers")]
+#[container("workload", resource = "workload-image")]
 impl MyCharm {
     #[on(start)]
     fn start(&self, model: &mut Model) -> anyhow::Result<()> {
         let n: u32 = "7".parse().context("parsing")?;
         model.add_status(active(format!("n={n}")));
+        Ok(())
+    }
+
+    #[on(pebble_ready("workload"))]
+    fn workload_ready(&self, model: &mut Model) -> anyhow::Result<()> {
+        let layer = Layer::new()
+            .summary("mine")
+            .service("mine", Service::new("/bin/mine --serve").enabled());
+        let c = model.container(Self::WORKLOAD);
+        let before = c.get_plan().context("reading the plan")?.services.len();
+        c.add_layer("mine", &layer, true)?;
+        c.replan()?;
+        let current = c
+            .get_service("mine")?
+            .map(|s| s.current.to_string())
+            .unwrap_or_default();
+        model.add_status(active(format!("mine is {current} (plan had {before})")));
         Ok(())
     }
 }
@@ -120,8 +141,10 @@ fn a_crate_of_its_own_gets_its_own_metadata_pack_location_and_runs() {
     );
 
     // Deployed, the anyhow handler ran and set its status.
-    let state = dir.join("state");
-    let state = state.to_str().unwrap();
+    let model = Model {
+        state: dir.join("state"),
+    };
+    let state = model.state.to_str().unwrap();
     cargo_charm_in(
         &dir,
         &[
@@ -136,5 +159,35 @@ fn a_crate_of_its_own_gets_its_own_metadata_pack_location_and_runs() {
     .ok();
     let status = cargo_charm_in(&dir, &["sim", "status", "--state", state]).ok();
     assert!(status.contains("my-charm/0*  active"), "{status}");
-    assert!(status.contains("n=7"), "{status}");
+    // The runtime's client reached the unit's Pebble: the layer, replan, the service.
+    assert!(status.contains("mine is active (plan had 0)"), "{status}");
+    assert!(
+        status.contains("my-charm/0*  workload   mine: active"),
+        "{status}"
+    );
+    let plan = model
+        .sim(&["pebble", "my-charm/0", "workload", "plan"])
+        .ok();
+    assert!(plan.contains("command: /bin/mine --serve"), "{plan}");
+    // A new pod: the container starts empty again and pebble-ready configures it.
+    model.sim(&["delete-pod", "my-charm/0"]).ok();
+    let u = model.unit("my-charm/0");
+    assert_eq!(
+        u["workload-status"]["message"],
+        "mine is active (plan had 0)"
+    );
+    assert_eq!(
+        u["containers"]["workload"]["services"]["mine"]["current"],
+        "active"
+    );
+    // The anyhow handler of `start` set its status before pebble-ready set the last one.
+    let calls = model.sim(&["events", "--calls"]).ok();
+    let start = calls
+        .split("\n#")
+        .find(|e| e.contains(" deploy my-charm/0 start:"))
+        .unwrap_or_else(|| panic!("{calls}"));
+    assert!(
+        start.contains("status-set --application=False active -- n=7"),
+        "{start}"
+    );
 }

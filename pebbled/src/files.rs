@@ -1,7 +1,9 @@
 //! A container's filesystem, as Pebble's files API sees it (`internals/daemon/api_files.go`,
 //! `internals/osutil/mkdir.go`, `internals/osutil/io.go`, `internals/osutil/user.go`).
 //!
-//! The container's `/` is a host directory given by the caller. Every path is resolved
+//! The container's `/` is a host directory given by the caller, and other host
+//! directories may be mounted at container paths ([`ContainerFs::with_mounts`]: storage a
+//! charm mounts into the container). Every path is resolved
 //! component by component under it, as if the server ran `chroot`ed there: `..` stops at
 //! the root, and symlinks (absolute or relative, in any component) are followed *inside*
 //! the root, so no request reaches a host file outside it. Errors are worded as Go's `os`
@@ -234,6 +236,14 @@ pub struct MakeDirItem {
     pub group: String,
 }
 
+/// The non-empty components of a `/`-separated path.
+fn components(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .map(str::to_string)
+        .collect()
+}
+
 /// A path resolved under the root.
 struct Resolved {
     host: PathBuf,
@@ -246,10 +256,17 @@ struct UserDb {
     groups: Option<Vec<(String, u32)>>,
 }
 
-/// A container's filesystem rooted at a host directory.
+/// Storage mounted into a container: container path (absolute, `/`-separated) → the host
+/// directory seen there.
+pub type Mounts = BTreeMap<String, PathBuf>;
+
+/// A container's filesystem rooted at a host directory, with host directories mounted at
+/// some of its paths (storage a charm declares in the container's `mounts`).
 #[derive(Clone, Debug)]
 pub struct ContainerFs {
     root: PathBuf,
+    /// Mount points as path components, longest first, with their host directories.
+    mounts: Vec<(Vec<String>, PathBuf)>,
 }
 
 fn nonabsolute(path: &str) -> FileError {
@@ -301,7 +318,47 @@ fn temp_suffix() -> u32 {
 impl ContainerFs {
     /// The filesystem whose `/` is the host directory `root` (which must exist).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        ContainerFs { root: root.into() }
+        ContainerFs {
+            root: root.into(),
+            mounts: Vec::new(),
+        }
+    }
+
+    /// The same filesystem with `mounts`: below each mount point, paths resolve in its
+    /// host directory (symlinks still stay inside the container's view).
+    pub fn with_mounts(mut self, mounts: &Mounts) -> Self {
+        let mut table: Vec<(Vec<String>, PathBuf)> = mounts
+            .iter()
+            .map(|(at, host)| (components(at), host.clone()))
+            .filter(|(at, _)| !at.is_empty())
+            .collect();
+        table.sort_by_key(|(at, _)| std::cmp::Reverse(at.len()));
+        self.mounts = table;
+        self
+    }
+
+    /// The host path of a resolved container path (its components): under the deepest
+    /// mount point that contains it, else under the root.
+    fn host_of(&self, stack: &[String]) -> PathBuf {
+        for (at, host) in &self.mounts {
+            if stack.starts_with(at) {
+                let mut path = host.clone();
+                path.extend(&stack[at.len()..]);
+                return path;
+            }
+        }
+        let mut path = self.root.clone();
+        path.extend(stack);
+        path
+    }
+
+    /// Whether a resolved container path is `/` or a mount point (neither can be removed).
+    fn is_mount_point(&self, container: &str) -> bool {
+        container == "/"
+            || self
+                .mounts
+                .iter()
+                .any(|(at, _)| components(container) == *at)
     }
 
     /// The host directory that is the container's `/`.
@@ -327,9 +384,9 @@ impl ContainerFs {
             }
             let is_last = pending.iter().all(|rest| rest.is_empty() || rest == ".");
             if !is_last || follow_last {
-                let mut candidate = self.root.clone();
-                candidate.extend(&stack);
-                candidate.push(&part);
+                stack.push(part.clone());
+                let candidate = self.host_of(&stack);
+                stack.pop();
                 if let Ok(meta) = fs::symlink_metadata(&candidate) {
                     if meta.file_type().is_symlink() {
                         followed += 1;
@@ -350,10 +407,8 @@ impl ContainerFs {
             }
             stack.push(part);
         }
-        let mut host = self.root.clone();
-        host.extend(&stack);
         Ok(Resolved {
-            host,
+            host: self.host_of(&stack),
             container: format!("/{}", stack.join("/")),
         })
     }
@@ -634,7 +689,8 @@ impl ContainerFs {
 
     /// Removes a file or an empty directory, or a whole tree with `recursive` (nothing to
     /// remove is then no error), as `os.Remove` / `os.RemoveAll` (`removePath` in
-    /// `api_files.go`). The root itself is never removed: `device or resource busy`.
+    /// `api_files.go`). The root and mount points are never removed: `device or resource
+    /// busy`.
     pub fn remove(
         &self,
         path: &str,
@@ -651,7 +707,7 @@ impl ContainerFs {
         let resolved = self
             .resolve(path, false)
             .map_err(|err| FileError::path(op, path, &err))?;
-        if resolved.container == "/" {
+        if self.is_mount_point(&resolved.container) {
             return Err(FileError::path(op, path, &errno(EBUSY)));
         }
         if recursive {

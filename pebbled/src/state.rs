@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::changes::ChangeRecord;
 use crate::checks::CheckRecord;
 use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::files::{ContainerFs, Owners};
+use crate::files::{ContainerFs, Mounts, Owners};
 use crate::notices::NoticeRecord;
 use crate::plan::{self, LayerError, LayerRecord};
 use crate::services::ServiceRecord;
@@ -33,6 +33,10 @@ pub struct Pebble {
     pub boot_id: String,
     /// The host directory that is the container's `/` (no files API without one).
     pub root: Option<PathBuf>,
+    /// Host directories mounted into the container (storage in the container's `mounts`),
+    /// by container path.
+    #[serde(default)]
+    pub mounts: Mounts,
     pub(crate) layers: Vec<LayerRecord>,
     pub(crate) plan: Plan,
     pub(crate) services: BTreeMap<String, ServiceRecord>,
@@ -65,6 +69,7 @@ impl Pebble {
             version: PEBBLE_VERSION.to_string(),
             boot_id,
             root: None,
+            mounts: Mounts::new(),
             layers: Vec::new(),
             plan: Plan::default(),
             services: BTreeMap::new(),
@@ -86,6 +91,13 @@ impl Pebble {
         self
     }
 
+    /// Mounts the host directory `host` at the container path `at` (absolute): files below
+    /// `at` live there, as storage mounted into a workload container does.
+    pub fn with_mount(mut self, at: impl Into<String>, host: impl Into<PathBuf>) -> Self {
+        self.mounts.insert(at.into(), host.into());
+        self
+    }
+
     /// Replaces the clock (after [`Pebble::from_json`], which starts on the system clock).
     pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
         self.clock = clock;
@@ -98,7 +110,9 @@ impl Pebble {
 
     /// The container's filesystem, if it has a root.
     pub fn fs(&self) -> Option<ContainerFs> {
-        self.root.as_ref().map(ContainerFs::new)
+        self.root
+            .as_ref()
+            .map(|root| ContainerFs::new(root).with_mounts(&self.mounts))
     }
 
     /// Recorded owners of files and directories (by container path).

@@ -3,7 +3,7 @@
 
 use std::os::unix::fs::{symlink, PermissionsExt};
 
-use pebbled::files::{ContainerFs, FileErrorKind, MakeDirItem, Owners, WriteItem};
+use pebbled::files::{ContainerFs, FileErrorKind, MakeDirItem, Mounts, Owners, WriteItem};
 
 fn write_item(path: &str) -> WriteItem {
     WriteItem {
@@ -277,4 +277,44 @@ fn nothing_escapes_the_root() {
         listed[0].type_,
         charm_runtime::pebble::types::FileType::Symlink
     );
+}
+
+#[test]
+fn mounted_host_directories_hold_the_files_below_their_mount_points() {
+    let root = tempfile::tempdir().unwrap();
+    let storage = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("var/lib/data")).unwrap();
+    let mounts = Mounts::from([("/var/lib/data".to_string(), storage.path().to_path_buf())]);
+    let fs = ContainerFs::new(root.path()).with_mounts(&mounts);
+    let mut owners = Owners::new();
+    let item = WriteItem {
+        make_dirs: true,
+        ..write_item("/var/lib/data/sub/db.txt")
+    };
+    fs.write(&item, b"kept", &mut owners).unwrap();
+    // The file is in the mounted directory, not under the root.
+    assert_eq!(
+        std::fs::read(storage.path().join("sub/db.txt")).unwrap(),
+        b"kept"
+    );
+    assert!(!root.path().join("var/lib/data/sub").exists());
+    assert_eq!(fs.read("/var/lib/data/sub/db.txt").unwrap(), b"kept");
+    // Reached through `..` and through a symlink inside the container as well.
+    assert_eq!(fs.read("/var/lib/x/../data/sub/db.txt").unwrap(), b"kept");
+    symlink("/var/lib/data", root.path().join("data")).unwrap();
+    assert_eq!(fs.read("/data/sub/db.txt").unwrap(), b"kept");
+    let listed = fs.list("/var/lib/data", "", false, &owners).unwrap();
+    assert_eq!(listed[0].path, "/var/lib/data/sub");
+    // The mount point itself cannot be removed; what is below it can.
+    let err = fs.remove("/var/lib/data", true, &mut owners).unwrap_err();
+    assert_eq!(
+        err.message,
+        "unlinkat /var/lib/data: device or resource busy"
+    );
+    fs.remove("/var/lib/data/sub", true, &mut owners).unwrap();
+    assert!(!storage.path().join("sub").exists());
+    // Paths outside the mount point stay under the root.
+    fs.write(&write_item("/var/lib/other"), b"root", &mut owners)
+        .unwrap();
+    assert!(root.path().join("var/lib/other").exists());
 }

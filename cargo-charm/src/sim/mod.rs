@@ -9,17 +9,20 @@
 pub mod charm;
 pub mod model;
 pub mod ops;
+pub mod pebble;
 pub mod run;
 pub mod sequence;
 pub mod show;
 pub mod storage;
 pub mod store;
+pub mod table;
 pub mod tool;
 pub mod world;
 
 use crate::error::Result;
 use crate::fsutil;
 use model::{Model, Step, Task};
+use pebble::namespace::Access;
 use store::Store;
 
 /// How chatty a command is.
@@ -39,6 +42,9 @@ pub struct Sim {
     pub model: Model,
     /// Output settings.
     pub verbosity: Verbosity,
+    /// How hooks reach their unit's Pebble, found out at the first dispatch of a charm
+    /// with containers.
+    pub access: Option<Access>,
 }
 
 /// What running the queue did.
@@ -53,17 +59,70 @@ pub struct Summary {
 }
 
 impl Sim {
-    /// Opens the model in `store`, installs the tool symlinks, and finishes an interrupted
-    /// operation first if one left steps queued.
+    /// Opens the model in `store`, installs the tool symlinks, and restarts any container's
+    /// Pebble that is not running (from its saved state).
     pub fn open(store: Store, verbosity: Verbosity) -> Result<Sim> {
         let model = store.load()?;
-        let sim = Sim {
+        let sim = Sim::new(store, model, verbosity);
+        sim.install_tools()?;
+        let restarted = pebble::process::ensure(&sim.model, &sim.workloads_of_all())?;
+        if !verbosity.quiet {
+            for w in restarted {
+                eprintln!("restarted the Pebble of {} (it was not running)", w.label());
+            }
+        }
+        Ok(sim)
+    }
+
+    /// A model in `store`, nothing checked or started.
+    pub fn new(store: Store, model: Model, verbosity: Verbosity) -> Sim {
+        Sim {
             store,
             model,
             verbosity,
-        };
-        sim.install_tools()?;
-        Ok(sim)
+            access: None,
+        }
+    }
+
+    /// Every container of every unit.
+    pub fn workloads_of_all(&self) -> Vec<pebble::Workload> {
+        pebble::all_workloads(&self.store, &self.model)
+    }
+
+    /// The containers of `unit`.
+    pub fn workloads_of(&self, unit: &str) -> Vec<pebble::Workload> {
+        pebble::workloads(&self.store, &self.model, unit)
+    }
+
+    /// Starts the Pebble of each container of `units` (new units: deploy, scale).
+    pub fn start_pebbles(&self, units: &[String]) -> Result<()> {
+        let workloads: Vec<_> = units.iter().flat_map(|u| self.workloads_of(u)).collect();
+        let started = std::time::Instant::now();
+        pebble::process::ensure(&self.model, &workloads)?;
+        if self.verbosity.verbose && !workloads.is_empty() {
+            eprintln!(
+                "  started {} Pebble server(s) in {:.1} ms",
+                workloads.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        Ok(())
+    }
+
+    /// How `unit`'s hooks reach its Pebble: `None` for a charm without containers; else
+    /// found out once per command, with a warning when hooks cannot run in a namespace.
+    fn access(&mut self, unit: &str) -> Option<&Access> {
+        if self.model.app.meta.containers.is_empty() {
+            return None;
+        }
+        if self.access.is_none() {
+            let access = Access::probe(&pebble::containers_dir(&self.store, unit));
+            if let Some(w) = access.warning() {
+                eprintln!("{w}");
+            }
+            self.access = Some(access);
+        }
+        self.access.as_ref()
     }
 
     /// (Re)creates the hook-tool symlinks to the running binary.
@@ -108,7 +167,8 @@ impl Sim {
                 Step::Hook(h) => {
                     let alive = self.model.unit(&h.unit).is_some();
                     if alive {
-                        let ran = run::dispatch(&self.store, &mut self.model, h)?;
+                        let access = self.access(&h.unit).cloned();
+                        let ran = run::dispatch(&self.store, &mut self.model, h, access.as_ref())?;
                         summary.ran += 1;
                         let e = &ran.event;
                         if self.verbosity.verbose {
@@ -154,17 +214,33 @@ impl Sim {
     }
 
     /// A new pod: the unit's charm directory is replaced by a fresh copy of the charm
-    /// (what the charm wrote locally is gone, as on Kubernetes).
+    /// (what the charm wrote locally is gone, as on Kubernetes), and each workload
+    /// container starts afresh: its Pebble is stopped, its plan, services, notices and
+    /// files are gone (storage mounted into it stays), and a new Pebble starts.
     fn fresh_pod(&mut self, unit: &str) -> Result<()> {
         let Some(u) = self.model.unit_mut(unit) else {
             return Ok(());
         };
         u.pod += 1;
-        self.store.fresh_charm_copy(unit)
+        self.store.fresh_charm_copy(unit)?;
+        let started = std::time::Instant::now();
+        let workloads = self.workloads_of(unit);
+        pebble::process::reset(&self.model, &workloads)?;
+        if self.verbosity.verbose && !workloads.is_empty() {
+            eprintln!(
+                "  {unit}: {} container(s) reset, Pebble restarted in {:.1} ms",
+                workloads.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        Ok(())
     }
 
-    /// Removes a unit whose teardown is over.
+    /// Removes a unit whose teardown is over (its Pebble servers stopped first).
     fn remove_unit(&mut self, unit: &str) -> Result<()> {
+        for w in self.workloads_of(unit) {
+            pebble::process::stop(&w)?;
+        }
         self.model.units.retain(|_, u| u.name != unit);
         for rel in self.model.relations.values_mut() {
             rel.units.remove(unit);

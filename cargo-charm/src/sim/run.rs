@@ -4,6 +4,7 @@
 //! effects on failure) and the record of what happened.
 
 use super::model::{EventRecord, HookStep, LogLine, Model, Task, JUJU_VERSION};
+use super::pebble::{self, namespace::Access};
 use super::store::Store;
 use super::tool::HOOK_DIR_VAR;
 use super::{storage, world};
@@ -27,13 +28,15 @@ pub struct Ran {
 
 /// The environment Juju gives a hook (juju-protocol.md §1.2), for `step` on its unit.
 fn environment(
+    store: &Store,
+    access: Option<&Access>,
     model: &Model,
     step: &HookStep,
     charm_dir: &Path,
     run_dir: &Path,
-    tools_dir: &Path,
     seq: u64,
 ) -> Vec<(String, String)> {
+    let tools_dir = store.tools_dir();
     let unit = &step.unit;
     let agent = format!("unit-{}", unit.replace('/', "-"));
     let system_path = std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into());
@@ -108,6 +111,16 @@ fn environment(
             env.push(("JUJU_STORAGE_KIND".into(), s.kind.clone()));
         }
     }
+    if !model.app.meta.containers.is_empty() {
+        env.push((
+            pebble::namespace::CONTAINERS_DIR_VAR.into(),
+            pebble::namespace::containers_dir_var(
+                &pebble::containers_dir(store, unit),
+                &model.app.meta,
+                access,
+            ),
+        ));
+    }
     for (k, v) in &step.extra_env {
         env.push((k.clone(), v.clone()));
     }
@@ -126,8 +139,14 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
 }
 
 /// Runs `step` (its unit must exist) and updates `model`: commit or not, statuses, logs,
-/// error state, the event record.
-pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran> {
+/// error state, the event record. With `access`, the charm runs as it says (in a mount
+/// namespace where `/charm/containers` is its unit's containers directory).
+pub fn dispatch(
+    store: &Store,
+    model: &mut Model,
+    step: &HookStep,
+    access: Option<&Access>,
+) -> Result<Ran> {
     model.apply_effect(step, false);
     let unit = step.unit.clone();
     let is_install = step.hook == "install" && step.action.is_none();
@@ -174,7 +193,7 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
     write_json(&run_dir.join("context.json"), &context)?;
 
     let charm_dir = store.unit_charm_dir(&unit);
-    let env = environment(model, step, &charm_dir, &run_dir, &store.tools_dir(), seq);
+    let env = environment(store, access, model, step, &charm_dir, &run_dir, seq);
     // `dispatch` for every event; else the legacy `hooks/<hook>` / `actions/<name>`; a
     // missing legacy hook is not an error (Juju skips it).
     let legacy = match &step.action {
@@ -193,7 +212,12 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
     let (code, stdout, stderr) = match program {
         None => (0, String::new(), String::new()),
         Some(program) => {
-            let output = Command::new(&program)
+            let containers = pebble::containers_dir(store, &unit);
+            let mut command = match access {
+                Some(a) => a.command(&program, &containers),
+                None => Command::new(&program),
+            };
+            let output = command
                 .env_clear()
                 .envs(env)
                 .current_dir(&charm_dir)
@@ -261,6 +285,19 @@ pub fn dispatch(store: &Store, model: &mut Model, step: &HookStep) -> Result<Ran
             &unit,
             &ctx.storage_adds,
         )?);
+        // New instances of a storage a container mounts: its Pebble restarts (state kept)
+        // to see them.
+        let remount: Vec<_> = pebble::workloads(store, model, &unit)
+            .into_iter()
+            .filter(|w| {
+                model.app.meta.container(&w.container).is_some_and(|c| {
+                    c.mounts
+                        .iter()
+                        .any(|m| ctx.storage_adds.iter().any(|(name, _)| *name == m.storage))
+                })
+            })
+            .collect();
+        pebble::process::restart(model, &remount)?;
     } else if let Some(u) = model.unit_mut(&unit) {
         // Juju bumps secret ids at once, even if the hook fails.
         u.secret_seq = after.secret_seq;

@@ -2,6 +2,7 @@
 //! `status` (like `juju status`), `debug-log`, `events`.
 
 use super::model::{EventRecord, Model, Relation, StorageInstance, Task};
+use super::table::table;
 use jujuc::{BagData, StatusValue};
 use serde_yaml::{Mapping, Value};
 use std::fmt::Write;
@@ -76,8 +77,9 @@ fn relation_info(model: &Model, unit: &str, rel: &Relation) -> Option<Value> {
 
 /// `show-unit`: `{unit: {...}}` with `juju show-unit`'s keys (workload-version,
 /// opened-ports, charm, leader, life, relation-info, provider-id, address) plus the
-/// unit's storage and its workload and agent status.
-pub fn show_unit(model: &Model, unit: &str) -> Value {
+/// unit's storage, its `containers` (given: their services and checks) and its workload
+/// and agent status.
+pub fn show_unit(model: &Model, unit: &str, containers: Option<Value>) -> Value {
     let u = model.unit(unit).expect("unit exists");
     let mut m = Mapping::new();
     if !u.workload_version.is_empty() {
@@ -117,6 +119,11 @@ pub fn show_unit(model: &Model, unit: &str) -> Value {
             storage.insert(s.id().into(), Value::Mapping(sm));
         }
         m.insert("storage".into(), Value::Mapping(storage));
+    }
+    if let Some(c) = containers {
+        // Not in `juju show-unit` (Juju does not show Pebble's state); the simulator's
+        // addition.
+        m.insert("containers".into(), c);
     }
     let status = shown_status(model, unit);
     let mut ws = Mapping::new();
@@ -166,38 +173,12 @@ fn derived_app_status(model: &Model) -> StatusValue {
         })
 }
 
-/// Columns padded to their widest cell, two spaces apart, the last one unpadded (as
-/// `juju status` prints them).
-// Hand-written: a table crate (comfy-table, tabled) draws borders or pads differently.
-fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (c, cell) in r.iter().enumerate() {
-            if c + 1 == r.len() {
-                line.push_str(cell);
-            } else {
-                let _ = write!(line, "{cell:<w$}  ", w = widths[c]);
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// `status`: like `juju status` (model, application, units, integrations); with `storage`,
-/// like `juju status --storage` (plus each unit's storage instances).
-pub fn status(model: &Model, storage: bool) -> String {
+/// like `juju status --storage` (plus each unit's storage instances). `containers` are the
+/// rows of the containers table (unit, container, services and their states), shown
+/// after the units when the charm has containers: not in `juju status`, which does not
+/// show Pebble's state.
+pub fn status(model: &Model, storage: bool, containers: &[Vec<String>]) -> String {
     let mut out = table(&[
         vec![
             "Model".into(),
@@ -269,6 +250,12 @@ pub fn status(model: &Model, storage: bool) -> String {
         ]);
     }
     out.push_str(&table(&rows));
+    if !containers.is_empty() {
+        out.push('\n');
+        let mut rows = vec![vec!["Unit".into(), "Container".into(), "Services".into()]];
+        rows.extend(containers.iter().cloned());
+        out.push_str(&table(&rows));
+    }
     if !model.relations.is_empty() {
         out.push('\n');
         let mut rows = vec![vec![

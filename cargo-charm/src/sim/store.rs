@@ -10,6 +10,8 @@
 //!   build/                .charm files packed by `deploy` from a crate
 //!   units/<app>-<n>/charm the unit's charm directory (JUJU_CHARM_DIR)
 //!   units/<app>-<n>/root  the unit's storage, at Juju's mount paths (kept across pods)
+//!   units/<app>-<n>/containers/<c>/pebble.socket   each container's Pebble (see `pebble`)
+//!   units/<app>-<n>/workloads/<c>/   its root, saved state, pid file and log
 //!   tools/                hook tools: symlinks to the cargo-charm binary
 //!   run/<seq>/            one dispatch: world.json, context.json, lock (removed after)
 //! ```
@@ -182,7 +184,8 @@ impl Store {
         Ok(())
     }
 
-    /// Removes everything this module created (the lock file last).
+    /// Removes everything this module created (the lock file last). The units' Pebble
+    /// servers must be stopped first (`pebble::process::stop_all_in`).
     pub fn destroy(self) -> Result<()> {
         self.check_ours()?;
         let _ = std::fs::remove_file(self.model_path());

@@ -79,10 +79,25 @@ pub fn demo_charm() -> &'static Path {
     })
 }
 
-/// A simulated model in its own state directory.
+/// A simulated model in its own state directory; dropping it destroys the model, so no
+/// Pebble server outlives the test.
 pub struct Model {
     pub state: PathBuf,
 }
+
+impl Drop for Model {
+    fn drop(&mut self) {
+        if self.state.exists() {
+            let _ = self.sim(&["destroy"]);
+        }
+        if let Some(dir) = self.state.parent().filter(|d| d.starts_with(SHORT)) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Where [`Model::short`] puts its state directories.
+const SHORT: &str = "/tmp/cargo-charm-tests";
 
 impl Model {
     /// A model directory (nothing deployed yet).
@@ -92,12 +107,36 @@ impl Model {
         }
     }
 
+    /// A model directory with a short path (under /tmp, removed on drop), for tests that
+    /// connect to its sockets from outside: a unix socket path is limited to 107 bytes, and
+    /// the target directory may be deep.
+    pub fn short(name: &str) -> Model {
+        let dir = Path::new(SHORT).join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Model {
+            state: dir.join("state"),
+        }
+    }
+
     /// `cargo-charm sim ARGS --state DIR -q`.
     pub fn sim(&self, args: &[&str]) -> Run {
+        self.sim_env(args, &[])
+    }
+
+    /// [`Model::sim`] with extra environment variables.
+    pub fn sim_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut all = vec!["sim"];
         all.extend_from_slice(args);
         all.extend_from_slice(&["--state", self.state.to_str().unwrap(), "-q"]);
-        cargo_charm(&all)
+        Run::from(
+            Command::new(env!("CARGO_BIN_EXE_cargo-charm"))
+                .args(&all)
+                .envs(env.iter().copied())
+                .current_dir(root())
+                .output()
+                .unwrap(),
+        )
     }
 
     /// `show-unit UNIT --format json`, parsed, the unit's entry.

@@ -3,6 +3,7 @@
 
 use super::super::charm;
 use super::super::model::{App, Counters, Model, Relation, RelationUnit, Unit, FORMAT};
+use super::super::pebble;
 use super::super::sequence::{install_sequence, join_sequence};
 use super::super::storage;
 use super::super::store::Store;
@@ -129,6 +130,8 @@ pub fn deploy(
     if units == 0 {
         return Err(Error::usage("--num-units must be at least 1"));
     }
+    // Leftovers of an interrupted deploy: their servers first, then their files.
+    pebble::process::stop_all_in(&store)?;
     fsutil::remove_dir(&store.dir.join("units"))?;
     let (meta, source_desc) = stage_charm(&store, source, verbosity.quiet)?;
     let cleanup = |store: &Store| {
@@ -213,12 +216,9 @@ pub fn deploy(
         steps.extend(install_sequence(&model, name, i == 0, "deploy"));
     }
     steps.extend(join_sequence(&model, &names, "deploy"));
-    let mut sim = Sim {
-        store,
-        model,
-        verbosity,
-    };
+    let mut sim = Sim::new(store, model, verbosity);
     sim.install_tools()?;
+    sim.start_pebbles(&names)?;
     let summary = sim.execute(steps)?;
     Ok((sim, summary))
 }

@@ -1,9 +1,11 @@
 //! `dispatch`: one event on one unit, with the model as it is (no membership changes).
 
 use super::super::model::{HookStep, Model, Relation, Step};
+use super::super::pebble::{admin, Workload};
 use super::super::{Sim, Summary};
 use super::lookup::{check_unit, list};
 use crate::error::{Error, Result};
+use std::collections::BTreeMap;
 
 /// Options of `dispatch`.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +22,8 @@ pub struct DispatchArgs {
     pub check: Option<String>,
     /// `--notice-key KEY` (pebble-custom-notice).
     pub notice_key: Option<String>,
+    /// `--notice-data k=v` (pebble-custom-notice).
+    pub notice_data: Vec<(String, String)>,
     /// `--storage NAME/INDEX` (storage hooks on a unit with several instances).
     pub storage: Option<String>,
 }
@@ -38,10 +42,52 @@ const UNIT_HOOKS: &[&str] = &[
 ];
 
 /// `dispatch`: one event on one unit, with the model as it is (no membership changes).
+/// A custom notice or a check hook first makes its container's Pebble hold what Juju
+/// would have seen there (see [`workload_state`]).
 pub fn dispatch_one(sim: &mut Sim, unit: &str, name: &str, a: &DispatchArgs) -> Result<Summary> {
     check_unit(&sim.model, unit)?;
-    let step = hook_step(&sim.model, unit, name, a)?;
+    let mut step = hook_step(&sim.model, unit, name, a)?;
+    workload_state(sim, &mut step, a)?;
     sim.execute(vec![Step::hook(step)])
+}
+
+/// What Juju reacts to, made real in the container's Pebble before the hook runs:
+/// - `-pebble-custom-notice`: the notice is recorded (as the workload's `pebble notify`
+///   would) and its id is `JUJU_NOTICE_ID`, so the charm can read it back;
+/// - `-pebble-check-failed`: a running check that is up fails until it reaches its
+///   threshold (Pebble's `perform-check` change errors, a `recover-check` starts);
+/// - `-pebble-check-recovered`: a check that is down succeeds once (the recovery ends).
+///
+/// A check already in the state the hook announces is left as it is; one that is not in
+/// the plan or not running is an error (Juju never sends the hook then).
+fn workload_state(sim: &Sim, step: &mut HookStep, a: &DispatchArgs) -> Result<()> {
+    let Some(container) = step.workload.clone() else {
+        return Ok(());
+    };
+    let w = Workload::new(&sim.store, &step.unit, &container);
+    if step.hook.ends_with("-pebble-custom-notice") {
+        let key = step
+            .extra_env
+            .get("JUJU_NOTICE_KEY")
+            .cloned()
+            .unwrap_or_default();
+        let data: BTreeMap<String, String> = a.notice_data.iter().cloned().collect();
+        let id = admin::notify(&w, &key, &data)?;
+        step.extra_env.insert("JUJU_NOTICE_ID".into(), id);
+        return Ok(());
+    }
+    let name = step
+        .extra_env
+        .get("JUJU_PEBBLE_CHECK_NAME")
+        .cloned()
+        .unwrap_or_default();
+    if step.hook.ends_with("-pebble-check-failed") {
+        admin::fail_check(&w, &name)
+    } else if step.hook.ends_with("-pebble-check-recovered") {
+        admin::recover_check(&w, &name)
+    } else {
+        Ok(())
+    }
 }
 
 /// The step for hook `name` on `unit`: a unit hook as is, or a relation, workload, storage
@@ -174,7 +220,6 @@ fn workload_hook(model: &Model, mut step: HookStep, a: &DispatchArgs) -> Option<
                 .notice_key
                 .clone()
                 .unwrap_or_else(|| "example.com/notice".into());
-            step.extra_env.insert("JUJU_NOTICE_ID".into(), "1".into());
             step.extra_env
                 .insert("JUJU_NOTICE_TYPE".into(), "custom".into());
             step.extra_env.insert("JUJU_NOTICE_KEY".into(), key);

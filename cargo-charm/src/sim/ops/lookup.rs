@@ -2,6 +2,8 @@
 
 use super::super::charm;
 use super::super::model::Model;
+use super::super::pebble::Workload;
+use super::super::Sim;
 use crate::error::{Error, Result};
 
 /// The unit named `name`, or a one-line error listing the units.
@@ -59,4 +61,25 @@ pub fn check_endpoint(model: &Model, endpoint: &str) -> Result<&'static str> {
                 list(&charm::endpoint_names(&model.app.meta))
             ))
         })
+}
+
+/// Container `name` of `unit` (which exists), or a one-line error listing the charm's
+/// containers.
+pub fn check_container(sim: &Sim, unit: &str, name: &str) -> Result<Workload> {
+    if sim.model.app.meta.container(name).is_some() {
+        return Ok(Workload::new(&sim.store, unit, name));
+    }
+    let names: Vec<String> = sim
+        .model
+        .app
+        .meta
+        .containers
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    Err(Error::msg(format!(
+        "application {:?} has no container {name:?} (containers: {})",
+        sim.model.app.name,
+        list(&names)
+    )))
 }

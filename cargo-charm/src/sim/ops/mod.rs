@@ -14,6 +14,6 @@ pub use action::run_action;
 pub use config::config;
 pub use deploy::{deploy, CharmSource};
 pub use dispatch::{dispatch_one, DispatchArgs};
-pub use lookup::check_unit;
+pub use lookup::{check_container, check_unit};
 pub use relation::{relate, set_data, unrelate, RelateArgs};
 pub use units::{delete_pod, leader, scale};

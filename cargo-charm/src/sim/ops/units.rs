@@ -92,6 +92,7 @@ pub fn scale(sim: &mut Sim, target: u32) -> Result<Option<Summary>> {
             storage::provision(&sim.store, &mut sim.model, &name)?;
             new.push(name);
         }
+        sim.start_pebbles(&new)?;
         let elect = sim.model.app.leader.is_none();
         for (i, u) in new.iter().enumerate() {
             let leader = elect && i == 0;
