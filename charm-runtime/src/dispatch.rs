@@ -185,7 +185,11 @@ pub fn collect_status<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools) -> Out
     execute::<C>(env, tools, Vec::new())
 }
 
-fn execute<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools, routed: Vec<&Handler<C>>) -> Outcome {
+fn execute<C: Charm>(
+    env: &HookEnv,
+    tools: &mut dyn HookTools,
+    routed: Vec<&Handler<C>>,
+) -> Outcome {
     let collectors: Vec<&Handler<C>> = if env.event.is_restricted() {
         Vec::new()
     } else {

@@ -136,11 +136,16 @@ fn handled_event_runs_handlers_then_collect_status_then_commits() {
 fn relation_selector_matches_endpoint_and_kind() {
     let mut t = tools();
     let out = dispatch::<Test>(
-        &env("test/0", relation_event(RelationEventKind::Changed, "peers")),
+        &env(
+            "test/0",
+            relation_event(RelationEventKind::Changed, "peers"),
+        ),
         &mut t,
     );
     assert!(matches!(out, Outcome::Committed), "{out:?}");
-    assert!(t.cmdlines().contains(&"relation-set -r peers:1 --file -".into()));
+    assert!(t
+        .cmdlines()
+        .contains(&"relation-set -r peers:1 --file -".into()));
     for e in [
         relation_event(RelationEventKind::Joined, "peers"),
         relation_event(RelationEventKind::Changed, "other"),
@@ -335,7 +340,9 @@ fn collectors_that_add_nothing_leave_the_status_alone() {
     let mut t = tools();
     dispatch::<Collectors>(&env("test/0", Event::Start), &mut t);
     assert!(!t.cmdlines().iter().any(|c| c.starts_with("status-set")));
-    assert!(t.cmdlines().contains(&"relation-set -r peers:1 --file -".into()));
+    assert!(t
+        .cmdlines()
+        .contains(&"relation-set -r peers:1 --file -".into()));
 }
 
 /// A collector's error is a hook error, like any handler's: nothing staged is applied.
@@ -452,7 +459,10 @@ fn any_runs_once_for_every_hook_but_not_for_actions() {
     assert!(matches!(out, Outcome::Committed), "{out:?}");
     assert_eq!(take_ran(), ["go", "both", "status"]);
     // Nothing in the restricted context.
-    let out = dispatch::<Reconciler>(&env("rec/0", Event::CollectMetrics), &mut Scripted::default());
+    let out = dispatch::<Reconciler>(
+        &env("rec/0", Event::CollectMetrics),
+        &mut Scripted::default(),
+    );
     assert!(matches!(out, Outcome::Unhandled), "{out:?}");
     assert!(take_ran().is_empty());
 }
