@@ -64,12 +64,16 @@ use proc_macro::TokenStream;
 /// default that is not an `Option` is required.
 ///
 /// Events: `install`, `start`, `stop`, `remove`, `config_changed`, `update_status`,
-/// `upgrade_charm`, `leader_elected`, `leader_settings_changed`, `collect_status`,
+/// `upgrade_charm`, `leader_elected`, `leader_settings_changed`,
 /// `relation_{created,joined,changed,departed,broken}("endpoint")`,
 /// `storage_{attached,detaching}("storage")`,
 /// `pebble_{ready,custom_notice,check_failed,check_recovered}("container")`,
-/// `secret_{changed,rotate,remove,expired}` and `action("name")`. A handler takes `&self` or
-/// `&mut self` and the `&mut Model`, and returns `()` or `Result<(), E>`.
+/// `secret_{changed,rotate,remove,expired}` and `action("name")`, plus two that are not one
+/// Juju event: `collect_status` runs at the end of every dispatch (actions included) to add
+/// statuses, and `any` runs for every hook but actions (a reconciler; `model.event()` says
+/// which). A handler runs at most once per dispatch (one that is also `collect_status` runs
+/// at the end, with the collectors). A handler takes
+/// `&self` or `&mut self` and the `&mut Model`, and returns `()` or `Result<(), E>`.
 ///
 /// A handler's error type is anything that converts into `charm_runtime::Error`: every
 /// `std::error::Error + Send + Sync`, `String`, `&str` and `anyhow::Error` (so a handler may

@@ -1,5 +1,11 @@
 //! One dispatch, start to end: route the event to the charm's handlers, run them, run the
 //! collect-status handlers, commit, and turn the outcome into an exit code.
+//!
+//! When collect-status runs is ops' rule (ops 3.9.0 `_main.py`, `_Manager._emit`): after
+//! the event's handlers on **every** dispatch, whether or not a handler was routed the
+//! event, actions included; not after a handler failed (the error ends the dispatch);
+//! never in Juju's restricted context (`collect-metrics`). A charm with neither a handler
+//! for the event nor a collect-status handler runs nothing and calls no hook tool.
 
 use crate::error::{Error, Result};
 use crate::event::{
@@ -67,9 +73,14 @@ pub enum On {
     Secret(SecretEventKind),
     /// `action("name")`
     Action(&'static str),
-    /// `collect_status`: runs at the end of every dispatch in which another handler ran,
-    /// to add statuses (ops' `collect-unit-status` / `collect-app-status`).
+    /// `collect_status`: runs at the end of every dispatch (after the event's handlers, if
+    /// any, and after actions too) to add statuses, as ops' `collect-unit-status` /
+    /// `collect-app-status`. Not in the restricted context, not after a failed handler.
     CollectStatus,
+    /// `any`: every hook, once per dispatch (the reconciler's selector). Matches every
+    /// event except actions (a user's request, with its own handler) and the restricted
+    /// `collect-metrics`; `model.event()` says which hook it is.
+    Any,
 }
 
 /// The workload hook kinds, without their data (for selectors).
@@ -111,6 +122,8 @@ impl On {
             }
             (On::Secret(k), Event::Secret(s)) => *k == s.kind,
             (On::Action(name), Event::Action(a)) => *name == a.name,
+            (On::Any, Event::Action(_)) => false,
+            (On::Any, e) => !e.is_restricted(),
             _ => false,
         }
     }
@@ -119,7 +132,8 @@ impl On {
 /// How a dispatch ended.
 #[derive(Debug)]
 pub enum Outcome {
-    /// No handler is routed this event: nothing ran, no hook tool was called.
+    /// No handler is routed this event and no collect-status handler runs (the charm has
+    /// none, or the context is restricted): nothing ran, no hook tool was called.
     Unhandled,
     /// Every handler succeeded and the staged writes were committed.
     Committed,
@@ -148,23 +162,49 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Runs one dispatch of charm `C` for `env` against any hook-tool backend: the handlers
-/// routed the event in declaration order, then the collect-status handlers, then the commit.
-/// A handler error or panic stops the dispatch and nothing staged is applied.
+/// routed the event in declaration order, then the collect-status handlers (on every
+/// dispatch but the restricted `collect-metrics`), then the commit. A handler error or
+/// panic stops the dispatch and nothing staged is applied. With neither a routed handler
+/// nor a collect-status handler, nothing runs: [`Outcome::Unhandled`], no hook-tool call.
+///
+/// A handler runs at most once per dispatch, however many of its selectors match; one that
+/// is also a collect-status handler runs once, with the collect-status handlers.
 pub fn dispatch<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools) -> Outcome {
     let routed: Vec<&Handler<C>> = C::HANDLERS
         .iter()
+        .filter(|h| !h.on.contains(&On::CollectStatus))
         .filter(|h| h.on.iter().any(|on| on.matches(&env.event)))
         .collect();
-    if routed.is_empty() {
+    execute::<C>(env, tools, routed)
+}
+
+/// Runs only the collect-status handlers for `env`, then commits: no handler is routed
+/// the event. What `ops.testing`'s `ctx.on.collect_unit_status()` does; the harness uses it
+/// to evaluate a state's status on its own.
+pub fn collect_status<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools) -> Outcome {
+    execute::<C>(env, tools, Vec::new())
+}
+
+fn execute<C: Charm>(
+    env: &HookEnv,
+    tools: &mut dyn HookTools,
+    routed: Vec<&Handler<C>>,
+) -> Outcome {
+    let collectors: Vec<&Handler<C>> = if env.event.is_restricted() {
+        Vec::new()
+    } else {
+        C::HANDLERS
+            .iter()
+            .filter(|h| h.on.contains(&On::CollectStatus))
+            .collect()
+    };
+    if routed.is_empty() && collectors.is_empty() {
         return Outcome::Unhandled;
     }
-    let collectors = C::HANDLERS
-        .iter()
-        .filter(|h| h.on.contains(&On::CollectStatus) && !env.event.is_restricted());
     let mut model = Model::new(env, tools, C::ENDPOINTS);
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let mut charm = C::default();
-        for h in routed.iter().copied().chain(collectors) {
+        for h in routed.into_iter().chain(collectors) {
             (h.call)(&mut charm, &mut model)
                 .map_err(|e| e.context(format!("handler `{}`", h.name)))?;
         }

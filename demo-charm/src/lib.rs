@@ -137,7 +137,8 @@ impl DemoCharm {
         Ok(())
     }
 
-    /// The unit status, after every handled event (the tutorial's collect-status).
+    /// The unit status, at the end of every dispatch (the tutorial's collect-status). Data
+    /// the provider sent that cannot be used is reported as `blocked`, not as a hook error.
     #[on(collect_status)]
     fn collect_status(&self, model: &mut Model) -> Result<()> {
         let config: Config = model.config()?;
@@ -146,8 +147,12 @@ impl DemoCharm {
         }
         if model.relation(Self::DATABASE)?.is_none() {
             model.add_status(blocked("Waiting for database relation"));
-        } else if database_info(model)?.is_none() {
-            model.add_status(waiting("Waiting for database relation"));
+        } else {
+            match database_info(model) {
+                Ok(Some(_)) => {}
+                Ok(None) => model.add_status(waiting("Waiting for database relation")),
+                Err(e) => model.add_status(blocked(format!("Unusable database relation: {e}"))),
+            }
         }
         model.add_status(active(""));
         Ok(())

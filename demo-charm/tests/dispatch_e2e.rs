@@ -2,7 +2,9 @@
 //! fake hook-tool executables first on PATH that record their argv and serve canned JSON.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, ExitCode, Output};
+
+use charm_runtime::prelude::*;
 
 use jujuc::TOOLS;
 
@@ -43,12 +45,27 @@ impl FakeJuju {
 
     /// Runs the demo binary for one hook.
     fn dispatch(&self, unit: &str, hook: &str, extra: &[(&str, &str)]) -> Output {
+        self.dispatch_with(
+            Command::new(env!("CARGO_BIN_EXE_demo-charm")),
+            unit,
+            hook,
+            extra,
+        )
+    }
+
+    /// Runs `cmd` as the charm's `dispatch` for one hook.
+    fn dispatch_with(
+        &self,
+        mut cmd: Command,
+        unit: &str,
+        hook: &str,
+        extra: &[(&str, &str)],
+    ) -> Output {
         let path = format!(
             "{}:{}",
             self.dir.join("bin").display(),
             std::env::var("PATH").unwrap()
         );
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_demo-charm"));
         cmd.env_clear()
             .env("PATH", path)
             .env("FAKE_JUJU_DIR", &self.dir)
@@ -165,28 +182,104 @@ fn non_leader_start_counts_in_its_own_unit_bag() {
     );
 }
 
+/// The demo has a collect-status handler, so an event it has no handler for costs exactly
+/// collect-status's calls (as in ops, which evaluates status after every hook): config,
+/// the database relation, and the status.
 #[test]
-fn unhandled_event_spawns_nothing() {
-    let j = scripted("unhandled", true);
+fn unhandled_event_runs_only_collect_status() {
+    let hooks: [(&str, &[(&str, &str)]); 5] = [
+        ("update-status", &[]),
+        ("install", &[]),
+        ("leader-elected", &[]),
+        ("upgrade-charm", &[]),
+        (
+            "fastapi-peer-relation-changed",
+            &[
+                ("JUJU_RELATION", "fastapi-peer"),
+                ("JUJU_RELATION_ID", "fastapi-peer:1"),
+                ("JUJU_REMOTE_APP", "demo-api-charm"),
+                ("JUJU_REMOTE_UNIT", "demo-api-charm/1"),
+            ],
+        ),
+    ];
+    for (hook, extra) in hooks {
+        let j = scripted(hook, true);
+        let out = j.dispatch("demo-api-charm/0", hook, extra);
+        assert_ok(&out);
+        assert_eq!(
+            j.calls(),
+            [
+                "config-get --format=json",
+                "relation-ids database --format=json",
+                "status-set --application=False blocked -- Waiting for database relation",
+            ],
+            "{hook}"
+        );
+    }
+}
+
+/// A charm with a `start` handler and no collect-status handler. This test binary runs
+/// it as a charm's `dispatch` in a child process (see [`quiet_charm_child`]).
+#[derive(Default)]
+struct Quiet;
+
+#[charm(name = "quiet", summary = "Quiet", description = "Handles start only.")]
+impl Quiet {
+    #[on(start)]
+    fn start(&self, model: &mut Model) {
+        model.add_status(active("started"));
+    }
+}
+
+/// Set in the child process that plays the quiet charm.
+const QUIET_CHILD: &str = "DEMO_E2E_QUIET_CHARM";
+
+/// Not a test on its own: in the child process started by
+/// [`no_handler_and_no_collector_spawns_nothing`] (which sets [`QUIET_CHILD`]), this is
+/// the quiet charm's `main`; in a normal test run it returns at once.
+#[test]
+fn quiet_charm_child() {
+    if std::env::var_os(QUIET_CHILD).is_none() {
+        return;
+    }
+    let code = charm_runtime::run::<Quiet>();
+    std::process::exit(if code == ExitCode::SUCCESS { 0 } else { 1 });
+}
+
+/// The zero-cost rule, measured on a real process: a charm with neither a handler for the
+/// event nor a collect-status handler spawns no hook tool; its `start` handler does run.
+#[test]
+fn no_handler_and_no_collector_spawns_nothing() {
+    let quiet = |j: &FakeJuju, hook: &str| {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", "quiet_charm_child", "--test-threads=1", "-q"]);
+        j.dispatch_with(cmd, "quiet/0", hook, &[(QUIET_CHILD, "1")])
+    };
     for hook in [
         "update-status",
         "install",
         "leader-elected",
-        "upgrade-charm",
+        "config-changed",
     ] {
-        let out = j.dispatch("demo-api-charm/0", hook, &[]);
+        let j = FakeJuju::new(&format!("quiet-{hook}"));
+        let out = quiet(&j, hook);
         assert_ok(&out);
+        assert_eq!(j.calls(), Vec::<String>::new(), "{hook}");
     }
-    let out = j.dispatch(
-        "demo-api-charm/0",
-        "fastapi-peer-relation-changed",
-        &[
-            ("JUJU_RELATION", "fastapi-peer"),
-            ("JUJU_RELATION_ID", "fastapi-peer:1"),
-            ("JUJU_REMOTE_APP", "demo-api-charm"),
-            ("JUJU_REMOTE_UNIT", "demo-api-charm/1"),
-        ],
+    let j = FakeJuju::new("quiet-start");
+    assert_ok(&quiet(&j, "start"));
+    assert_eq!(
+        j.calls(),
+        ["status-set --application=False active -- started"]
     );
+}
+
+/// Where collect-status does not run (Juju's restricted context, as in ops), an event the
+/// charm has no handler for spawns no hook tool at all.
+#[test]
+fn restricted_hook_spawns_nothing() {
+    let j = scripted("restricted", true);
+    let out = j.dispatch("demo-api-charm/0", "collect-metrics", &[]);
     assert_ok(&out);
     assert_eq!(j.calls(), Vec::<String>::new());
 }

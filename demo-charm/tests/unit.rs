@@ -394,20 +394,118 @@ fn leader_start_makes_exactly_these_calls() {
     assert!(out.tool_calls.iter().all(|c| c.code == 0));
 }
 
-/// Events the demo does not handle run nothing at all.
+/// Events the demo has no handler for still run collect-status (as ops does): the status
+/// is refreshed, and nothing else is called or changed.
 #[test]
-fn unhandled_events_run_nothing() {
-    let state = leader_state(Relation::peer(PEER));
+fn unhandled_events_refresh_the_status() {
+    let state = leader_state(Relation::peer(PEER))
+        .to_builder()
+        .unit_status(active(""))
+        .build();
     for e in [
         Event::update_status(),
         Event::install(),
         Event::leader_elected(),
+        Event::upgrade_charm(),
     ] {
         let out = ctx().run(e, &state).unwrap();
-        assert!(!out.handled);
-        assert!(out.tool_calls.is_empty());
-        assert_eq!(out.state, state);
+        assert!(out.handled);
+        assert_eq!(
+            out.command_lines(),
+            [
+                "config-get --format=json",
+                "relation-ids database --format=json",
+                "status-set --application=False blocked -- Waiting for database relation",
+            ]
+        );
+        let expected = state
+            .to_builder()
+            .unit_status(blocked("Waiting for database relation"))
+            .build();
+        assert_eq!(out.state, expected);
     }
+}
+
+// ---- the status never goes stale (collect-status after every event) ------------------------
+
+/// `database-relation-broken` has no handler in the demo: the unit used to stay `active`.
+#[test]
+fn database_relation_broken_blocks_the_unit() {
+    let db = database_with_credentials("example.com:5432");
+    let state = leader_state(Relation::peer(PEER))
+        .to_builder()
+        .relation(db.clone())
+        .unit_status(active(""))
+        .build();
+    let out = ctx().run(Event::relation_broken(&db), &state).unwrap();
+    assert_eq!(
+        out.state.unit_status(),
+        &blocked("Waiting for database relation")
+    );
+}
+
+/// `database-relation-changed` with the credentials has no handler either: the unit used
+/// to stay `waiting`.
+#[test]
+fn credentials_arriving_make_the_unit_active() {
+    let db = database_with_credentials("example.com:5432");
+    let state = leader_state(Relation::peer(PEER))
+        .to_builder()
+        .relation(db.clone())
+        .unit_status(waiting("Waiting for database relation"))
+        .build();
+    let out = ctx().run(Event::relation_changed(&db, 0), &state).unwrap();
+    assert_eq!(out.state.unit_status(), &active(""));
+    assert_eq!(out.calls_to("status-set"), 1);
+}
+
+/// An action refreshes the status too.
+#[test]
+fn an_action_refreshes_the_status() {
+    let state = leader_state(Relation::peer(PEER))
+        .to_builder()
+        .relation(database_with_credentials("example.com:5432"))
+        .unit_status(waiting("Waiting for database relation"))
+        .build();
+    let out = ctx().run(Event::action("get-db-info", ()), &state).unwrap();
+    assert_eq!(out.action_results["db-host"], "example.com");
+    assert_eq!(out.state.unit_status(), &active(""));
+}
+
+/// Data the provider sent that the charm cannot use is reported as `blocked`, naming it,
+/// instead of failing every hook (which would also drop the dispatch's other writes).
+#[test]
+fn unusable_database_data_is_blocked_not_an_error() {
+    let db = database_with_credentials("no-port-here").id(3);
+    let state = leader_state(Relation::peer(PEER))
+        .to_builder()
+        .relation(db.clone())
+        .build();
+    for e in [Event::relation_changed(&db, 0), Event::update_status()] {
+        let out = ctx().run(e, &state).unwrap();
+        assert_eq!(
+            out.state.unit_status(),
+            &blocked(
+                "Unusable database relation: relation database:3, remote application bag, \
+                 key `endpoints`: \"no-port-here\" is not `host:port`"
+            )
+        );
+    }
+    // The start counter is still written in the same dispatch.
+    let out = ctx().run(Event::start(), &state).unwrap();
+    assert_eq!(out.calls_to("relation-set"), 1);
+}
+
+/// The tutorial's `test_no_database_blocked` runs collect-status alone on a bare state.
+#[test]
+fn collect_status_alone_on_a_bare_state_is_blocked() {
+    let out = ctx()
+        .run(Event::collect_status(), &leader_state(Relation::peer(PEER)))
+        .unwrap();
+    assert_eq!(
+        out.state.unit_status(),
+        &blocked("Waiting for database relation")
+    );
 }
 
 /// The metadata comes from the charm's code: undeclared things are rejected by name.

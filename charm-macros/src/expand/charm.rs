@@ -227,6 +227,7 @@ fn on_variant(ev: &EventSel, rt: &TokenStream) -> TokenStream {
         EventKind::LeaderElected => simple("LeaderElected"),
         EventKind::LeaderSettingsChanged => simple("LeaderSettingsChanged"),
         EventKind::CollectStatus => simple("CollectStatus"),
+        EventKind::Any => simple("Any"),
         EventKind::Relation(v) => {
             let v = Ident::new(v, Span::call_site());
             quote!(#rt::On::Relation(#rt::RelationEventKind::#v, #arg))

@@ -64,6 +64,8 @@ pub enum EventKind {
     LeaderSettingsChanged,
     /// `collect_status`
     CollectStatus,
+    /// `any`: every hook (not actions).
+    Any,
     /// `relation_*("endpoint")`: the `RelationEventKind` variant.
     Relation(&'static str),
     /// `storage_*("name")`: the `StorageEventKind` variant.
@@ -88,6 +90,7 @@ pub const EVENTS: &[(&str, EventKind)] = &[
     ("leader_elected", EventKind::LeaderElected),
     ("leader_settings_changed", EventKind::LeaderSettingsChanged),
     ("collect_status", EventKind::CollectStatus),
+    ("any", EventKind::Any),
     ("relation_created", EventKind::Relation("Created")),
     ("relation_joined", EventKind::Relation("Joined")),
     ("relation_changed", EventKind::Relation("Changed")),
@@ -111,7 +114,7 @@ pub const EVENTS: &[(&str, EventKind)] = &[
 
 /// The events, grouped, for messages.
 pub const EVENT_LIST: &str = "install, start, stop, remove, config_changed, update_status, \
-     upgrade_charm, leader_elected, leader_settings_changed, collect_status, \
+     upgrade_charm, leader_elected, leader_settings_changed, collect_status, any, \
      relation_{created,joined,changed,departed,broken}(\"endpoint\"), \
      storage_{attached,detaching}(\"storage\"), \
      pebble_{ready,custom_notice,check_failed,check_recovered}(\"container\"), \
@@ -156,7 +159,7 @@ mod tests {
             Some(Target::Container)
         );
         assert_eq!(EventKind::from_name("config-changed"), None);
-        assert_eq!(EventKind::names().len(), 26);
+        assert_eq!(EventKind::names().len(), 27);
     }
 
     /// Expands the grouped list (`relation_{created,joined}("endpoint")`) back into names.

@@ -20,6 +20,7 @@ use std::rc::Rc;
 mod action;
 mod container;
 mod relation;
+mod status;
 
 pub use container::{Container, ContainerName};
 

@@ -3,14 +3,24 @@
 
 use super::{BagState, Model};
 use crate::databag::Databag;
+use crate::event::RelationEventKind;
 use crate::hooktools::cmd::{self, BagData};
 use crate::relation::{Bag, Endpoint, Relation, RelationError};
 
 impl Model<'_> {
     /// The relations of an endpoint (`relation-ids`, once per endpoint per dispatch).
+    ///
+    /// In a `-relation-broken` hook the broken relation is left out, as ops leaves it out
+    /// of `Model.relations` (Juju 3.4 and later leave it out of `relation-ids` already;
+    /// earlier versions list it). [`Model::event_relation`] still names it.
     pub fn relations(&mut self, endpoint: Endpoint) -> Result<Vec<Relation>, RelationError> {
         if !self.relation_ids.contains_key(endpoint.name) {
-            let ids = cmd::relation_ids(self.tools, endpoint.name)?;
+            let mut ids = cmd::relation_ids(self.tools, endpoint.name)?;
+            if let Some(r) = self.env.event.relation() {
+                if r.kind == RelationEventKind::Broken && r.endpoint == endpoint.name {
+                    ids.retain(|&id| id != r.id);
+                }
+            }
             self.relation_ids.insert(endpoint.name, ids);
         }
         Ok(self.relation_ids[endpoint.name]

@@ -432,3 +432,63 @@ fn set_ports_leaves_open_ports_alone() {
     }
     assert_eq!(t.cmdlines(), vec!["opened-ports --format=json"]);
 }
+
+/// In `-relation-broken` the broken relation is not among the endpoint's relations (Juju
+/// before 3.4 still lists it in `relation-ids`), as ops leaves it out of `Model.relations`;
+/// the event still names it, and other endpoints are unaffected.
+#[test]
+fn broken_relation_is_left_out_during_its_broken_hook() {
+    let broken = Event::Relation(RelationEvent {
+        kind: RelationEventKind::Broken,
+        endpoint: "database".into(),
+        id: 7,
+        remote_app: "pg".into(),
+        remote_unit: None,
+        departing_unit: None,
+    });
+    let e = env("demo/1", broken);
+    let mut t = base(true);
+    let mut m = Model::new(&e, &mut t, ENDPOINTS);
+    assert_eq!(m.relation(DB).unwrap(), None);
+    assert_eq!(m.event_relation().unwrap(), Some(db_rel()));
+    assert_eq!(m.relation(PEER).unwrap(), Some(peer_rel()));
+    // Any other relation hook lists it.
+    let changed = Event::Relation(RelationEvent {
+        kind: RelationEventKind::Changed,
+        endpoint: "database".into(),
+        id: 7,
+        remote_app: "pg".into(),
+        remote_unit: Some("pg/0".into()),
+        departing_unit: None,
+    });
+    let e = env("demo/1", changed);
+    let mut t = base(true);
+    let mut m = Model::new(&e, &mut t, ENDPOINTS);
+    assert_eq!(m.relation(DB).unwrap(), Some(db_rel()));
+}
+
+/// `ok_or_blocked`: the value, or a `blocked` status naming the input and no value.
+#[test]
+fn ok_or_blocked_reports_bad_input_as_blocked() {
+    let e = env("demo/1", Event::UpdateStatus);
+    let mut t = base(true);
+    let mut m = Model::new(&e, &mut t, ENDPOINTS);
+    let port = m.ok_or_blocked("Invalid port", |_| "8080".parse::<u16>());
+    assert_eq!(port, Some(8080));
+    let port = m.ok_or_blocked("Invalid port", |_| "80800".parse::<u16>());
+    assert_eq!(port, None);
+    // The closure gets the model, for reads that need it.
+    let db = m.ok_or_blocked("Invalid database relation data", |m| {
+        let rel = m.relation(DB)?.expect("related");
+        let bag = m.bag(&rel, Bag::RemoteApp)?;
+        bag.get("password")
+            .cloned()
+            .ok_or(crate::Error::msg("no `password`"))
+    });
+    assert_eq!(db, None);
+    m.commit().unwrap();
+    assert_eq!(
+        t.cmdlines().last().unwrap(),
+        "status-set --application=False blocked -- Invalid port: number too large to fit in target type"
+    );
+}

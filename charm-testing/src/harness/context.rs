@@ -170,8 +170,10 @@ impl<C: Charm> Context<C> {
 
     /// Runs one event: checks the input, builds Juju's view of it, runs the charm's
     /// dispatch exactly as under Juju (`charm_runtime::dispatch`: routing, cached reads,
-    /// access rules, collect-status, commit only on success) against the in-memory hook
-    /// tools, and returns the resulting state with what the charm did on the side.
+    /// access rules, collect-status at the end of every hook and action, commit only on
+    /// success) against the in-memory hook tools, and returns the resulting state with
+    /// what the charm did on the side. [`Event::collect_status`] runs the collect-status
+    /// handlers alone.
     ///
     /// Errors: [`RunError::Inconsistent`] if Juju could not produce the input (nothing
     /// runs); [`RunError::Failed`] if a handler (or the commit) failed, carrying the
@@ -193,7 +195,12 @@ impl<C: Charm> Context<C> {
                 world: &mut world,
                 hook: &mut hook,
             };
-            let outcome = charm_runtime::dispatch::<C>(&env, &mut tools);
+            let outcome = match event.kind {
+                EventKind::CollectStatus => {
+                    charm_runtime::dispatch::collect_status::<C>(&env, &mut tools)
+                }
+                _ => charm_runtime::dispatch::<C>(&env, &mut tools),
+            };
             // What `charm_runtime::run` does after a failed dispatch.
             charm_runtime::dispatch::report(&env, &mut tools, &outcome);
             outcome
@@ -249,7 +256,7 @@ impl<C: Charm> Context<C> {
         ));
         vars.push(("JUJU_CONTEXT_ID", format!("{}-{hook}-1", self.unit_name)));
         match &event.kind {
-            EventKind::Unit(_) | EventKind::Action { .. } => {}
+            EventKind::Unit(_) | EventKind::CollectStatus | EventKind::Action { .. } => {}
             EventKind::Relation {
                 hook: kind,
                 relation,
@@ -565,8 +572,9 @@ pub struct Output {
     /// them (layers, service and check states, notices, files; mounts written back);
     /// everything else as in the input.
     pub state: State,
-    /// Whether a handler of the charm was routed the event (if not, nothing ran and no hook
-    /// tool was called).
+    /// Whether any of the charm's code ran: a handler routed the event, or a
+    /// collect-status handler (which runs for every hook and action but `collect-metrics`).
+    /// If not, no hook tool was called.
     pub handled: bool,
     /// `juju-log` lines, in order (a failed hook ends with the runtime's ERROR line).
     pub juju_log: Vec<LogLine>,

@@ -78,6 +78,8 @@ impl SecretHook {
 pub(crate) enum EventKind {
     /// A hook without data: `install`, `start`, ...
     Unit(&'static str),
+    /// Only the charm's collect-status handlers, in an `update-status` environment.
+    CollectStatus,
     Relation {
         hook: RelHook,
         relation: RelationRef,
@@ -148,6 +150,16 @@ impl Event {
     /// `leader-settings-changed`
     pub fn leader_settings_changed() -> Self {
         Self::unit("leader-settings-changed")
+    }
+    /// Not a Juju hook: runs only the charm's collect-status handlers (then commits), to
+    /// evaluate a state's status on its own, as `ops.testing`'s
+    /// `ctx.on.collect_unit_status()` does. Juju runs collect-status at the end of every
+    /// hook; this runs it in the environment of an `update-status` hook, without the
+    /// handlers routed that hook.
+    pub fn collect_status() -> Self {
+        Event {
+            kind: EventKind::CollectStatus,
+        }
     }
     /// `collect-metrics` (restricted context)
     pub fn collect_metrics() -> Self {
@@ -319,10 +331,11 @@ impl Event {
     }
 
     /// The Juju hook name, e.g. `fastapi-peer-relation-changed`; the action name for
-    /// actions.
+    /// actions; `update-status` for [`Event::collect_status`].
     pub fn hook_name(&self) -> String {
         match &self.kind {
             EventKind::Unit(h) => (*h).to_string(),
+            EventKind::CollectStatus => "update-status".to_string(),
             EventKind::Relation { hook, relation, .. } => {
                 format!("{}-relation-{}", relation.endpoint, hook.suffix())
             }

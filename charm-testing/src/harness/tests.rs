@@ -859,13 +859,70 @@ fn panics_are_failures() {
     );
 }
 
+/// An event without a handler still runs collect-status (as ops does): only the statuses
+/// change.
 #[test]
-fn unhandled_events_change_nothing() {
+fn unhandled_events_run_collect_status_only() {
     let state = base().leader(true).build();
     let out = ctx().run(Event::leader_elected(), &state).unwrap();
-    assert!(!out.handled);
-    assert!(out.tool_calls.is_empty());
-    assert_eq!(out.state, state);
+    assert!(out.handled);
+    assert_eq!(
+        out.command_lines(),
+        [
+            "status-set --application=False active -- ready",
+            "is-leader --format=json",
+            "status-set --application=True active -- app ready",
+        ]
+    );
+    let expected = state
+        .to_builder()
+        .unit_status(active("ready"))
+        .app_status(active("app ready"))
+        .build();
+    assert_eq!(out.state, expected);
+}
+
+/// `Event::collect_status()` runs the collectors alone: here `update-status`'s handler,
+/// which would panic, does not run.
+#[test]
+fn collect_status_alone_runs_only_the_collectors() {
+    let state = base().leader(true).config("name", "panic").build();
+    assert!(ctx().run(Event::update_status(), &state).is_err());
+    let out = ctx().run(Event::collect_status(), &state).unwrap();
+    assert!(out.handled);
+    assert_eq!(out.state.unit_status(), &active("ready"));
+    assert_eq!(out.state.app_status(), &active("app ready"));
+    assert_eq!(out.calls_to("config-get"), 0);
+}
+
+/// Starts, and has no collect-status handler.
+#[derive(Default)]
+struct Bare;
+
+#[charm(name = "bare", summary = "Bare", description = "A test charm.")]
+impl Bare {
+    #[on(start)]
+    fn start(&self, model: &mut Model) {
+        model.add_status(active("started"));
+    }
+}
+
+/// No handler and no collect-status handler: nothing runs, no hook tool is called.
+#[test]
+fn unhandled_events_of_a_charm_without_collect_status_change_nothing() {
+    let state = State::default();
+    for e in [
+        Event::leader_elected(),
+        Event::update_status(),
+        Event::collect_status(),
+    ] {
+        let out = Context::<Bare>::new().run(e, &state).unwrap();
+        assert!(!out.handled);
+        assert!(out.tool_calls.is_empty());
+        assert_eq!(out.state, state);
+    }
+    let out = Context::<Bare>::new().run(Event::start(), &state).unwrap();
+    assert_eq!(out.state.unit_status(), &active("started"));
 }
 
 #[test]

@@ -144,7 +144,7 @@ fn json_and_yaml_layers_are_the_typed_layer() {
 }
 
 #[test]
-fn a_run_that_does_not_touch_pebble_gives_the_state_back() {
+fn a_run_that_only_reads_pebble_gives_the_state_back() {
     let c = web()
         .layer("web", base_layer())
         .service_status("srv", ServiceStatus::Error)
@@ -152,11 +152,14 @@ fn a_run_that_does_not_touch_pebble_gives_the_state_back() {
         .notice(Notice::new("example.com/seen").occurrences(3))
         .file("/etc/srv/srv.conf", "port: 8080\n");
     let state = State::builder().container(c).build();
-    // `install` has no handler: nothing runs, Pebble is not asked anything.
+    // `install` has no handler: only collect-status runs, and it only reads srv's state.
     let out = ctx().run(Event::install(), &state).unwrap();
-    assert!(!out.handled);
-    assert!(out.pebble_calls.is_empty());
-    assert_eq!(out.state, state);
+    assert_eq!(out.pebble_lines(), ["GET /v1/services?names=srv"]);
+    let expected = state
+        .to_builder()
+        .unit_status(maintenance("srv is not running"))
+        .build();
+    assert_eq!(out.state, expected);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The generated handlers run: a dispatch through in-memory hook tools routes the event to
 //! the right methods (`&self` and `&mut self`, `()` and `Result` returns), then runs the
-//! collect-status handler, and a handler's error fails the dispatch.
+//! collect-status handler (on every dispatch), `any` runs for every hook, and a handler's
+//! error fails the dispatch.
 
 use charm_runtime::hooktools::{HookTools, ToolCall, ToolError};
 use charm_runtime::prelude::*;
@@ -53,6 +54,35 @@ impl Counter {
     }
 }
 
+/// Handles `start` only, and has no collect-status handler.
+#[derive(Default)]
+struct Quiet;
+
+#[charm(name = "quiet", summary = "Quiet", description = "Starts.")]
+impl Quiet {
+    #[on(start)]
+    fn start(&self, _model: &mut Model) {}
+}
+
+/// Reconciles on `any` hook (`start` listed too, which changes nothing), with a dedicated
+/// action handler.
+#[derive(Default)]
+struct Holistic;
+
+#[charm(name = "holistic", summary = "Holistic", description = "Reconciles.")]
+#[action("go", description = "Goes")]
+impl Holistic {
+    #[on(start, any)]
+    fn reconcile(&self, model: &mut Model) {
+        log(&format!("any {}", model.event().hook_name()));
+    }
+
+    #[on(action("go"))]
+    fn go(&self, _model: &mut Model) {
+        log("go");
+    }
+}
+
 /// Hook tools that answer every call with empty output and record it.
 #[derive(Default)]
 struct Tools(Vec<String>);
@@ -97,11 +127,31 @@ fn main() {
         tools.0
     );
 
-    // An event no handler is routed does nothing at all.
+    // An event no handler is routed still runs collect-status (as ops does)...
+    LOG.lock().unwrap().clear();
     let mut tools = Tools::default();
     let outcome = dispatch::<Counter>(&env(&[("JUJU_DISPATCH_PATH", "hooks/install")]), &mut tools);
+    assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+    assert_eq!(*LOG.lock().unwrap(), ["status"]);
+    assert_eq!(tools.0.len(), 1, "{:?}", tools.0);
+
+    // ...and a charm without collect-status runs nothing and calls no hook tool.
+    let mut tools = Tools::default();
+    let outcome = dispatch::<Quiet>(&env(&[("JUJU_DISPATCH_PATH", "hooks/install")]), &mut tools);
     assert!(matches!(outcome, Outcome::Unhandled), "{outcome:?}");
     assert!(tools.0.is_empty());
+
+    // `any` runs for every hook, once, with the event; not for actions.
+    LOG.lock().unwrap().clear();
+    for hook in ["hooks/install", "hooks/start", "actions/go"] {
+        let mut vars = vec![("JUJU_DISPATCH_PATH", hook)];
+        if hook.starts_with("actions/") {
+            vars.push(("JUJU_ACTION_UUID", "2"));
+        }
+        let outcome = dispatch::<Holistic>(&env(&vars), &mut Tools::default());
+        assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+    }
+    assert_eq!(*LOG.lock().unwrap(), ["any install", "any start", "go"]);
 
     // A handler's error fails the dispatch, naming the handler.
     let outcome = dispatch::<Counter>(

@@ -499,7 +499,7 @@ fn check_event(
 ) -> Option<Map<String, Value>> {
     let hook = event.hook_name();
     match &event.kind {
-        EventKind::Unit(_) => {}
+        EventKind::Unit(_) | EventKind::CollectStatus => {}
         EventKind::Relation {
             hook: kind,
             relation,

@@ -5,11 +5,16 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-static NEXT_RELATION_ID: AtomicU64 = AtomicU64::new(1);
+/// Where the automatic ids start: above the small ids tests set by hand, so that a
+/// relation given `.id(7)` never meets one numbered automatically in the same state.
+const FIRST_AUTOMATIC_ID: u64 = 100;
 
-/// The id the next [`Relation`] gets. Every relation built gets a new one, unique in the
-/// test process, so relations built separately never collide; set one with
-/// [`Relation::id`] when a test asserts on it.
+static NEXT_RELATION_ID: AtomicU64 = AtomicU64::new(FIRST_AUTOMATIC_ID);
+
+/// The id the next [`Relation`] gets. Every relation built gets a new one (from 100 up),
+/// unique in the test process, so relations built separately never collide; set one with
+/// [`Relation::id`] (below 100 to stay clear of the automatic ones) when a test asserts
+/// on it.
 pub fn next_relation_id() -> u64 {
     NEXT_RELATION_ID.fetch_add(1, Ordering::Relaxed)
 }
