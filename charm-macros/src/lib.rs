@@ -159,3 +159,9 @@ pub fn charm_config(input: TokenStream) -> TokenStream {
 pub fn databag(input: TokenStream) -> TokenStream {
     expand::databag::expand(input.into()).into()
 }
+
+/// Derives `ActionParams` for a struct with named fields: one action parameter per field.
+#[proc_macro_derive(ActionParams, attributes(param))]
+pub fn action_params(input: TokenStream) -> TokenStream {
+    expand::params::expand(input.into()).into()
+}

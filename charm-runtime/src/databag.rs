@@ -1,15 +1,19 @@
-//! Typed relation databags: a struct maps to a bag, one key per field, each value
-//! JSON-encoded (ops' `Relation.save`/`Relation.load` convention). A field whose type is a
-//! struct holds one whole JSON object under its key, as the tutorial's `unit_stats` does.
+//! Typed relation databags: a struct maps to a bag, one key per field, each value either
+//! JSON-encoded (ops' `Relation.save`/`Relation.load` convention, the default) or the raw
+//! string itself (`#[databag(raw)]`, what cross-charm interfaces such as
+//! `postgresql_client` and `http` carry). A JSON field whose type is a struct holds one
+//! whole JSON object under its key, as the tutorial's `unit_stats` does.
 //!
 //! Derive [`Databag`] with `#[derive(Databag)]`; field attributes:
-//! `#[databag(rename = "kebab-key")]`. `Option` fields may be missing; saving `None`
-//! deletes the key.
+//! `#[databag(rename = "kebab-key")]`, `#[databag(raw)]` and `#[databag(json)]`; on the
+//! struct, `#[databag(raw)]` makes raw the default for every field. `Option` fields may
+//! be missing; saving `None` deletes the key.
 
 use crate::hooktools::cmd::BagData;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
+use std::str::FromStr;
 
 /// Keys Juju itself puts in unit bags; [`Databag`] loading ignores them.
 pub const JUJU_KEYS: &[&str] = &["egress-subnets", "ingress-address", "private-address"];
@@ -43,19 +47,44 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
-/// Reads one required field: the key must be present and hold JSON for `T`.
-pub fn read_field<T: DeserializeOwned>(bag: &BagData, key: &str) -> Result<T, FieldError> {
-    match bag.get(key) {
-        Some(raw) => decode(key, raw),
-        None => Err(FieldError {
-            key: key.into(),
-            problem: "missing (the field is not an Option)".into(),
-        }),
+/// A type a JSON-encoded field can have: anything serde reads and writes.
+#[diagnostic::on_unimplemented(
+    message = "databag field type `{Self}` is not JSON-ready",
+    label = "not (de)serializable",
+    note = "put `#[json_value]` on `{Self}` (serde's derives through the runtime), or store the field as a plain string with `#[databag(raw)]`"
+)]
+pub trait JsonField: Serialize + DeserializeOwned {}
+
+impl<T: Serialize + DeserializeOwned> JsonField for T {}
+
+/// A type a raw field can have: the bag's string is its text (`String`, numbers, `bool`,
+/// anything with `FromStr` and `Display`).
+#[diagnostic::on_unimplemented(
+    message = "databag field type `{Self}` cannot be a raw string",
+    label = "raw fields need `FromStr` and `Display`",
+    note = "raw fields are `String`, numbers, `bool` or another type with `FromStr` and `Display`; drop `raw` to store `{Self}` as JSON"
+)]
+pub trait RawField: FromStr + fmt::Display {}
+
+impl<T: FromStr + fmt::Display> RawField for T {}
+
+fn missing(key: &str) -> FieldError {
+    FieldError {
+        key: key.into(),
+        problem: "missing (the field is not an Option)".into(),
     }
 }
 
-/// Reads one optional field: a missing key (or `""`) is `None`.
-pub fn read_optional_field<T: DeserializeOwned>(
+/// Reads one required JSON field: the key must be present and hold JSON for `T`.
+pub fn read_field<T: JsonField>(bag: &BagData, key: &str) -> Result<T, FieldError> {
+    match bag.get(key) {
+        Some(raw) => decode(key, raw),
+        None => Err(missing(key)),
+    }
+}
+
+/// Reads one optional JSON field: a missing key (or `""`) is `None`.
+pub fn read_optional_field<T: JsonField>(
     bag: &BagData,
     key: &str,
 ) -> Result<Option<T>, FieldError> {
@@ -72,8 +101,8 @@ fn decode<T: DeserializeOwned>(key: &str, raw: &str) -> Result<T, FieldError> {
     })
 }
 
-/// Writes one field as Python-compatible JSON.
-pub fn write_field<T: Serialize + ?Sized>(
+/// Writes one JSON field as Python-compatible JSON.
+pub fn write_field<T: JsonField>(
     bag: &mut BagData,
     key: &str,
     value: &T,
@@ -86,8 +115,8 @@ pub fn write_field<T: Serialize + ?Sized>(
     Ok(())
 }
 
-/// Writes one optional field; `None` becomes `""`, which deletes the key.
-pub fn write_optional_field<T: Serialize>(
+/// Writes one optional JSON field; `None` becomes `""`, which deletes the key.
+pub fn write_optional_field<T: JsonField>(
     bag: &mut BagData,
     key: &str,
     value: &Option<T>,
@@ -99,6 +128,61 @@ pub fn write_optional_field<T: Serialize>(
             Ok(())
         }
     }
+}
+
+fn parse_raw<T: RawField>(key: &str, raw: &str) -> Result<T, FieldError> {
+    raw.parse().map_err(|_| FieldError {
+        key: key.into(),
+        problem: format!(
+            "{raw:?} is not a valid `{}`",
+            std::any::type_name::<T>()
+                .rsplit("::")
+                .next()
+                .unwrap_or("value")
+        ),
+    })
+}
+
+/// Reads one required raw field: the key must be present and its text parse as `T`.
+pub fn read_raw_field<T: RawField>(bag: &BagData, key: &str) -> Result<T, FieldError> {
+    match bag.get(key) {
+        Some(raw) => parse_raw(key, raw),
+        None => Err(missing(key)),
+    }
+}
+
+/// Reads one optional raw field: a missing key (or `""`) is `None`.
+pub fn read_optional_raw_field<T: RawField>(
+    bag: &BagData,
+    key: &str,
+) -> Result<Option<T>, FieldError> {
+    match bag.get(key) {
+        Some(raw) if !raw.is_empty() => parse_raw(key, raw).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Writes one raw field: its text. An empty text deletes the key, as in Juju.
+pub fn write_raw_field<T: RawField>(
+    bag: &mut BagData,
+    key: &str,
+    value: &T,
+) -> Result<(), FieldError> {
+    bag.insert(key.into(), value.to_string());
+    Ok(())
+}
+
+/// Writes one optional raw field; `None` becomes `""`, which deletes the key.
+pub fn write_optional_raw_field<T: RawField>(
+    bag: &mut BagData,
+    key: &str,
+    value: &Option<T>,
+) -> Result<(), FieldError> {
+    bag.insert(
+        key.into(),
+        value.as_ref().map(T::to_string).unwrap_or_default(),
+    );
+    Ok(())
 }
 
 /// The untyped bag itself is a databag too: every key, raw strings.

@@ -1,9 +1,10 @@
-//! `#[derive(Databag)]`: one JSON-encoded key per field, through the runtime's
-//! `read_field` / `read_optional_field` / `write_field` / `write_optional_field`.
+//! `#[derive(Databag)]`: one key per field, JSON-encoded through the runtime's
+//! `read_field` / `read_optional_field` / `write_field` / `write_optional_field`, or raw
+//! through their `*_raw_field` twins.
 
-use crate::internals::model::DatabagDef;
+use crate::internals::model::{DatabagDef, DatabagField};
 use crate::internals::{check, read};
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::LitStr;
@@ -47,26 +48,26 @@ fn generate(def: &DatabagDef) -> TokenStream {
         .iter()
         .map(|f| LitStr::new(&f.key, f.key_span))
         .collect();
-    // Each call is spanned at the field's type, so a type that is not (de)serializable is
-    // reported there.
+    // Each call is spanned at the field's type, so a type that is not (de)serializable (or,
+    // raw, not parsable) is reported there.
+    let function = |f: &DatabagField, dir: &str| {
+        let optional = if f.optional { "optional_" } else { "" };
+        let raw = if f.raw { "raw_" } else { "" };
+        let span = Span::call_site().located_at(f.ty.span());
+        Ident::new(&format!("{dir}_{optional}{raw}field"), span)
+    };
     let reads = def.fields.iter().zip(&keys).map(|(f, key)| {
         let field = &f.ident;
         let span = Span::call_site().located_at(f.ty.span());
-        let read = if f.optional {
-            quote_spanned!(span=> #rt::read_optional_field(bag, #key)?)
-        } else {
-            quote_spanned!(span=> #rt::read_field(bag, #key)?)
-        };
+        let read = function(f, "read");
+        let read = quote_spanned!(span=> #rt::#read(bag, #key)?);
         quote!(#field: #read)
     });
     let writes = def.fields.iter().zip(&keys).map(|(f, key)| {
         let field = &f.ident;
         let span = Span::call_site().located_at(f.ty.span());
-        if f.optional {
-            quote_spanned!(span=> #rt::write_optional_field(&mut bag, #key, &self.#field)?;)
-        } else {
-            quote_spanned!(span=> #rt::write_field(&mut bag, #key, &self.#field)?;)
-        }
+        let write = function(f, "write");
+        quote_spanned!(span=> #rt::#write(&mut bag, #key, &self.#field)?;)
     });
     let (bag, mut_bag) = if def.fields.is_empty() {
         (quote!(_bag), quote!(bag))
@@ -108,20 +109,44 @@ mod tests {
                     #[databag(rename = "leader-address")]
                     leader: Option<String>,
                     count: u32,
+                    #[databag(raw)]
+                    host: String,
                 }
             })
             .to_string(),
         );
         for expected in [
-            "constKEYS:&'static[&'staticstr]=&[\"leader-address\",\"count\"];",
+            "constKEYS:&'static[&'staticstr]=&[\"leader-address\",\"count\",\"host\"];",
             "fnfrom_bag(bag:&::charm_runtime::__private::BagData)",
             "leader:::charm_runtime::__private::read_optional_field(bag,\"leader-address\")?",
             "count:::charm_runtime::__private::read_field(bag,\"count\")?",
             "::charm_runtime::__private::write_field(&mutbag,\"count\",&self.count)?;",
+            "host:::charm_runtime::__private::read_raw_field(bag,\"host\")?",
+            "::charm_runtime::__private::write_raw_field(&mutbag,\"host\",&self.host)?;",
         ] {
             assert!(out.contains(expected), "missing {expected} in {out}");
         }
         assert_paths_through_private(&out, "::charm_runtime");
+    }
+
+    #[test]
+    fn raw_on_the_struct_is_every_field_s_default() {
+        let out = squash(
+            &super::expand(quote! {
+                #[databag(raw)]
+                struct Db {
+                    endpoints: Option<String>,
+                    #[databag(json)]
+                    extra: Vec<u32>,
+                }
+            })
+            .to_string(),
+        );
+        assert!(
+            out.contains("read_optional_raw_field(bag,\"endpoints\")"),
+            "{out}"
+        );
+        assert!(out.contains("write_field(&mutbag,\"extra\""), "{out}");
     }
 
     #[test]

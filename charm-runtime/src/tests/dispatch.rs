@@ -5,7 +5,7 @@ use super::{env, Scripted};
 use crate::dispatch::{dispatch, Charm, Handler, On, Outcome};
 use crate::event::{Event, RelationEvent, RelationEventKind};
 use crate::metadata::CharmMetadata;
-use crate::relation::{Bag, Endpoint};
+use crate::relation::{Bag, DeclaredEndpoint, Endpoint, Peer};
 use crate::{status, Error, Model, Result};
 
 #[derive(Default)]
@@ -13,7 +13,7 @@ struct Test {
     seen: Vec<&'static str>,
 }
 
-const PEER: Endpoint = Endpoint::peer("peers");
+const PEER: Endpoint<Peer> = Endpoint::peer("peers");
 
 impl Test {
     fn write(&mut self, m: &mut Model) -> Result<()> {
@@ -41,7 +41,8 @@ impl Test {
 }
 
 impl Charm for Test {
-    const ENDPOINTS: &'static [Endpoint] = &[PEER];
+    type Config = crate::config::NoConfig;
+    const ENDPOINTS: &'static [DeclaredEndpoint] = &[PEER.declared()];
     const HANDLERS: &'static [Handler<Self>] = &[
         Handler {
             name: "write",
