@@ -26,11 +26,8 @@ pub use crate::params::{param as action_param, read_param as action_read};
 pub use crate::params::{ActionParams, ParamError};
 
 // `#[derive(Databag)]`.
-pub use crate::databag::{read_field, read_optional_field, write_field, write_optional_field};
-pub use crate::databag::{
-    read_optional_raw_field, read_raw_field, write_optional_raw_field, write_raw_field,
-};
-pub use crate::databag::{Databag, FieldError};
+pub use crate::databag::{Codec, Databag, FieldCodec, FieldError, Json, Raw};
+pub use crate::databag::{JsonMissing, RawMissing};
 pub use crate::hooktools::cmd::BagData;
 
 // `#[json_value]`: serde's derives, and `#[serde(crate = "...::__private::serde")]`.

@@ -13,6 +13,7 @@ use crate::hooktools::cmd::BagData;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
 /// Keys Juju itself puts in unit bags; [`Databag`] loading ignores them.
@@ -48,22 +49,12 @@ impl fmt::Display for FieldError {
 impl std::error::Error for FieldError {}
 
 /// A type a JSON-encoded field can have: anything serde reads and writes.
-#[diagnostic::on_unimplemented(
-    message = "databag field type `{Self}` is not JSON-ready",
-    label = "not (de)serializable",
-    note = "put `#[json_value]` on `{Self}` (serde's derives through the runtime), or store the field as a plain string with `#[databag(raw)]`"
-)]
 pub trait JsonField: Serialize + DeserializeOwned {}
 
 impl<T: Serialize + DeserializeOwned> JsonField for T {}
 
 /// A type a raw field can have: the bag's string is its text (`String`, numbers, `bool`,
 /// anything with `FromStr` and `Display`).
-#[diagnostic::on_unimplemented(
-    message = "databag field type `{Self}` cannot be a raw string",
-    label = "raw fields need `FromStr` and `Display`",
-    note = "raw fields are `String`, numbers, `bool` or another type with `FromStr` and `Display`; drop `raw` to store `{Self}` as JSON"
-)]
 pub trait RawField: FromStr + fmt::Display {}
 
 impl<T: FromStr + fmt::Display> RawField for T {}
@@ -183,6 +174,173 @@ pub fn write_optional_raw_field<T: RawField>(
         value.as_ref().map(T::to_string).unwrap_or_default(),
     );
     Ok(())
+}
+
+/// How `#[derive(Databag)]` reads and writes a field, chosen by its type (autoref
+/// specialisation): [`FieldCodec`] for a type that fits (serde's traits for JSON, `FromStr`
+/// and `Display` for raw), else [`JsonMissing`] / [`RawMissing`], whose read does not
+/// compile and names the fix, once per field, at the field's type.
+pub struct Codec<T, K>(PhantomData<fn() -> (T, K)>);
+
+/// JSON-encoded values.
+pub enum Json {}
+
+/// Raw strings.
+pub enum Raw {}
+
+impl<T, K> Codec<T, K> {
+    /// The codec of `T`.
+    pub const fn new() -> Self {
+        Codec(PhantomData)
+    }
+}
+
+/// A field type that fits its encoding.
+pub trait FieldCodec<T> {
+    /// Reads a required field.
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError>;
+    /// Reads an optional field.
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError>;
+    /// Writes a required field.
+    fn write(&self, bag: &mut BagData, key: &str, value: &T) -> Result<(), FieldError>;
+    /// Writes an optional field.
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        value: &Option<T>,
+    ) -> Result<(), FieldError>;
+}
+
+impl<T: JsonField> FieldCodec<T> for Codec<T, Json> {
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError> {
+        read_field(bag, key)
+    }
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError> {
+        read_optional_field(bag, key)
+    }
+    fn write(&self, bag: &mut BagData, key: &str, value: &T) -> Result<(), FieldError> {
+        write_field(bag, key, value)
+    }
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        value: &Option<T>,
+    ) -> Result<(), FieldError> {
+        write_optional_field(bag, key, value)
+    }
+}
+
+impl<T: RawField> FieldCodec<T> for Codec<T, Raw> {
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError> {
+        read_raw_field(bag, key)
+    }
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError> {
+        read_optional_raw_field(bag, key)
+    }
+    fn write(&self, bag: &mut BagData, key: &str, value: &T) -> Result<(), FieldError> {
+        write_raw_field(bag, key, value)
+    }
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        value: &Option<T>,
+    ) -> Result<(), FieldError> {
+        write_optional_raw_field(bag, key, value)
+    }
+}
+
+/// Never implemented: the one error a JSON field of an unfit type gets.
+#[diagnostic::on_unimplemented(
+    message = "databag field type `{Self}` is not JSON-ready",
+    label = "`{Self}` is not (de)serializable",
+    note = "put `#[json_value]` on `{Self}` (serde's derives through the runtime), or store the field as a plain string with `#[databag(raw)]`"
+)]
+pub trait JsonReady {}
+
+/// Never implemented: the one error a raw field of an unfit type gets.
+#[diagnostic::on_unimplemented(
+    message = "databag field type `{Self}` cannot be a raw string",
+    label = "raw fields need `FromStr` and `Display`",
+    note = "raw fields are `String`, numbers, `bool` or another type with `FromStr` and `Display`; without `raw` the field is JSON, which takes any serde type (`#[json_value]` makes one)"
+)]
+pub trait RawReady {}
+
+/// The fallback codec of a JSON field whose type does not fit: reading it does not
+/// compile ([`JsonReady`] has no impls), the writes never run.
+pub trait JsonMissing<T> {
+    /// Does not compile: names the fix.
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError>
+    where
+        T: JsonReady,
+    {
+        Err(unfit(bag, key))
+    }
+    /// Does not compile: names the fix.
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError>
+    where
+        T: JsonReady,
+    {
+        Err(unfit(bag, key))
+    }
+    /// Never runs (the read does not compile).
+    fn write(&self, bag: &mut BagData, key: &str, _: &T) -> Result<(), FieldError> {
+        Err(unfit(bag, key))
+    }
+    /// Never runs (the read does not compile).
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        _: &Option<T>,
+    ) -> Result<(), FieldError> {
+        Err(unfit(bag, key))
+    }
+}
+
+impl<T> JsonMissing<T> for &Codec<T, Json> {}
+
+/// The fallback codec of a raw field whose type does not fit: reading it does not
+/// compile ([`RawReady`] has no impls), the writes never run.
+pub trait RawMissing<T> {
+    /// Does not compile: names the fix.
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError>
+    where
+        T: RawReady,
+    {
+        Err(unfit(bag, key))
+    }
+    /// Does not compile: names the fix.
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError>
+    where
+        T: RawReady,
+    {
+        Err(unfit(bag, key))
+    }
+    /// Never runs (the read does not compile).
+    fn write(&self, bag: &mut BagData, key: &str, _: &T) -> Result<(), FieldError> {
+        Err(unfit(bag, key))
+    }
+    /// Never runs (the read does not compile).
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        _: &Option<T>,
+    ) -> Result<(), FieldError> {
+        Err(unfit(bag, key))
+    }
+}
+
+impl<T> RawMissing<T> for &Codec<T, Raw> {}
+
+fn unfit(_: &BagData, key: &str) -> FieldError {
+    FieldError {
+        key: key.into(),
+        problem: "the field's type does not fit its encoding".into(),
+    }
 }
 
 /// The untyped bag itself is a databag too: every key, raw strings.

@@ -14,6 +14,11 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 /// A struct of typed action parameters.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an action's parameters struct",
+    label = "`params = ...` names a `#[derive(ActionParams)]` struct",
+    note = "declare the parameters once, as the fields of a `#[derive(ActionParams)]` struct: doc comments describe them, `#[param(default = ...)]` sets defaults"
+)]
 pub trait ActionParams: Sized {
     /// The parameters, for the action's metadata.
     fn params() -> Vec<ActionParam>;

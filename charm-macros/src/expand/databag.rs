@@ -1,8 +1,8 @@
-//! `#[derive(Databag)]`: one key per field, JSON-encoded through the runtime's
-//! `read_field` / `read_optional_field` / `write_field` / `write_optional_field`, or raw
-//! through their `*_raw_field` twins.
+//! `#[derive(Databag)]`: one key per field, read and written through the runtime's
+//! `Codec` of the field's type, JSON-encoded or raw.
 
 use crate::internals::model::{DatabagDef, DatabagField};
+use crate::internals::types::option_inner;
 use crate::internals::{check, read};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -48,27 +48,40 @@ fn generate(def: &DatabagDef) -> TokenStream {
         .iter()
         .map(|f| LitStr::new(&f.key, f.key_span))
         .collect();
-    // Each call is spanned at the field's type, so a type that is not (de)serializable (or,
-    // raw, not parsable) is reported there.
-    let function = |f: &DatabagField, dir: &str| {
-        let optional = if f.optional { "optional_" } else { "" };
-        let raw = if f.raw { "raw_" } else { "" };
-        let span = Span::call_site().located_at(f.ty.span());
-        Ident::new(&format!("{dir}_{optional}{raw}field"), span)
+    // Each call goes through the field type's codec (JSON or raw), spanned at the type
+    // (inside an `Option`, at the inner type), so a type that does not fit its encoding is
+    // one error there, naming the fix.
+    let codec = |f: &DatabagField| {
+        let ty = option_inner(&f.ty).filter(|_| f.optional).unwrap_or(&f.ty);
+        let span = Span::call_site().located_at(ty.span());
+        let kind = if f.raw { quote!(Raw) } else { quote!(Json) };
+        (
+            span,
+            quote_spanned!(span=> (&#rt::Codec::<#ty, #rt::#kind>::new())),
+        )
     };
     let reads = def.fields.iter().zip(&keys).map(|(f, key)| {
         let field = &f.ident;
-        let span = Span::call_site().located_at(f.ty.span());
-        let read = function(f, "read");
-        let read = quote_spanned!(span=> #rt::#read(bag, #key)?);
+        let (span, codec) = codec(f);
+        let read = Ident::new(if f.optional { "read_optional" } else { "read" }, span);
+        let read = quote_spanned!(span=> #codec.#read(bag, #key)?);
         quote!(#field: #read)
     });
     let writes = def.fields.iter().zip(&keys).map(|(f, key)| {
         let field = &f.ident;
-        let span = Span::call_site().located_at(f.ty.span());
-        let write = function(f, "write");
-        quote_spanned!(span=> #rt::#write(&mut bag, #key, &self.#field)?;)
+        let (span, codec) = codec(f);
+        let write = Ident::new(
+            if f.optional {
+                "write_optional"
+            } else {
+                "write"
+            },
+            span,
+        );
+        quote_spanned!(span=> #codec.#write(&mut bag, #key, &self.#field)?;)
     });
+    let codecs = (!def.fields.is_empty())
+        .then(|| quote!(use #rt::{FieldCodec as _, JsonMissing as _, RawMissing as _};));
     let (bag, mut_bag) = if def.fields.is_empty() {
         (quote!(_bag), quote!(bag))
     } else {
@@ -80,10 +93,12 @@ fn generate(def: &DatabagDef) -> TokenStream {
             const KEYS: &'static [&'static str] = &[#(#keys),*];
 
             fn from_bag(#bag: &#rt::BagData) -> ::core::result::Result<Self, #rt::FieldError> {
+                #codecs
                 ::core::result::Result::Ok(Self { #(#reads,)* })
             }
 
             fn to_bag(&self) -> ::core::result::Result<#rt::BagData, #rt::FieldError> {
+                #codecs
                 let #mut_bag = #rt::BagData::new();
                 #(#writes)*
                 ::core::result::Result::Ok(bag)
@@ -118,11 +133,11 @@ mod tests {
         for expected in [
             "constKEYS:&'static[&'staticstr]=&[\"leader-address\",\"count\",\"host\"];",
             "fnfrom_bag(bag:&::charm_runtime::__private::BagData)",
-            "leader:::charm_runtime::__private::read_optional_field(bag,\"leader-address\")?",
-            "count:::charm_runtime::__private::read_field(bag,\"count\")?",
-            "::charm_runtime::__private::write_field(&mutbag,\"count\",&self.count)?;",
-            "host:::charm_runtime::__private::read_raw_field(bag,\"host\")?",
-            "::charm_runtime::__private::write_raw_field(&mutbag,\"host\",&self.host)?;",
+            "use::charm_runtime::__private::{FieldCodecas_,JsonMissingas_,RawMissingas_};",
+            "leader:(&::charm_runtime::__private::Codec::<String,::charm_runtime::__private::Json>::new()).read_optional(bag,\"leader-address\")?",
+            "count:(&::charm_runtime::__private::Codec::<u32,::charm_runtime::__private::Json>::new()).read(bag,\"count\")?",
+            "(&::charm_runtime::__private::Codec::<u32,::charm_runtime::__private::Json>::new()).write(&mutbag,\"count\",&self.count)?;",
+            "host:(&::charm_runtime::__private::Codec::<String,::charm_runtime::__private::Raw>::new()).read(bag,\"host\")?",
         ] {
             assert!(out.contains(expected), "missing {expected} in {out}");
         }
@@ -143,10 +158,17 @@ mod tests {
             .to_string(),
         );
         assert!(
-            out.contains("read_optional_raw_field(bag,\"endpoints\")"),
+            out.contains(
+                "Codec::<String,::charm_runtime::__private::Raw>::new()).read_optional(bag,\"endpoints\")"
+            ),
             "{out}"
         );
-        assert!(out.contains("write_field(&mutbag,\"extra\""), "{out}");
+        assert!(
+            out.contains(
+                "Codec::<Vec<u32>,::charm_runtime::__private::Json>::new()).write(&mutbag,\"extra\""
+            ),
+            "{out}"
+        );
     }
 
     #[test]

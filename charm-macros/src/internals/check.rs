@@ -361,16 +361,16 @@ fn check_params_arg(cx: &Ctxt, def: &CharmDef, h: &HandlerDef) {
     let mut types: Vec<String> = Vec::new();
     for ev in &h.events {
         if ev.kind != EventKind::Action {
-            cx.error_at(
-                ev.ident.span(),
+            cx.error_spanned_by(
+                arg,
                 format!(
-                    "handler `{name}` takes action parameters (`{}`), so it handles actions only, \
-                     not `{}`; give the other events a handler of their own",
-                    quote!(#arg),
+                    "handler `{name}` takes a third argument, which only action handlers take \
+                     (the action's parameters), but it handles `{}`: handlers are written \
+                     `fn name(&self, model: &mut Model)` (or `&mut self`)",
                     ev.ident
                 ),
             );
-            continue;
+            return;
         }
         let Some(action) = ev
             .arg
@@ -395,6 +395,7 @@ fn check_params_arg(cx: &Ctxt, def: &CharmDef, h: &HandlerDef) {
             ),
         }
     }
+    types.sort();
     types.dedup();
     if types.len() > 1 {
         cx.error_spanned_by(
