@@ -195,6 +195,12 @@ impl<T, K> Codec<T, K> {
     }
 }
 
+impl<T, K> Default for Codec<T, K> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A field type that fits its encoding.
 pub trait FieldCodec<T> {
     /// Reads a required field.
