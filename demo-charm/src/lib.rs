@@ -24,7 +24,7 @@ pub struct DemoCharm;
 pub struct Config {
     /// Default port on which FastAPI is available
     #[config(default = 8000)]
-    pub server_port: i64,
+    pub server_port: u16,
 }
 
 /// What the tutorial keeps under `unit_stats`: `{"started_counter": N}`.
@@ -101,14 +101,8 @@ impl DemoCharm {
             )?;
             return Ok(());
         }
-        let port = u16::try_from(config.server_port).map_err(|_| {
-            Error::msg(format!(
-                "server-port {} is not a TCP port",
-                config.server_port
-            ))
-        })?;
-        model.set_ports(&[Port::Tcp(port)])?;
-        update_layer(model, port)
+        model.set_ports(&[Port::Tcp(config.server_port)])?;
+        update_layer(model, config.server_port)
     }
 
     /// Asks the database for `names_db` (leader only: it is the application's request).

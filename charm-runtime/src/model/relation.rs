@@ -98,6 +98,14 @@ impl Model<'_> {
             .map(|r| Relation::new(endpoint, r.id)))
     }
 
+    /// The remote unit of the current relation event (`JUJU_REMOTE_UNIT`: the unit that
+    /// joined, changed or departed), for [`Bag::RemoteUnit`](crate::Bag::RemoteUnit);
+    /// `None` in other events and in `-relation-created` / `-relation-broken`.
+    pub fn event_unit(&self) -> Option<UnitId> {
+        let r = self.env.event.relation()?;
+        unit_number(r.remote_unit.as_deref()?)
+    }
+
     /// The remote units' names (`relation-list`, once per relation per dispatch).
     fn unit_names(&mut self, relation: RelKey) -> Result<&[String], RelationError> {
         if !self.units.contains_key(&relation.id) {

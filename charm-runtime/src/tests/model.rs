@@ -231,6 +231,7 @@ fn remote_app_comes_from_the_event_when_it_can() {
     assert_eq!(m.event_relation(PEER).unwrap(), None);
     let r = m.event_relation(DB).unwrap().unwrap();
     assert_eq!(r, db_rel());
+    assert_eq!(m.event_unit(), Some(UnitId(0)));
     assert_eq!(m.remote_app(&r).unwrap(), "pg");
     assert_eq!(m.remote_app(&peer_rel()).unwrap(), "demo");
     drop(m);
