@@ -38,14 +38,17 @@ use proc_macro::TokenStream;
 /// #[peer("fastapi-peer", interface = "fastapi_demo_peers", optional = false, scope = "global")]
 /// #[requires("database", interface = "postgresql_client", limit = 1, optional = false)]
 /// #[provides("metrics", interface = "prometheus_scrape", scope = "container")]
-/// #[container("demo-server", resource = "demo-server-image", upstream_source = "ghcr.io/x:1", description = "...")]
+/// #[container("demo-server", resource = "demo-server-image", upstream_source = "ghcr.io/x:1", description = "...",
+///             mounts(storage = "data", location = "/var/lib/app"))]
 /// #[resource("blob", kind = "file", filename = "blob.tar", description = "...")]
 /// #[storage("data", kind = "filesystem", location = "/data", description = "...")]
-/// #[action("get-db-info", description = "...", additional_properties = false,
-///          param(show_password: bool = false, description = "..."), param(limit: Option<i64>))]
+/// #[action("get-db-info", description = "...", additional_properties = false, params = GetDbInfo)]
 /// impl DemoCharm {
 ///     #[on(install, config_changed, relation_changed("database"), pebble_ready("demo-server"))]
 ///     fn reconcile(&mut self, model: &mut Model) -> Result<()> { Ok(()) }
+///
+///     #[on(action("get-db-info"))]
+///     fn get_db_info(&self, model: &mut Model, params: GetDbInfo) -> Result<()> { Ok(()) }
 /// }
 /// ```
 ///
@@ -58,10 +61,9 @@ use proc_macro::TokenStream;
 /// serde's `#[serde(crate = "...")]`), for a crate that depends on it through a re-export.
 ///
 /// The sibling attributes go after `#[charm(...)]`. A container declares an `oci-image`
-/// resource (`<container>-image` unless `resource` says otherwise). Action parameters are
-/// `name: Type [= literal]`: the name is declared in kebab case, the type is `String`, `bool`,
-/// an integer type or `f64` (JSON-schema string/boolean/integer/number); a parameter without
-/// default that is not an `Option` is required.
+/// resource (`<container>-image` unless `resource` says otherwise); each `mounts(...)` mounts
+/// a declared storage into it (charmcraft's `containers.<name>.mounts`). An action's
+/// parameters are the fields of the `#[derive(ActionParams)]` struct named by `params`.
 ///
 /// Events: `install`, `start`, `stop`, `remove`, `config_changed`, `update_status`,
 /// `upgrade_charm`, `leader_elected`, `leader_settings_changed`,
@@ -72,16 +74,20 @@ use proc_macro::TokenStream;
 /// Juju event: `collect_status` runs at the end of every dispatch (actions included) to add
 /// statuses, and `any` runs for every hook but actions (a reconciler; `model.event()` says
 /// which). A handler runs at most once per dispatch (one that is also `collect_status` runs
-/// at the end, with the collectors). A handler takes
-/// `&self` or `&mut self` and the `&mut Model`, and returns `()` or `Result<(), E>`.
+/// at the end, with the collectors). An ops-style name (`database_relation_changed`) is an
+/// error that says how to write it. A handler takes `&self` or `&mut self` and the
+/// `&mut Model` (an action's handler also takes the action's parameters, typed by its
+/// `params`), and returns `()` or `Result<(), E>`.
 ///
 /// A handler's error type is anything that converts into `charm_runtime::Error`: every
 /// `std::error::Error + Send + Sync`, `String`, `&str` and `anyhow::Error` (so a handler may
 /// return `anyhow::Result<()>`).
 ///
-/// Generated: one `pub const` `charm_runtime::Endpoint` per endpoint, named in upper snake
-/// case (`DemoCharm::FASTAPI_PEER`), and `impl Charm` with `ENDPOINTS`, `HANDLERS` and
-/// `metadata()`.
+/// Generated: one `pub const` `charm_runtime::Endpoint<Role>` per endpoint, named in upper
+/// snake case (`DemoCharm::FASTAPI_PEER: Endpoint<Peer>`), one `ContainerName` const per
+/// container, `impl Charm` with `type Config` (the `config` type, or `NoConfig`),
+/// `ENDPOINTS`, `HANDLERS` and `metadata()`, and the crate's one `ModelConfig` impl, through
+/// which `model.config()` returns the charm's config with no annotation.
 #[proc_macro_attribute]
 pub fn charm(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::charm::expand(args.into(), input.into()).into()
@@ -156,10 +162,22 @@ pub fn charm_config(input: TokenStream) -> TokenStream {
     expand::config::expand(input.into()).into()
 }
 
-/// Derives `Databag` for a struct with named fields: one JSON-encoded key per field, named
-/// after it or `#[databag(rename = "key")]`. `Option` fields may be missing; saving `None`
-/// deletes the key. `#[databag(crate = "path")]` on the struct names where the runtime is.
+/// Derives `Databag` for a struct with named fields: one key per field, named after it or
+/// `#[databag(rename = "key")]`, JSON-encoded (ops' convention) or, with `#[databag(raw)]`,
+/// the raw string (on the struct: every field's default, which `#[databag(json)]` overrides).
+/// `Option` fields may be missing; saving `None` deletes the key.
+/// `#[databag(crate = "path")]` on the struct names where the runtime is.
 #[proc_macro_derive(Databag, attributes(databag))]
 pub fn databag(input: TokenStream) -> TokenStream {
     expand::databag::expand(input.into()).into()
+}
+
+/// Derives `ActionParams` for a struct with named fields: one action parameter per field,
+/// named after it with `_` replaced by `-` (or `#[param(name = "...")]`), typed by the
+/// field's type (JSON schema), described by its doc comment, defaulted by
+/// `#[param(default = literal)]`, `required` when it is neither defaulted nor an `Option`.
+/// `#[param(crate = "path")]` on the struct names where the runtime is.
+#[proc_macro_derive(ActionParams, attributes(param))]
+pub fn action_params(input: TokenStream) -> TokenStream {
+    expand::params::expand(input.into()).into()
 }

@@ -6,21 +6,28 @@
 //! never breaks generated code. The bodies they generate are short calls of the functions
 //! here, which keeps `cargo expand` output readable.
 
-// `#[charm]`: the trait and its parts, the event enums of `On`, the endpoint consts.
+// `#[charm]`: the trait and its parts, the event enums of `On`, the endpoint consts and
+// their roles, the config join, the handlers' action parameters.
+pub use crate::config::{ModelConfig, NoConfig};
 pub use crate::dispatch::{Charm, Handler, On, WorkloadHook};
 pub use crate::event::{RelationEventKind, SecretEventKind, StorageEventKind};
 pub use crate::metadata::CharmMetadata;
-pub use crate::model::ContainerName;
-pub use crate::relation::Endpoint;
+pub use crate::model::{ContainerName, Model};
+pub use crate::relation::{DeclaredEndpoint, Endpoint, Peer, Provides, Requires};
 
 // `#[derive(CharmConfig)]`.
 pub use crate::config::{option as config_option, read_option as config_read};
 pub use crate::config::{CharmConfig, ConfigError};
 pub use crate::metadata::ConfigOption;
 
+// `#[derive(ActionParams)]`.
+pub use crate::metadata::ActionParam;
+pub use crate::params::{param as action_param, read_param as action_read};
+pub use crate::params::{ActionParams, ParamError};
+
 // `#[derive(Databag)]`.
-pub use crate::databag::{read_field, read_optional_field, write_field, write_optional_field};
-pub use crate::databag::{Databag, FieldError};
+pub use crate::databag::{Codec, Databag, FieldCodec, FieldError, Json, Raw};
+pub use crate::databag::{JsonMissing, RawMissing};
 pub use crate::hooktools::cmd::BagData;
 
 // `#[json_value]`: serde's derives, and `#[serde(crate = "...::__private::serde")]`.
@@ -60,15 +67,18 @@ pub fn handler_result<R: HandlerReturn>(r: R) -> crate::Result<()> {
     r.into_result()
 }
 
+/// The running action's parameters, for a handler that takes them as its third argument.
+pub fn action_params<P: ActionParams>(model: &mut Model<'_>) -> crate::Result<P> {
+    model.action_params()
+}
+
 /// Short constructors for the `metadata()` that `#[charm]` generates.
 pub mod meta {
     pub use crate::metadata::{
-        Action, ActionParam, Build, CharmMetadata, Container, Endpoint, Links, ParamType, Resource,
+        Action, ActionParam, Build, CharmMetadata, Container, Endpoint, Links, Mount, Resource,
         ResourceKind, Scope, Storage, StorageKind,
     };
     pub use core::option::Option::{None, Some};
-    use serde_json::Value;
-
     /// An owned string.
     pub fn s(v: &str) -> String {
         v.to_owned()
@@ -82,11 +92,6 @@ pub mod meta {
     /// An array as a `Vec`.
     pub fn list<T, const N: usize>(items: [T; N]) -> Vec<T> {
         items.into()
-    }
-
-    /// A JSON value.
-    pub fn json(v: impl Into<Value>) -> Value {
-        v.into()
     }
 
     /// A relation endpoint.
@@ -106,12 +111,20 @@ pub mod meta {
         }
     }
 
-    /// A workload container.
-    pub fn container(name: &str, resource: &str) -> Container {
+    /// A workload container, with the storage mounted into it.
+    pub fn container(name: &str, resource: &str, mounts: Vec<Mount>) -> Container {
         Container {
             name: s(name),
             resource: s(resource),
-            mounts: Vec::new(),
+            mounts,
+        }
+    }
+
+    /// A storage mounted into a container.
+    pub fn mount(storage: &str, location: Option<&str>) -> Mount {
+        Mount {
+            storage: s(storage),
+            location: location.map(s),
         }
     }
 
@@ -160,24 +173,6 @@ pub mod meta {
             description: description.map(s),
             params,
             additional_properties,
-        }
-    }
-
-    /// An action parameter.
-    pub fn param(
-        name: &str,
-        kind: ParamType,
-        description: Option<&str>,
-        default: Option<Value>,
-        required: bool,
-    ) -> ActionParam {
-        ActionParam {
-            name: s(name),
-            kind,
-            description: description.map(s),
-            default,
-            required,
-            schema: None,
         }
     }
 }

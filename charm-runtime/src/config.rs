@@ -1,12 +1,17 @@
 //! Typed charm config: `#[derive(CharmConfig)]` on a struct declares the options in
-//! `charmcraft.yaml` and loads them from `config-get`.
+//! `charmcraft.yaml` and loads them from `config-get`; `#[charm(config = MyConfig)]` makes
+//! it the charm's [`Charm::Config`], which `model.config()` returns ([`ModelConfig`]).
 //!
 //! Field names become option names with `_` replaced by `-` (or `#[config(name = "...")]`),
 //! the Rust type gives the option type (see [`ConfigType`]), the doc comment gives the
 //! description and `#[config(default = ...)]` the default. A field without a default must
 //! be an `Option`, because Juju does not send unset options.
 
+use crate::dispatch::Charm;
+use crate::error::Result;
+use crate::hooktools::ToolError;
 use crate::metadata::{ConfigOption, ConfigValue, OptionType};
+use crate::model::Model;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -19,13 +24,46 @@ pub trait CharmConfig: Sized {
     fn from_config(values: &Map<String, Value>) -> Result<Self, ConfigError>;
 }
 
-/// Charms without config use `()`.
-impl CharmConfig for () {
-    fn options() -> Vec<ConfigOption> {
-        Vec::new()
+/// The [`Charm::Config`] of a charm whose `#[charm(...)]` has no `config = ...`: it declares
+/// no options, is never a value, and `model.config()` does not compile for it.
+#[derive(Debug)]
+pub enum NoConfig {}
+
+/// A config type `model.config()` can return: every [`CharmConfig`], never [`NoConfig`].
+#[diagnostic::on_unimplemented(
+    message = "this charm declares no config, so `model.config()` has nothing to read",
+    label = "the charm's `Config` is `{Self}`",
+    note = "name the config struct in the charm's attribute: `#[charm(..., config = MyConfig)]`, \
+            with `#[derive(CharmConfig)] struct MyConfig {{ ... }}`"
+)]
+pub trait DeclaredConfig: CharmConfig {}
+
+impl<T: CharmConfig> DeclaredConfig for T {}
+
+/// Where [`ModelConfig`] reads the values: the model's cached `config-get`.
+pub trait ConfigSource {
+    /// What `config-get --format=json` printed (once per dispatch).
+    fn config_values(&mut self) -> Result<&Map<String, Value>, ToolError>;
+}
+
+impl ConfigSource for Model<'_> {
+    fn config_values(&mut self) -> Result<&Map<String, Value>, ToolError> {
+        Model::config_values(self)
     }
-    fn from_config(_: &Map<String, Value>) -> Result<Self, ConfigError> {
-        Ok(())
+}
+
+/// `model.config()`: the charm's own config type, with no annotation. `#[charm]` implements
+/// it for its charm `C` (one impl per charm crate, which is how `model.config()` knows
+/// which type to return); the prelude brings it into scope. A crate with several charms
+/// names the one it means: `ModelConfig::<MyCharm>::config(model)`.
+pub trait ModelConfig<C: Charm>: ConfigSource {
+    /// The charm's config, loaded from `config-get` (once per dispatch). An option whose
+    /// value does not fit its field is an error naming the option.
+    fn config(&mut self) -> Result<C::Config>
+    where
+        C::Config: DeclaredConfig,
+    {
+        Ok(C::Config::from_config(self.config_values()?)?)
     }
 }
 
@@ -67,20 +105,41 @@ macro_rules! int_config {
         impl ConfigType for $t {
             const KIND: OptionType = OptionType::Int;
             fn from_json(value: &Value) -> Result<Self, String> {
-                let n = value
-                    .as_i64()
-                    .or_else(|| value.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-                    .ok_or_else(|| format!("expected an int, got {value}"))?;
-                <$t>::try_from(n).map_err(|_| format!("{n} is out of range for {}", stringify!($t)))
+                int_from_json(value, stringify!($t), <$t>::MIN.into(), <$t>::MAX.into())
+                    .map(|n| n as $t)
             }
             fn to_config_value(&self) -> ConfigValue {
-                ConfigValue::Int(*self as i64)
+                ConfigValue::Int((*self).into())
             }
         }
     )*};
 }
 
-int_config!(i64, i32, i16, u8, u16, u32);
+/// An integer option's value, exactly: a JSON integer within `min..=max` (Juju sends int
+/// options as JSON integers). Anything else, including an integer too large for 64 bits
+/// (which JSON parsing can only hold as a float), is an error; nothing is rounded or
+/// clamped.
+fn int_from_json(value: &Value, ty: &str, min: i128, max: i128) -> Result<i128, String> {
+    let n: i128 = if let Some(n) = value.as_i64() {
+        n.into()
+    } else if let Some(n) = value.as_u64() {
+        n.into()
+    } else if let Some(f) = value.as_f64() {
+        return Err(if f.fract() == 0.0 {
+            format!("{value} is out of range for `{ty}` ({min}..={max})")
+        } else {
+            format!("{value} is not an integer")
+        });
+    } else {
+        return Err(format!("expected an int, got {value}"));
+    };
+    if n < min || n > max {
+        return Err(format!("{n} is out of range for `{ty}` ({min}..={max})"));
+    }
+    Ok(n)
+}
+
+int_config!(i64, i32, i16, i8, u8, u16, u32);
 
 impl ConfigType for f64 {
     const KIND: OptionType = OptionType::Float;
@@ -183,5 +242,52 @@ pub fn option<T: ConfigType>(name: &str, description: &str, default: Option<T>) 
         kind: T::KIND,
         default: default.map(|d| d.to_config_value()),
         description: (!description.is_empty()).then(|| description.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_option;
+    use serde_json::{Map, Value};
+
+    fn values(text: &str) -> Map<String, Value> {
+        serde_json::from_str(text).unwrap()
+    }
+
+    /// Integers are read exactly: a value beyond 64 bits (which JSON parsing holds as a
+    /// float) is an error naming the option, never `i64::MAX`; ranges are the field's.
+    #[test]
+    fn integers_are_never_clamped() {
+        let v = values(r#"{"port": 99999999999999999999, "small": 300, "neg": -1, "f": 8000.5}"#);
+        let err = read_option::<i64>(&v, "port", None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "config option `port`: 1e+20 is out of range for `i64` \
+             (-9223372036854775808..=9223372036854775807)"
+        );
+        assert_eq!(
+            read_option::<u8>(&v, "small", None)
+                .unwrap_err()
+                .to_string(),
+            "config option `small`: 300 is out of range for `u8` (0..=255)"
+        );
+        assert!(read_option::<u32>(&v, "neg", None).is_err());
+        assert_eq!(read_option::<i8>(&v, "neg", None).unwrap(), -1);
+        assert_eq!(
+            read_option::<i64>(&v, "f", None).unwrap_err().problem,
+            "8000.5 is not an integer"
+        );
+        let max = values(&format!(r#"{{"max": {}}}"#, i64::MAX));
+        assert_eq!(read_option::<i64>(&max, "max", None).unwrap(), i64::MAX);
+        assert_eq!(
+            read_option::<i64>(&values("{}"), "unset", Some(8000)).unwrap(),
+            8000
+        );
+        assert_eq!(
+            read_option::<i64>(&values(r#"{"s": "8000"}"#), "s", None)
+                .unwrap_err()
+                .problem,
+            "expected an int, got \"8000\""
+        );
     }
 }

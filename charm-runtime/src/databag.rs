@@ -1,15 +1,20 @@
-//! Typed relation databags: a struct maps to a bag, one key per field, each value
-//! JSON-encoded (ops' `Relation.save`/`Relation.load` convention). A field whose type is a
-//! struct holds one whole JSON object under its key, as the tutorial's `unit_stats` does.
+//! Typed relation databags: a struct maps to a bag, one key per field, each value either
+//! JSON-encoded (ops' `Relation.save`/`Relation.load` convention, the default) or the raw
+//! string itself (`#[databag(raw)]`, what cross-charm interfaces such as
+//! `postgresql_client` and `http` carry). A JSON field whose type is a struct holds one
+//! whole JSON object under its key, as the tutorial's `unit_stats` does.
 //!
 //! Derive [`Databag`] with `#[derive(Databag)]`; field attributes:
-//! `#[databag(rename = "kebab-key")]`. `Option` fields may be missing; saving `None`
-//! deletes the key.
+//! `#[databag(rename = "kebab-key")]`, `#[databag(raw)]` and `#[databag(json)]`; on the
+//! struct, `#[databag(raw)]` makes raw the default for every field. `Option` fields may
+//! be missing; saving `None` deletes the key.
 
 use crate::hooktools::cmd::BagData;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
 
 /// Keys Juju itself puts in unit bags; [`Databag`] loading ignores them.
 pub const JUJU_KEYS: &[&str] = &["egress-subnets", "ingress-address", "private-address"];
@@ -43,19 +48,34 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
-/// Reads one required field: the key must be present and hold JSON for `T`.
-pub fn read_field<T: DeserializeOwned>(bag: &BagData, key: &str) -> Result<T, FieldError> {
-    match bag.get(key) {
-        Some(raw) => decode(key, raw),
-        None => Err(FieldError {
-            key: key.into(),
-            problem: "missing (the field is not an Option)".into(),
-        }),
+/// A type a JSON-encoded field can have: anything serde reads and writes.
+pub trait JsonField: Serialize + DeserializeOwned {}
+
+impl<T: Serialize + DeserializeOwned> JsonField for T {}
+
+/// A type a raw field can have: the bag's string is its text (`String`, numbers, `bool`,
+/// anything with `FromStr` and `Display`).
+pub trait RawField: FromStr + fmt::Display {}
+
+impl<T: FromStr + fmt::Display> RawField for T {}
+
+fn missing(key: &str) -> FieldError {
+    FieldError {
+        key: key.into(),
+        problem: "missing (the field is not an Option)".into(),
     }
 }
 
-/// Reads one optional field: a missing key (or `""`) is `None`.
-pub fn read_optional_field<T: DeserializeOwned>(
+/// Reads one required JSON field: the key must be present and hold JSON for `T`.
+pub fn read_field<T: JsonField>(bag: &BagData, key: &str) -> Result<T, FieldError> {
+    match bag.get(key) {
+        Some(raw) => decode(key, raw),
+        None => Err(missing(key)),
+    }
+}
+
+/// Reads one optional JSON field: a missing key (or `""`) is `None`.
+pub fn read_optional_field<T: JsonField>(
     bag: &BagData,
     key: &str,
 ) -> Result<Option<T>, FieldError> {
@@ -72,8 +92,8 @@ fn decode<T: DeserializeOwned>(key: &str, raw: &str) -> Result<T, FieldError> {
     })
 }
 
-/// Writes one field as Python-compatible JSON.
-pub fn write_field<T: Serialize + ?Sized>(
+/// Writes one JSON field as Python-compatible JSON.
+pub fn write_field<T: JsonField>(
     bag: &mut BagData,
     key: &str,
     value: &T,
@@ -86,8 +106,8 @@ pub fn write_field<T: Serialize + ?Sized>(
     Ok(())
 }
 
-/// Writes one optional field; `None` becomes `""`, which deletes the key.
-pub fn write_optional_field<T: Serialize>(
+/// Writes one optional JSON field; `None` becomes `""`, which deletes the key.
+pub fn write_optional_field<T: JsonField>(
     bag: &mut BagData,
     key: &str,
     value: &Option<T>,
@@ -98,6 +118,234 @@ pub fn write_optional_field<T: Serialize>(
             bag.insert(key.into(), String::new());
             Ok(())
         }
+    }
+}
+
+fn parse_raw<T: RawField>(key: &str, raw: &str) -> Result<T, FieldError> {
+    raw.parse().map_err(|_| FieldError {
+        key: key.into(),
+        problem: format!(
+            "{raw:?} is not a valid `{}`",
+            std::any::type_name::<T>()
+                .rsplit("::")
+                .next()
+                .unwrap_or("value")
+        ),
+    })
+}
+
+/// Reads one required raw field: the key must be present and its text parse as `T`.
+pub fn read_raw_field<T: RawField>(bag: &BagData, key: &str) -> Result<T, FieldError> {
+    match bag.get(key) {
+        Some(raw) => parse_raw(key, raw),
+        None => Err(missing(key)),
+    }
+}
+
+/// Reads one optional raw field: a missing key (or `""`) is `None`.
+pub fn read_optional_raw_field<T: RawField>(
+    bag: &BagData,
+    key: &str,
+) -> Result<Option<T>, FieldError> {
+    match bag.get(key) {
+        Some(raw) if !raw.is_empty() => parse_raw(key, raw).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Writes one raw field: its text. An empty text deletes the key, as in Juju.
+pub fn write_raw_field<T: RawField>(
+    bag: &mut BagData,
+    key: &str,
+    value: &T,
+) -> Result<(), FieldError> {
+    bag.insert(key.into(), value.to_string());
+    Ok(())
+}
+
+/// Writes one optional raw field; `None` becomes `""`, which deletes the key.
+pub fn write_optional_raw_field<T: RawField>(
+    bag: &mut BagData,
+    key: &str,
+    value: &Option<T>,
+) -> Result<(), FieldError> {
+    bag.insert(
+        key.into(),
+        value.as_ref().map(T::to_string).unwrap_or_default(),
+    );
+    Ok(())
+}
+
+/// How `#[derive(Databag)]` reads and writes a field, chosen by its type (autoref
+/// specialisation): [`FieldCodec`] for a type that fits (serde's traits for JSON, `FromStr`
+/// and `Display` for raw), else [`JsonMissing`] / [`RawMissing`], whose read does not
+/// compile and names the fix, once per field, at the field's type.
+pub struct Codec<T, K>(PhantomData<fn() -> (T, K)>);
+
+/// JSON-encoded values.
+pub enum Json {}
+
+/// Raw strings.
+pub enum Raw {}
+
+impl<T, K> Codec<T, K> {
+    /// The codec of `T`.
+    pub const fn new() -> Self {
+        Codec(PhantomData)
+    }
+}
+
+impl<T, K> Default for Codec<T, K> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A field type that fits its encoding.
+pub trait FieldCodec<T> {
+    /// Reads a required field.
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError>;
+    /// Reads an optional field.
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError>;
+    /// Writes a required field.
+    fn write(&self, bag: &mut BagData, key: &str, value: &T) -> Result<(), FieldError>;
+    /// Writes an optional field.
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        value: &Option<T>,
+    ) -> Result<(), FieldError>;
+}
+
+impl<T: JsonField> FieldCodec<T> for Codec<T, Json> {
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError> {
+        read_field(bag, key)
+    }
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError> {
+        read_optional_field(bag, key)
+    }
+    fn write(&self, bag: &mut BagData, key: &str, value: &T) -> Result<(), FieldError> {
+        write_field(bag, key, value)
+    }
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        value: &Option<T>,
+    ) -> Result<(), FieldError> {
+        write_optional_field(bag, key, value)
+    }
+}
+
+impl<T: RawField> FieldCodec<T> for Codec<T, Raw> {
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError> {
+        read_raw_field(bag, key)
+    }
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError> {
+        read_optional_raw_field(bag, key)
+    }
+    fn write(&self, bag: &mut BagData, key: &str, value: &T) -> Result<(), FieldError> {
+        write_raw_field(bag, key, value)
+    }
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        value: &Option<T>,
+    ) -> Result<(), FieldError> {
+        write_optional_raw_field(bag, key, value)
+    }
+}
+
+/// Never implemented: the one error a JSON field of an unfit type gets.
+#[diagnostic::on_unimplemented(
+    message = "databag field type `{Self}` is not JSON-ready",
+    label = "`{Self}` is not (de)serializable",
+    note = "put `#[json_value]` on `{Self}` (serde's derives through the runtime), or store the field as a plain string with `#[databag(raw)]`"
+)]
+pub trait JsonReady {}
+
+/// Never implemented: the one error a raw field of an unfit type gets.
+#[diagnostic::on_unimplemented(
+    message = "databag field type `{Self}` cannot be a raw string",
+    label = "raw fields need `FromStr` and `Display`",
+    note = "raw fields are `String`, numbers, `bool` or another type with `FromStr` and `Display`; without `raw` the field is JSON, which takes any serde type (`#[json_value]` makes one)"
+)]
+pub trait RawReady {}
+
+/// The fallback codec of a JSON field whose type does not fit: reading it does not
+/// compile ([`JsonReady`] has no impls), the writes never run.
+pub trait JsonMissing<T> {
+    /// Does not compile: names the fix.
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError>
+    where
+        T: JsonReady,
+    {
+        Err(unfit(bag, key))
+    }
+    /// Does not compile: names the fix.
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError>
+    where
+        T: JsonReady,
+    {
+        Err(unfit(bag, key))
+    }
+    /// Never runs (the read does not compile).
+    fn write(&self, bag: &mut BagData, key: &str, _: &T) -> Result<(), FieldError> {
+        Err(unfit(bag, key))
+    }
+    /// Never runs (the read does not compile).
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        _: &Option<T>,
+    ) -> Result<(), FieldError> {
+        Err(unfit(bag, key))
+    }
+}
+
+impl<T> JsonMissing<T> for &Codec<T, Json> {}
+
+/// The fallback codec of a raw field whose type does not fit: reading it does not
+/// compile ([`RawReady`] has no impls), the writes never run.
+pub trait RawMissing<T> {
+    /// Does not compile: names the fix.
+    fn read(&self, bag: &BagData, key: &str) -> Result<T, FieldError>
+    where
+        T: RawReady,
+    {
+        Err(unfit(bag, key))
+    }
+    /// Does not compile: names the fix.
+    fn read_optional(&self, bag: &BagData, key: &str) -> Result<Option<T>, FieldError>
+    where
+        T: RawReady,
+    {
+        Err(unfit(bag, key))
+    }
+    /// Never runs (the read does not compile).
+    fn write(&self, bag: &mut BagData, key: &str, _: &T) -> Result<(), FieldError> {
+        Err(unfit(bag, key))
+    }
+    /// Never runs (the read does not compile).
+    fn write_optional(
+        &self,
+        bag: &mut BagData,
+        key: &str,
+        _: &Option<T>,
+    ) -> Result<(), FieldError> {
+        Err(unfit(bag, key))
+    }
+}
+
+impl<T> RawMissing<T> for &Codec<T, Raw> {}
+
+fn unfit(_: &BagData, key: &str) -> FieldError {
+    FieldError {
+        key: key.into(),
+        problem: "the field's type does not fit its encoding".into(),
     }
 }
 

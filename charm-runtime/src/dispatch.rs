@@ -16,14 +16,18 @@ use crate::hooktools::{cmd, HookTools, ProcessTools};
 use crate::log::LogLevel;
 use crate::metadata::CharmMetadata;
 use crate::model::Model;
-use crate::relation::Endpoint;
+use crate::relation::DeclaredEndpoint;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 
 /// A charm: what `#[charm]` implements for the type whose `impl` block it annotates.
 pub trait Charm: Default + 'static {
+    /// The charm's config: the type named by `#[charm(config = MyConfig)]`, which
+    /// `model.config()` returns, or [`NoConfig`](crate::config::NoConfig) without it.
+    type Config;
+
     /// The endpoints the charm declares, in declaration order.
-    const ENDPOINTS: &'static [Endpoint];
+    const ENDPOINTS: &'static [DeclaredEndpoint];
 
     /// The handlers, in declaration order.
     const HANDLERS: &'static [Handler<Self>];

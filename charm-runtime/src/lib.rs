@@ -42,6 +42,7 @@ pub mod json;
 pub mod log;
 pub mod metadata;
 pub mod model;
+pub mod params;
 pub mod pebble;
 pub mod port;
 pub mod relation;
@@ -49,18 +50,19 @@ pub mod status;
 
 pub use charm_macros::{
     action, charm, container, json_value, on, peer, provides, requires, resource, storage,
-    CharmConfig, Databag,
+    ActionParams, CharmConfig, Databag,
 };
-pub use config::{CharmConfig, ConfigError};
+pub use config::{CharmConfig, ConfigError, ModelConfig, NoConfig};
 pub use databag::Databag;
 pub use dispatch::{dispatch, run, Charm, Handler, On, Outcome};
 pub use error::{Context, Error, Result};
 pub use event::{Event, HookEnv};
 pub use log::LogLevel;
 pub use model::{Container, ContainerName, Model};
+pub use params::ActionParams;
 pub use pebble::PebbleError;
 pub use port::Port;
-pub use relation::{Bag, Endpoint, Relation, RelationError};
+pub use relation::{Bag, Endpoint, Leader, Own, Relation, RelationError, UnitId};
 pub use status::{active, blocked, maintenance, waiting, Status};
 
 /// Re-exported so charms can name serde items (a `deserialize_with` function, say) without
@@ -75,14 +77,15 @@ pub use serde_json;
 /// crate has a `Container` and a `Layer` of its own, and two globs offering one name make it
 /// ambiguous.
 ///
-/// It holds no extension trait, so it never makes a method ambiguous: the runtime's
-/// [`Context`] (`.context(...)` on results) is imported by name when wanted,
+/// Its one trait brought into scope is [`ModelConfig`] (anonymously), for `model.config()`;
+/// the runtime's [`Context`] (`.context(...)` on results) is imported by name when wanted,
 /// and a charm that uses anyhow imports `anyhow::Context` instead, in any form.
 pub mod prelude {
+    pub use crate::config::ModelConfig as _;
     pub use crate::{
         action, active, blocked, charm, container, json_value, maintenance, on, peer, provides,
-        requires, resource, storage, waiting, Bag, Charm, CharmConfig, Databag, Error, LogLevel,
-        Model, Port, Relation, Result, Status,
+        requires, resource, storage, waiting, ActionParams, Bag, Charm, CharmConfig, Databag,
+        Error, LogLevel, Model, Own, Port, Relation, Result, Status,
     };
 }
 

@@ -7,9 +7,10 @@
 //! charm stores it, so it survives pod deletion.
 //!
 //! Non-leaders: the tutorial's code crashes there (only the leader may write the
-//! application bag). Here a non-leader counts its own pod's starts in its own unit bag of
-//! `fastapi-peer`, under the same key and format. Before the peer relation exists, `start`
-//! logs a warning and counts nothing.
+//! application bag); here that code does not compile, since writing the application bag
+//! takes the `Leader` proof `model.leader()?` gives only the leader. A non-leader counts its
+//! own pod's starts in its own unit bag of `fastapi-peer`, under the same key and format.
+//! Before the peer relation exists, `start` logs a warning and counts nothing.
 
 use charm_runtime::pebble::{Layer, Service};
 use charm_runtime::prelude::*;
@@ -23,7 +24,7 @@ pub struct DemoCharm;
 pub struct Config {
     /// Default port on which FastAPI is available
     #[config(default = 8000)]
-    pub server_port: i64,
+    pub server_port: u16,
 }
 
 /// What the tutorial keeps under `unit_stats`: `{"started_counter": N}`.
@@ -66,7 +67,7 @@ pub struct PeerData {
 #[action(
     "get-db-info",
     description = "Fetches Database authentication information",
-    param(show_password: bool = false, description = "Show username and password in output information")
+    params = GetDbInfo
 )]
 impl DemoCharm {
     /// Counts pod starts: the leader in the app bag, other units in their own unit bag.
@@ -79,12 +80,11 @@ impl DemoCharm {
             )?;
             return Ok(());
         };
-        let bag = if model.is_leader()? {
-            Bag::App
-        } else {
-            Bag::Unit
+        let bag = match model.leader()? {
+            Some(leader) => Own::App(leader),
+            None => Own::Unit,
         };
-        let mut data: PeerData = model.load(&peers, bag.clone())?;
+        let mut data: PeerData = model.load(&peers, bag)?;
         data.unit_stats.get_or_insert_default().started_counter += 1;
         model.save(&peers, bag, &data)?;
         Ok(())
@@ -93,7 +93,7 @@ impl DemoCharm {
     /// Opens the configured port, unless it is 22, and runs the workload on it.
     #[on(config_changed, pebble_ready("demo-server"))]
     fn configure(&self, model: &mut Model) -> Result<()> {
-        let config: Config = model.config()?;
+        let config = model.config()?;
         if config.server_port == 22 {
             model.log(
                 LogLevel::Warning,
@@ -101,29 +101,23 @@ impl DemoCharm {
             )?;
             return Ok(());
         }
-        let port = u16::try_from(config.server_port).map_err(|_| {
-            Error::msg(format!(
-                "server-port {} is not a TCP port",
-                config.server_port
-            ))
-        })?;
-        model.set_ports(&[Port::Tcp(port)])?;
-        update_layer(model, port)
+        model.set_ports(&[Port::Tcp(config.server_port)])?;
+        update_layer(model, config.server_port)
     }
 
     /// Asks the database for `names_db` (leader only: it is the application's request).
     #[on(relation_created("database"))]
     fn request_database(&self, model: &mut Model) -> Result<()> {
-        if let (Some(rel), true) = (model.event_relation()?, model.is_leader()?) {
-            model.set(&rel, Bag::App, "database", "names_db")?;
+        let rel = model.event_relation(Self::DATABASE)?;
+        if let (Some(rel), Some(leader)) = (rel, model.leader()?) {
+            model.set(&rel, Own::App(leader), "database", "names_db")?;
         }
         Ok(())
     }
 
     /// Reports how to reach the database; the credentials only with `show-password=true`.
     #[on(action("get-db-info"))]
-    fn get_db_info(&self, model: &mut Model) -> Result<()> {
-        let params: GetDbInfo = model.action_params()?;
+    fn get_db_info(&self, model: &mut Model, params: GetDbInfo) -> Result<()> {
         let Some(db) = database_info(model)? else {
             model.action_fail("No database connected")?;
             return Ok(());
@@ -141,7 +135,7 @@ impl DemoCharm {
     /// the provider sent that cannot be used is reported as `blocked`, not as a hook error.
     #[on(collect_status)]
     fn collect_status(&self, model: &mut Model) -> Result<()> {
-        let config: Config = model.config()?;
+        let config = model.config()?;
         if config.server_port == 22 {
             model.add_status(blocked("Invalid port number, 22 is reserved for SSH"));
         }
@@ -196,12 +190,23 @@ fn update_layer(model: &mut Model, port: u16) -> Result<()> {
 }
 
 /// The parameters of `get-db-info`.
-#[json_value]
-#[serde(rename_all = "kebab-case")]
+#[derive(ActionParams)]
 pub struct GetDbInfo {
-    /// Also return the username and password.
-    #[serde(default)]
+    /// Show username and password in output information
+    #[param(default = false)]
     pub show_password: bool,
+}
+
+/// What the provider of `postgresql_client` sends in its application bag: plain strings.
+#[derive(Databag)]
+#[databag(raw)]
+pub struct DatabaseData {
+    /// `host:port`, comma-separated for several hosts.
+    pub endpoints: Option<String>,
+    /// User name.
+    pub username: Option<String>,
+    /// Password.
+    pub password: Option<String>,
 }
 
 /// What the database provider has sent: host, port, username and password.
@@ -224,12 +229,12 @@ pub fn database_info(model: &mut Model) -> Result<Option<DatabaseInfo>> {
     let Some(rel) = model.relation(DemoCharm::DATABASE)? else {
         return Ok(None);
     };
-    let bag = model.bag(&rel, Bag::RemoteApp)?;
-    let (Some(endpoints), Some(username), Some(password)) = (
-        bag.get("endpoints"),
-        bag.get("username"),
-        bag.get("password"),
-    ) else {
+    let DatabaseData {
+        endpoints: Some(endpoints),
+        username: Some(username),
+        password: Some(password),
+    } = model.load(&rel, Bag::RemoteApp)?
+    else {
         return Ok(None);
     };
     let first = endpoints.split(',').next().unwrap_or_default().trim();
@@ -241,7 +246,7 @@ pub fn database_info(model: &mut Model) -> Result<Option<DatabaseInfo>> {
     Ok(Some(DatabaseInfo {
         host: host.to_string(),
         port: port.to_string(),
-        username: username.clone(),
-        password: password.clone(),
+        username,
+        password,
     }))
 }

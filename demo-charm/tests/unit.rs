@@ -81,6 +81,24 @@ fn other_ports_are_opened() {
     );
 }
 
+/// A port out of `u16`'s range is an error naming the option (read exactly, never
+/// clamped); nothing is committed.
+#[test]
+fn an_out_of_range_port_fails_naming_the_option() {
+    let state = leader_state(Relation::peer(PEER))
+        .to_builder()
+        .config("server-port", 70000)
+        .build();
+    let err = ctx().run(Event::config_changed(), &state).unwrap_err();
+    let failure = err.failure().expect("a charm failure");
+    assert_eq!(
+        failure.error.to_string(),
+        "handler `configure`: config option `server-port`: 70000 is out of range for `u16` (0..=65535)"
+    );
+    assert_eq!(failure.output.state, state, "nothing committed");
+    assert_eq!(failure.output.calls_to("open-port"), 0);
+}
+
 /// §4.4 `test_open_port`: config-changed with the peer relation opens exactly 8000/tcp (the
 /// default), closing what was open before.
 #[test]

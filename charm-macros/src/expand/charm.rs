@@ -5,9 +5,8 @@
 use crate::internals::attr::attr_name;
 use crate::internals::ctxt::Ctxt;
 use crate::internals::event::EventKind;
-use crate::internals::model::{CharmDef, DefaultLit, EventSel, HandlerDef, ParamKind, Role};
+use crate::internals::model::{CharmDef, EventSel, HandlerDef, Role};
 use crate::internals::names::is_valid_name;
-use crate::internals::types::option_inner;
 use crate::internals::{check, read};
 use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
@@ -85,6 +84,7 @@ fn endpoint_consts(def: &CharmDef, rt: &TokenStream) -> Vec<TokenStream> {
             let name = &e.name;
             // `Endpoint::peer`, `Endpoint::requires`, `Endpoint::provides`.
             let ctor = format_ident!("{}", e.role.attr());
+            let role_ty = format_ident!("{}", e.role.type_name());
             let role = e.role.attr();
             let interface = e
                 .interface
@@ -94,7 +94,7 @@ fn endpoint_consts(def: &CharmDef, rt: &TokenStream) -> Vec<TokenStream> {
             let doc = format!("The `{}` {role} endpoint{interface}.", name.value());
             quote! {
                 #[doc = #doc]
-                pub const #ident: #rt::Endpoint = #rt::Endpoint::#ctor(#name);
+                pub const #ident: #rt::Endpoint<#rt::#role_ty> = #rt::Endpoint::#ctor(#name);
             }
         })
         .collect()
@@ -122,8 +122,25 @@ fn container_consts(def: &CharmDef, rt: &TokenStream) -> Vec<TokenStream> {
         .collect()
 }
 
-/// Stand-ins emitted next to the errors: the endpoint and container consts and an empty
-/// `impl Charm`.
+/// `type Config`: the `config = ...` type, or `NoConfig`.
+fn config_type(def: &CharmDef, rt: &TokenStream) -> TokenStream {
+    match &def.args.config {
+        Some(ty) => quote!(#ty),
+        None => quote!(#rt::NoConfig),
+    }
+}
+
+/// `model.config()` for this charm: the one `ModelConfig` impl of the crate, which is how
+/// a call with no annotation knows the charm's config type.
+fn model_config(def: &CharmDef, rt: &TokenStream) -> TokenStream {
+    let ty = &def.self_ty;
+    quote! {
+        impl #rt::ModelConfig<#ty> for #rt::Model<'_> {}
+    }
+}
+
+/// Stand-ins emitted next to the errors: the endpoint and container consts, an empty
+/// `impl Charm` with the declared config, and `model.config()`.
 fn stand_in(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
     if item.trait_.is_some() || !item.generics.params.is_empty() {
         return TokenStream::new();
@@ -132,15 +149,19 @@ fn stand_in(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
     let ty = &def.self_ty;
     let mut consts = endpoint_consts(def, &rt);
     consts.extend(container_consts(def, &rt));
+    let config = config_type(def, &rt);
+    let model_config = model_config(def, &rt);
     quote! {
         impl #ty { #(#consts)* }
         impl #rt::Charm for #ty {
-            const ENDPOINTS: &'static [#rt::Endpoint] = &[];
+            type Config = #config;
+            const ENDPOINTS: &'static [#rt::DeclaredEndpoint] = &[];
             const HANDLERS: &'static [#rt::Handler<Self>] = &[];
             fn metadata() -> #rt::CharmMetadata {
                 ::core::default::Default::default()
             }
         }
+        #model_config
     }
 }
 
@@ -151,32 +172,47 @@ fn generate(def: &CharmDef, item: &syn::ItemImpl) -> TokenStream {
     consts.extend(container_consts(def, &rt));
     let consts = (!consts.is_empty()).then(|| quote!(impl #ty { #(#consts)* }));
     let endpoints = def.endpoints.iter().map(|e| const_ident(&e.name));
-    let handlers = def.handlers.iter().map(|h| handler(h, &rt));
+    let handlers = def.handlers.iter().map(|h| handler(def, h, &rt));
     let metadata = metadata(def, &rt);
+    let config = config_type(def, &rt);
+    let model_config = model_config(def, &rt);
     quote! {
         #item
         #consts
         #[automatically_derived]
         impl #rt::Charm for #ty {
-            const ENDPOINTS: &'static [#rt::Endpoint] = &[#(Self::#endpoints),*];
+            type Config = #config;
+            const ENDPOINTS: &'static [#rt::DeclaredEndpoint] = &[#(Self::#endpoints.declared()),*];
             const HANDLERS: &'static [#rt::Handler<Self>] = &[#(#handlers),*];
             fn metadata() -> #rt::CharmMetadata {
                 #metadata
             }
         }
+        #[automatically_derived]
+        #model_config
     }
 }
 
 /// One `Handler`. The method call is spanned at the method's name, its model argument at
-/// the model parameter's type and the return conversion at the return type, so a type error
-/// points at the user's code rather than at `#[charm]`.
-fn handler(h: &HandlerDef, rt: &TokenStream) -> TokenStream {
+/// the model parameter's type, its action parameters at theirs and the return conversion at
+/// the return type, so a type error points at the user's code rather than at `#[charm]`.
+fn handler(def: &CharmDef, h: &HandlerDef, rt: &TokenStream) -> TokenStream {
     let method = &h.ident;
     let at = |span: Span| Span::call_site().located_at(span);
     let charm = Ident::new("charm", at(method.span()));
     let model = Ident::new("model", at(h.model_span));
     let returned = Ident::new("returned", at(h.output_span));
-    let call = quote_spanned!(at(method.span())=> Self::#method(#charm, #model));
+    let (load_params, args) = match (h.params_span, params_type(def, h)) {
+        (Some(span), Some(ty)) => {
+            let params = Ident::new("params", at(span));
+            (
+                Some(quote!(let #params = #rt::action_params::<#ty>(model)?;)),
+                quote!(#charm, #model, #params),
+            )
+        }
+        _ => (None, quote!(#charm, #model)),
+    };
+    let call = quote_spanned!(at(method.span())=> Self::#method(#args));
     let convert = respan(quote!(#rt::handler_result), at(h.output_span));
     let name = method.to_string();
     let on = h.events.iter().map(|e| on_variant(e, rt));
@@ -185,11 +221,25 @@ fn handler(h: &HandlerDef, rt: &TokenStream) -> TokenStream {
             name: #name,
             on: &[#(#on),*],
             call: |charm, model| {
+                #load_params
                 let #returned = #call;
                 #convert(#returned)
             },
         }
     }
+}
+
+/// The declared parameters type of the actions a handler handles (`check` made sure there is
+/// one).
+fn params_type<'a>(def: &'a CharmDef, h: &HandlerDef) -> Option<&'a syn::Type> {
+    h.events.iter().find_map(|ev| {
+        let name = ev.arg.as_ref()?.value();
+        def.actions
+            .iter()
+            .find(|a| a.name.value() == name)?
+            .params
+            .as_ref()
+    })
 }
 
 /// The same tokens, all spanned at `span`.
@@ -319,7 +369,12 @@ fn metadata(def: &CharmDef, rt: &TokenStream) -> TokenStream {
         let containers = def.containers.iter().map(|c| {
             let name = &c.name;
             let resource = c.resource_name();
-            quote!(container(#name, #resource))
+            let mounts = c.mounts.iter().map(|m| {
+                let storage = &m.storage;
+                let location = opt_str(&m.location);
+                quote!(mount(#storage, #location))
+            });
+            quote!(container(#name, #resource, list([#(#mounts),*])))
         });
         fields.push(quote!(containers: list([#(#containers),*])));
     }
@@ -407,26 +462,11 @@ fn metadata(def: &CharmDef, rt: &TokenStream) -> TokenStream {
                 .additional_properties
                 .as_ref()
                 .map_or(quote!(false), |b| quote!(#b));
-            let params = act.params.iter().map(|p| {
-                let name = LitStr::new(&p.name, p.name_span);
-                let kind = match ParamKind::of(&p.ty) {
-                    Some(ParamKind::String) => quote!(String),
-                    Some(ParamKind::Integer) => quote!(Integer),
-                    Some(ParamKind::Number) => quote!(Number),
-                    Some(ParamKind::Boolean) | None => quote!(Boolean),
-                };
-                let description = opt_str(&p.description);
-                let default = match &p.default {
-                    Some(d) => {
-                        let value = json_literal(d);
-                        quote!(Some(json(#value)))
-                    }
-                    None => quote!(None),
-                };
-                let required = p.default.is_none() && option_inner(&p.ty).is_none();
-                quote!(param(#name, ParamType::#kind, #description, #default, #required))
-            });
-            quote!(action(#name, #description, #extra, list([#(#params),*])))
+            let params = match &act.params {
+                Some(ty) => quote!(<#ty as #rt::ActionParams>::params()),
+                None => quote!(list([])),
+            };
+            quote!(action(#name, #description, #extra, #params))
         });
         fields.push(quote!(actions: list([#(#actions),*])));
     }
@@ -441,21 +481,6 @@ fn metadata(def: &CharmDef, rt: &TokenStream) -> TokenStream {
                 #rest
             }
         }
-    }
-}
-
-/// A default as a typed literal for `serde_json::Value::from`: integers as `i64` (or `u64`
-/// when larger), the rest as written.
-fn json_literal(d: &DefaultLit) -> TokenStream {
-    let neg = &d.neg;
-    match &d.lit {
-        syn::Lit::Int(i) => {
-            let big = i.base10_parse::<i64>().is_err() && neg.is_none();
-            let suffix = if big { "u64" } else { "i64" };
-            let lit = LitInt::new(&format!("{}{suffix}", i.base10_digits()), i.span());
-            quote!(#neg #lit)
-        }
-        lit => quote!(#neg #lit),
     }
 }
 
@@ -489,9 +514,11 @@ mod tests {
         .to_string();
         let out = squash(&out);
         for expected in [
-            "pubconstFASTAPI_PEER:::charm_runtime::__private::Endpoint=::charm_runtime::__private::Endpoint::peer(\"fastapi-peer\");",
-            "impl::charm_runtime::__private::CharmforDemo",
-            "constENDPOINTS:&'static[::charm_runtime::__private::Endpoint]=&[Self::FASTAPI_PEER,Self::DATABASE];",
+            "pubconstFASTAPI_PEER:::charm_runtime::__private::Endpoint<::charm_runtime::__private::Peer>=::charm_runtime::__private::Endpoint::peer(\"fastapi-peer\");",
+            "pubconstDATABASE:::charm_runtime::__private::Endpoint<::charm_runtime::__private::Requires>=",
+            "impl::charm_runtime::__private::CharmforDemo{typeConfig=DemoConfig;",
+            "constENDPOINTS:&'static[::charm_runtime::__private::DeclaredEndpoint]=&[Self::FASTAPI_PEER.declared(),Self::DATABASE.declared()];",
+            "impl::charm_runtime::__private::ModelConfig<Demo>for::charm_runtime::__private::Model<'_>{}",
             "name:\"count_start\",on:&[::charm_runtime::__private::On::Start,::charm_runtime::__private::On::Relation(::charm_runtime::__private::RelationEventKind::Changed,\"database\")]",
             "letreturned=Self::count_start(charm,model);::charm_runtime::__private::handler_result(returned)",
             "fnmetadata()->::charm_runtime::__private::CharmMetadata",
@@ -506,6 +533,49 @@ mod tests {
         assert!(!out.contains("#[on"), "{out}");
         assert!(!out.contains("#[peer"), "{out}");
         crate::expand::tests::assert_paths_through_private(&out, "::charm_runtime");
+    }
+
+    #[test]
+    fn without_config_the_charm_has_no_config() {
+        let out = squash(
+            &super::expand(
+                quote!(name = "demo", summary = "s", description = "d"),
+                quote!(impl Demo {}),
+            )
+            .to_string(),
+        );
+        assert!(
+            out.contains("typeConfig=::charm_runtime::__private::NoConfig;"),
+            "{out}"
+        );
+        assert!(!out.contains("letconfig"), "{out}");
+    }
+
+    #[test]
+    fn action_handlers_get_their_parameters() {
+        let out = squash(
+            &super::expand(
+                quote!(name = "demo", summary = "s", description = "d"),
+                quote! {
+                    #[storage("data")]
+                    #[container("web", mounts(storage = "data", location = "/var/lib/app"))]
+                    #[action("get-db-info", description = "Info", params = GetDbInfo)]
+                    impl Demo {
+                        #[on(action("get-db-info"))]
+                        fn info(&self, model: &mut Model, params: GetDbInfo) {}
+                    }
+                },
+            )
+            .to_string(),
+        );
+        for expected in [
+            "letparams=::charm_runtime::__private::action_params::<GetDbInfo>(model)?;\
+             letreturned=Self::info(charm,model,params);",
+            "action(\"get-db-info\",Some(\"Info\"),false,<GetDbInfoas::charm_runtime::__private::ActionParams>::params())",
+            "container(\"web\",\"web-image\",list([mount(\"data\",Some(\"/var/lib/app\"))]))",
+        ] {
+            assert!(out.contains(&squash(expected)), "missing {expected} in {out}");
+        }
     }
 
     #[test]
@@ -558,7 +628,7 @@ mod tests {
                 quote! {
                     #[peer("replicas", interface = "p")]
                     #[container("web")]
-                    #[action("go", param(fast: bool = true))]
+                    #[action("go", params = Go)]
                     impl Demo {
                         #[on(start, pebble_ready("web"), secret_changed, action("go"))]
                         fn go(&self, model: &mut Model) {}
@@ -567,6 +637,7 @@ mod tests {
             )
             .to_string();
             let out = squash(&out);
+            assert!(!out.contains("compile_error"), "{out}");
             assert!(!out.contains("charm_runtime"), "{out}");
             crate::expand::tests::assert_paths_through_private(&out, "my::rt");
         }

@@ -1,12 +1,12 @@
 //! `#[derive(CharmConfig)]`: `options()` for the metadata and `from_config()` for
 //! `config-get`, one typed runtime call per field.
 
-use crate::internals::model::{ConfigDef, ConfigField};
+use crate::internals::model::{ConfigDef, DefaultLit};
 use crate::internals::types::{option_inner, prim, type_name, Prim};
 use crate::internals::{check, read};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::{Lit, LitFloat, LitStr};
+use syn::{Lit, LitFloat, LitStr, Type};
 
 /// Expands the derive.
 pub fn expand(input: TokenStream) -> TokenStream {
@@ -45,13 +45,13 @@ fn generate(def: &ConfigDef) -> TokenStream {
         let ty = &f.ty;
         let name = LitStr::new(&f.name, f.name_span);
         let description = &f.description;
-        let default = default_tokens(f, &rt);
+        let default = default_tokens(&f.ty, f.default.as_ref(), &rt);
         quote!(#rt::config_option::<#ty>(#name, #description, #default))
     });
     let reads = def.fields.iter().map(|f| {
         let (field, ty) = (&f.ident, &f.ty);
         let name = LitStr::new(&f.name, f.name_span);
-        let default = default_tokens(f, &rt);
+        let default = default_tokens(&f.ty, f.default.as_ref(), &rt);
         quote!(#field: #rt::config_read::<#ty>(values, #name, #default)?)
     });
     let values = if def.fields.is_empty() {
@@ -74,16 +74,16 @@ fn generate(def: &ConfigDef) -> TokenStream {
     }
 }
 
-/// `Some(default)` for the runtime calls, spanned at the literal so a type mismatch points
-/// there. A string becomes a `String`, an integer for a float field a float literal, and a
-/// default for an `Option<T>` field `Some(Some(..))`.
-fn default_tokens(f: &ConfigField, rt: &TokenStream) -> TokenStream {
-    let Some(d) = &f.default else {
+/// `Some(default)` for the runtime calls (of config options and action parameters), spanned
+/// at the literal so a type mismatch points there. A string becomes a `String`, an integer
+/// for a float field a float literal, and a default for an `Option<T>` field `Some(Some(..))`.
+pub fn default_tokens(ty: &Type, default: Option<&DefaultLit>, rt: &TokenStream) -> TokenStream {
+    let Some(d) = default else {
         return quote!(::core::option::Option::None);
     };
     let span = Span::call_site().located_at(d.span());
-    let inner = option_inner(&f.ty);
-    let base = inner.unwrap_or(&f.ty);
+    let inner = option_inner(ty);
+    let base = inner.unwrap_or(ty);
     let value = match (type_name(base).as_deref().and_then(prim), &d.lit) {
         (Some(Prim::Str), Lit::Str(_)) => {
             quote_spanned!(span=> #rt::String::from(#d))

@@ -1,9 +1,10 @@
-//! `#[derive(Databag)]`: one JSON-encoded key per field, through the runtime's
-//! `read_field` / `read_optional_field` / `write_field` / `write_optional_field`.
+//! `#[derive(Databag)]`: one key per field, read and written through the runtime's
+//! `Codec` of the field's type, JSON-encoded or raw.
 
-use crate::internals::model::DatabagDef;
+use crate::internals::model::{DatabagDef, DatabagField};
+use crate::internals::types::option_inner;
 use crate::internals::{check, read};
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::LitStr;
@@ -47,27 +48,40 @@ fn generate(def: &DatabagDef) -> TokenStream {
         .iter()
         .map(|f| LitStr::new(&f.key, f.key_span))
         .collect();
-    // Each call is spanned at the field's type, so a type that is not (de)serializable is
-    // reported there.
+    // Each call goes through the field type's codec (JSON or raw), spanned at the type
+    // (inside an `Option`, at the inner type), so a type that does not fit its encoding is
+    // one error there, naming the fix.
+    let codec = |f: &DatabagField| {
+        let ty = option_inner(&f.ty).filter(|_| f.optional).unwrap_or(&f.ty);
+        let span = Span::call_site().located_at(ty.span());
+        let kind = if f.raw { quote!(Raw) } else { quote!(Json) };
+        (
+            span,
+            quote_spanned!(span=> (&#rt::Codec::<#ty, #rt::#kind>::new())),
+        )
+    };
     let reads = def.fields.iter().zip(&keys).map(|(f, key)| {
         let field = &f.ident;
-        let span = Span::call_site().located_at(f.ty.span());
-        let read = if f.optional {
-            quote_spanned!(span=> #rt::read_optional_field(bag, #key)?)
-        } else {
-            quote_spanned!(span=> #rt::read_field(bag, #key)?)
-        };
+        let (span, codec) = codec(f);
+        let read = Ident::new(if f.optional { "read_optional" } else { "read" }, span);
+        let read = quote_spanned!(span=> #codec.#read(bag, #key)?);
         quote!(#field: #read)
     });
     let writes = def.fields.iter().zip(&keys).map(|(f, key)| {
         let field = &f.ident;
-        let span = Span::call_site().located_at(f.ty.span());
-        if f.optional {
-            quote_spanned!(span=> #rt::write_optional_field(&mut bag, #key, &self.#field)?;)
-        } else {
-            quote_spanned!(span=> #rt::write_field(&mut bag, #key, &self.#field)?;)
-        }
+        let (span, codec) = codec(f);
+        let write = Ident::new(
+            if f.optional {
+                "write_optional"
+            } else {
+                "write"
+            },
+            span,
+        );
+        quote_spanned!(span=> #codec.#write(&mut bag, #key, &self.#field)?;)
     });
+    let codecs = (!def.fields.is_empty())
+        .then(|| quote!(use #rt::{FieldCodec as _, JsonMissing as _, RawMissing as _};));
     let (bag, mut_bag) = if def.fields.is_empty() {
         (quote!(_bag), quote!(bag))
     } else {
@@ -79,10 +93,12 @@ fn generate(def: &DatabagDef) -> TokenStream {
             const KEYS: &'static [&'static str] = &[#(#keys),*];
 
             fn from_bag(#bag: &#rt::BagData) -> ::core::result::Result<Self, #rt::FieldError> {
+                #codecs
                 ::core::result::Result::Ok(Self { #(#reads,)* })
             }
 
             fn to_bag(&self) -> ::core::result::Result<#rt::BagData, #rt::FieldError> {
+                #codecs
                 let #mut_bag = #rt::BagData::new();
                 #(#writes)*
                 ::core::result::Result::Ok(bag)
@@ -108,20 +124,51 @@ mod tests {
                     #[databag(rename = "leader-address")]
                     leader: Option<String>,
                     count: u32,
+                    #[databag(raw)]
+                    host: String,
                 }
             })
             .to_string(),
         );
         for expected in [
-            "constKEYS:&'static[&'staticstr]=&[\"leader-address\",\"count\"];",
+            "constKEYS:&'static[&'staticstr]=&[\"leader-address\",\"count\",\"host\"];",
             "fnfrom_bag(bag:&::charm_runtime::__private::BagData)",
-            "leader:::charm_runtime::__private::read_optional_field(bag,\"leader-address\")?",
-            "count:::charm_runtime::__private::read_field(bag,\"count\")?",
-            "::charm_runtime::__private::write_field(&mutbag,\"count\",&self.count)?;",
+            "use::charm_runtime::__private::{FieldCodecas_,JsonMissingas_,RawMissingas_};",
+            "leader:(&::charm_runtime::__private::Codec::<String,::charm_runtime::__private::Json>::new()).read_optional(bag,\"leader-address\")?",
+            "count:(&::charm_runtime::__private::Codec::<u32,::charm_runtime::__private::Json>::new()).read(bag,\"count\")?",
+            "(&::charm_runtime::__private::Codec::<u32,::charm_runtime::__private::Json>::new()).write(&mutbag,\"count\",&self.count)?;",
+            "host:(&::charm_runtime::__private::Codec::<String,::charm_runtime::__private::Raw>::new()).read(bag,\"host\")?",
         ] {
             assert!(out.contains(expected), "missing {expected} in {out}");
         }
         assert_paths_through_private(&out, "::charm_runtime");
+    }
+
+    #[test]
+    fn raw_on_the_struct_is_every_field_s_default() {
+        let out = squash(
+            &super::expand(quote! {
+                #[databag(raw)]
+                struct Db {
+                    endpoints: Option<String>,
+                    #[databag(json)]
+                    extra: Vec<u32>,
+                }
+            })
+            .to_string(),
+        );
+        assert!(
+            out.contains(
+                "Codec::<String,::charm_runtime::__private::Raw>::new()).read_optional(bag,\"endpoints\")"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "Codec::<Vec<u32>,::charm_runtime::__private::Json>::new()).write(&mutbag,\"extra\""
+            ),
+            "{out}"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod charm;
 pub mod config;
 pub mod databag;
 pub mod json_value;
+pub mod params;
 
 use crate::internals::ctxt::Ctxt;
 use proc_macro2::TokenStream;

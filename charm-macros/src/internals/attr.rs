@@ -8,10 +8,10 @@
 use super::ctxt::Ctxt;
 use super::event::{EventKind, Target, EVENT_LIST};
 use super::model::{
-    ActionDef, CharmArgs, ContainerDef, DefaultLit, EndpointDef, EventSel, JsonValueArgs, ParamDef,
+    ActionDef, CharmArgs, ContainerDef, DefaultLit, EndpointDef, EventSel, JsonValueArgs, MountDef,
     ResourceDef, Role, StorageDef,
 };
-use super::names::hint;
+use super::names::{hint, ops_event_hint};
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
@@ -37,14 +37,14 @@ pub const CHARM_KEYS: &[&str] = &[
 const LINK_KEYS: &[&str] = &["contact", "documentation", "issues", "source", "website"];
 const PEER_KEYS: &[&str] = &["interface", "optional", "scope"];
 const ENDPOINT_KEYS: &[&str] = &["interface", "limit", "optional", "scope"];
-const CONTAINER_KEYS: &[&str] = &["resource", "upstream_source", "description"];
+const CONTAINER_KEYS: &[&str] = &["resource", "upstream_source", "description", "mounts"];
+const MOUNT_KEYS: &[&str] = &["storage", "location"];
 const RESOURCE_KEYS: &[&str] = &["kind", "filename", "description", "upstream_source"];
 const STORAGE_KEYS: &[&str] = &["kind", "location", "description"];
-const ACTION_KEYS: &[&str] = &["description", "param", "additional_properties"];
+const ACTION_KEYS: &[&str] = &["description", "params", "additional_properties"];
 const CONFIG_KEYS: &[&str] = &["name", "default"];
-const DATABAG_KEYS: &[&str] = &["rename"];
-/// The keys of `#[config(...)]` / `#[databag(...)]` on the struct, and of `#[json_value]`.
-const CONTAINER_KEYS_ON_STRUCT: &[&str] = &["crate"];
+const PARAM_KEYS: &[&str] = &["name", "default"];
+const DATABAG_KEYS: &[&str] = &["rename", "raw", "json"];
 
 /// The attributes that declare metadata next to `#[charm(...)]` on the impl block.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -391,18 +391,45 @@ fn parse_container(cx: &Ctxt, attr: &Attribute) -> syn::Result<ContainerDef> {
         resource: None,
         upstream_source: None,
         description: None,
+        mounts: Vec::new(),
     };
     let parser = syn::meta::parser(|meta| {
         match key_of(&meta).as_str() {
             "resource" => set(cx, &meta, &mut c.resource, str_value(&meta)?),
             "upstream_source" => set(cx, &meta, &mut c.upstream_source, str_value(&meta)?),
             "description" => set(cx, &meta, &mut c.description, str_value(&meta)?),
+            "mounts" => c.mounts.push(parse_mount(cx, &meta)?),
             _ => unknown_key(cx, &meta, "`#[container(...)]`", CONTAINER_KEYS)?,
         }
         Ok(())
     });
     parser.parse2(rest)?;
     Ok(c)
+}
+
+/// `mounts(storage = "data", location = "/var/lib/app")`: one mount per `mounts(...)`.
+fn parse_mount(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<MountDef> {
+    let example = "`mounts(storage = \"data\", location = \"/var/lib/app\")`";
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(format!("expected {example}")));
+    }
+    let mut m = MountDef {
+        span: meta
+            .path
+            .get_ident()
+            .map_or_else(proc_macro2::Span::call_site, Ident::span),
+        storage: None,
+        location: None,
+    };
+    meta.parse_nested_meta(|inner| {
+        match key_of(&inner).as_str() {
+            "storage" => set(cx, &inner, &mut m.storage, str_value(&inner)?),
+            "location" => set(cx, &inner, &mut m.location, str_value(&inner)?),
+            _ => unknown_key(cx, &inner, "`mounts(...)`", MOUNT_KEYS)?,
+        }
+        Ok(())
+    })?;
+    Ok(m)
 }
 
 fn parse_resource(cx: &Ctxt, attr: &Attribute) -> syn::Result<ResourceDef> {
@@ -478,12 +505,12 @@ fn parse_storage(cx: &Ctxt, attr: &Attribute) -> syn::Result<StorageDef> {
 }
 
 fn parse_action(cx: &Ctxt, attr: &Attribute) -> syn::Result<ActionDef> {
-    let example = "#[action(\"name\", description = \"...\", param(flag: bool = false))]";
+    let example = "#[action(\"name\", description = \"...\", params = MyParams)]";
     let (name, rest) = name_and_rest(attr, "action", example)?;
     let mut a = ActionDef {
         name,
         description: None,
-        params: Vec::new(),
+        params: None,
         additional_properties: None,
     };
     let parser = syn::meta::parser(|meta| {
@@ -492,15 +519,18 @@ fn parse_action(cx: &Ctxt, attr: &Attribute) -> syn::Result<ActionDef> {
             "additional_properties" => {
                 set(cx, &meta, &mut a.additional_properties, bool_value(&meta)?)
             }
+            "params" => {
+                let ty: Type = value(&meta, "MyParams")?.parse()?;
+                set(cx, &meta, &mut a.params, ty)
+            }
             "param" => {
-                if !meta.input.peek(syn::token::Paren) {
-                    return Err(
-                        meta.error("expected `param(name: Type = default, description = \"...\")`")
-                    );
+                cx.syn_error(meta.error(
+                    "parameters are declared once, in a struct: `#[derive(ActionParams)] struct \
+                     MyParams { ... }` and `params = MyParams` here",
+                ));
+                if meta.input.peek(syn::token::Paren) {
+                    meta.input.parse::<proc_macro2::Group>()?;
                 }
-                let content;
-                syn::parenthesized!(content in meta.input);
-                a.params.push(parse_param(&content)?);
             }
             _ => unknown_key(cx, &meta, "`#[action(...)]`", ACTION_KEYS)?,
         }
@@ -508,63 +538,6 @@ fn parse_action(cx: &Ctxt, attr: &Attribute) -> syn::Result<ActionDef> {
     });
     parser.parse2(rest)?;
     Ok(a)
-}
-
-/// `name: Type [= literal] [, description = "..."]`; the name is an identifier (written in
-/// snake case, declared in kebab case) or a string literal (declared as written).
-fn parse_param(input: ParseStream) -> syn::Result<ParamDef> {
-    let (name, name_span) = if input.peek(LitStr) {
-        let lit: LitStr = input.parse()?;
-        (lit.value(), lit.span())
-    } else {
-        let ident = input.call(Ident::parse_any).map_err(|e| {
-            syn::Error::new(e.span(), "expected the parameter name: `param(name: Type)`")
-        })?;
-        (ident.unraw().to_string().replace('_', "-"), ident.span())
-    };
-    if !input.peek(Token![:]) {
-        return Err(syn::Error::new(
-            name_span,
-            format!(
-                "expected the parameter's type: `param({}: Type)`, e.g. `param({0}: bool = false)`",
-                name.replace('-', "_")
-            ),
-        ));
-    }
-    input.parse::<Token![:]>()?;
-    let ty: Type = input.parse()?;
-    let default = if input.peek(Token![=]) {
-        input.parse::<Token![=]>()?;
-        Some(parse_default(input)?)
-    } else {
-        None
-    };
-    let mut description = None;
-    while !input.is_empty() {
-        input.parse::<Token![,]>()?;
-        if input.is_empty() {
-            break;
-        }
-        let key = input.call(Ident::parse_any)?;
-        if key != "description" {
-            return Err(syn::Error::new(
-                key.span(),
-                format!("unknown key `{key}` in `param(...)`; expected `description`"),
-            ));
-        }
-        if description.is_some() {
-            return Err(syn::Error::new(key.span(), "duplicate key `description`"));
-        }
-        input.parse::<Token![=]>()?;
-        description = Some(input.parse::<LitStr>()?);
-    }
-    Ok(ParamDef {
-        name,
-        name_span,
-        ty,
-        default,
-        description,
-    })
 }
 
 /// Parses `#[on(event, event("arg"), ...)]`. Unknown events are recorded and skipped.
@@ -592,9 +565,12 @@ pub fn parse_on(cx: &Ctxt, attr: &Attribute) -> Vec<EventSel> {
             return Err(dashed_event(&meta, &ident));
         }
         let Some(kind) = EventKind::from_name(&name) else {
-            let hint = hint(&name, &EventKind::names(), || {
-                format!("expected one of: {EVENT_LIST}")
-            });
+            let hint = match ops_event_hint(&name) {
+                Some(written) => format!("write `{written}`"),
+                None => hint(&name, &EventKind::names(), || {
+                    format!("expected one of: {EVENT_LIST}")
+                }),
+            };
             cx.error_at(ident.span(), format!("unknown event `{name}`; {hint}"));
             if meta.input.peek(syn::token::Paren) {
                 let _skipped: proc_macro2::Group = meta.input.parse()?;
@@ -694,13 +670,24 @@ pub fn parse_config_field(cx: &Ctxt, attrs: &[Attribute]) -> ConfigFieldAttrs {
     out
 }
 
-/// Parses every `#[databag(...)]` on a field: the `rename`, if any.
-pub fn parse_databag_field(cx: &Ctxt, attrs: &[Attribute]) -> Option<LitStr> {
-    let mut rename = None;
+/// `#[databag(...)]` on a field.
+#[derive(Default)]
+pub struct DatabagFieldAttrs {
+    /// `rename = "..."`.
+    pub rename: Option<LitStr>,
+    /// `raw` (`Some(true)`) or `json` (`Some(false)`); `None` follows the struct.
+    pub raw: Option<bool>,
+}
+
+/// Parses every `#[databag(...)]` on a field.
+pub fn parse_databag_field(cx: &Ctxt, attrs: &[Attribute]) -> DatabagFieldAttrs {
+    let mut out = DatabagFieldAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("databag")) {
         let r = attr.parse_nested_meta(|meta| {
             match key_of(&meta).as_str() {
-                "rename" => set(cx, &meta, &mut rename, str_value(&meta)?),
+                "rename" => set(cx, &meta, &mut out.rename, str_value(&meta)?),
+                "raw" => set(cx, &meta, &mut out.raw, true),
+                "json" => set(cx, &meta, &mut out.raw, false),
                 "crate" => return Err(crate_on_field(&meta, "databag")),
                 _ => unknown_key(cx, &meta, "`#[databag(...)]`", DATABAG_KEYS)?,
             }
@@ -710,7 +697,30 @@ pub fn parse_databag_field(cx: &Ctxt, attrs: &[Attribute]) -> Option<LitStr> {
             cx.syn_error(e);
         }
     }
-    rename
+    out
+}
+
+/// Parses every `#[param(...)]` on an action-parameters field: `name` and `default`.
+pub fn parse_param_field(cx: &Ctxt, attrs: &[Attribute]) -> ConfigFieldAttrs {
+    let mut out = ConfigFieldAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("param")) {
+        let r = attr.parse_nested_meta(|meta| {
+            match key_of(&meta).as_str() {
+                "name" => set(cx, &meta, &mut out.name, str_value(&meta)?),
+                "default" => {
+                    let lit = parse_default(value(&meta, "...")?)?;
+                    set(cx, &meta, &mut out.default, lit)
+                }
+                "crate" => return Err(crate_on_field(&meta, "param")),
+                _ => unknown_key(cx, &meta, "`#[param(...)]`", PARAM_KEYS)?,
+            }
+            Ok(())
+        });
+        if let Err(e) = r {
+            cx.syn_error(e);
+        }
+    }
+    out
 }
 
 fn crate_on_field(meta: &ParseNestedMeta, name: &str) -> syn::Error {
@@ -719,36 +729,59 @@ fn crate_on_field(meta: &ParseNestedMeta, name: &str) -> syn::Error {
     ))
 }
 
-/// Parses `#[config(...)]` / `#[databag(...)]` on the struct (`name` says which): only
-/// `crate = "path"`. A field key written there is an error saying where it goes.
-pub fn parse_struct_attrs(cx: &Ctxt, attrs: &[Attribute], name: &str) -> Option<Path> {
-    let mut krate = None;
+/// What `#[config(...)]`, `#[databag(...)]` or `#[param(...)]` says on the struct.
+#[derive(Default)]
+pub struct StructAttrs {
+    /// `crate = "path"`.
+    pub krate: Option<Path>,
+    /// `raw` (databags only).
+    pub raw: bool,
+}
+
+/// Parses `#[config(...)]` / `#[databag(...)]` / `#[param(...)]` on the struct (`name`
+/// says which): `crate = "path"`, and for databags `raw`. A field key written there is an
+/// error saying where it goes.
+pub fn parse_struct_attrs(cx: &Ctxt, attrs: &[Attribute], name: &str) -> StructAttrs {
+    let mut out = StructAttrs::default();
+    let (field_keys, struct_keys): (&[&str], &[&str]) = match name {
+        "config" => (CONFIG_KEYS, &["crate"]),
+        "param" => (PARAM_KEYS, &["crate"]),
+        _ => (&["rename", "json"], &["crate", "raw"]),
+    };
     for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
         let r = attr.parse_nested_meta(|meta| {
             let key = key_of(&meta);
-            let field_keys = if name == "config" {
-                CONFIG_KEYS
-            } else {
-                DATABAG_KEYS
-            };
             if key == "crate" {
-                set(cx, &meta, &mut krate, crate_value(&meta)?);
+                set(cx, &meta, &mut out.krate, crate_value(&meta)?);
+                Ok(())
+            } else if key == "raw" && struct_keys.contains(&"raw") {
+                out.raw = true;
                 Ok(())
             } else if field_keys.contains(&key.as_str()) {
+                let allowed = struct_keys
+                    .iter()
+                    .map(|k| {
+                        if *k == "crate" {
+                            "`crate = \"...\"`".to_string()
+                        } else {
+                            format!("`{k}`")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and ");
                 Err(meta.error(format!(
-                    "`{key}` goes on a field; on the struct, `#[{name}(...)]` takes only \
-                     `crate = \"...\"`"
+                    "`{key}` goes on a field; on the struct, `#[{name}(...)]` takes only {allowed}"
                 )))
             } else {
                 let place = format!("`#[{name}(...)]` on the struct");
-                unknown_key(cx, &meta, &place, CONTAINER_KEYS_ON_STRUCT)
+                unknown_key(cx, &meta, &place, struct_keys)
             }
         });
         if let Err(e) = r {
             cx.syn_error(e);
         }
     }
-    krate
+    out
 }
 
 /// Parses the arguments of `#[json_value(...)]`: only `crate = "path"`.
@@ -914,7 +947,7 @@ mod tests {
     }
 
     #[test]
-    fn struct_attrs_take_only_crate() {
+    fn struct_attrs_take_only_crate_and_raw() {
         let attrs: Vec<Attribute> = vec![
             syn::parse_quote!(#[databag(crate = "rt")]),
             syn::parse_quote!(#[databag(rename = "x")]),
@@ -922,12 +955,12 @@ mod tests {
             syn::parse_quote!(#[doc = "not ours"]),
         ];
         let cx = Ctxt::new();
-        let krate = parse_struct_attrs(&cx, &attrs, "databag");
-        assert!(krate.is_some());
+        let on_struct = parse_struct_attrs(&cx, &attrs, "databag");
+        assert!(on_struct.krate.is_some() && !on_struct.raw);
         assert_eq!(
             messages(cx),
             [
-                "`rename` goes on a field; on the struct, `#[databag(...)]` takes only `crate = \"...\"`",
+                "`rename` goes on a field; on the struct, `#[databag(...)]` takes only `crate = \"...\"` and `raw`",
                 "unknown key `crat` in `#[databag(...)]` on the struct; did you mean `crate`?",
             ]
         );

@@ -3,9 +3,9 @@
 //! wrong type. Every error is spanned at the offending token.
 
 use super::ctxt::Ctxt;
-use super::event::Target;
+use super::event::{EventKind, Target};
 use super::model::{
-    CharmDef, ConfigDef, DatabagDef, DefaultLit, EndpointDef, EventSel, ParamDef, ParamKind, Role,
+    CharmDef, ConfigDef, DatabagDef, DefaultLit, EndpointDef, EventSel, HandlerDef, ParamsDef, Role,
 };
 use super::names::{fix_name, hint, is_valid_action_name, is_valid_name};
 use super::types::{option_inner, prim, type_name, Prim};
@@ -58,6 +58,7 @@ fn check_unique<'a>(cx: &Ctxt, what: &str, names: impl IntoIterator<Item = &'a L
 pub fn charm(cx: &Ctxt, def: &CharmDef) {
     for h in &def.handlers {
         check_signature(cx, &h.sig);
+        check_params_arg(cx, def, h);
     }
     let args = &def.args;
     let missing = |key: &str, example: &str| {
@@ -156,6 +157,7 @@ pub fn charm(cx: &Ctxt, def: &CharmDef) {
         }
     }
     check_unique(cx, "container", def.containers.iter().map(|c| &c.name));
+    check_mounts(cx, def);
     // Endpoints and containers both become `Self::<NAME>` consts.
     for c in &def.containers {
         let konst = c.name.value().to_uppercase().replace('-', "_");
@@ -193,24 +195,6 @@ pub fn charm(cx: &Ctxt, def: &CharmDef) {
 
     for a in &def.actions {
         check_name(cx, "action", &a.name, is_valid_action_name);
-        for p in &a.params {
-            if !is_valid_action_name(&p.name) {
-                cx.error_at(
-                    p.name_span,
-                    format!(
-                        "invalid parameter name `{}`: use lowercase letters, digits and dashes",
-                        p.name
-                    ),
-                );
-            }
-            check_param(cx, p);
-        }
-        let mut seen = BTreeSet::new();
-        for p in &a.params {
-            if !seen.insert(&p.name) {
-                cx.error_at(p.name_span, format!("duplicate parameter `{}`", p.name));
-            }
-        }
     }
     check_unique(cx, "action", def.actions.iter().map(|a| &a.name));
 
@@ -315,8 +299,8 @@ fn check_events(cx: &Ctxt, def: &CharmDef, events: &[EventSel]) {
     }
 }
 
-/// Checks a handler's signature: `fn name(&self | &mut self, model: &mut Model)`, not
-/// generic, async or unsafe.
+/// Checks a handler's signature: `fn name(&self | &mut self, model: &mut Model)` (and an
+/// action's parameters, checked by [`check_params_arg`]), not generic, async or unsafe.
 fn check_signature(cx: &Ctxt, sig: &Signature) {
     let name = &sig.ident;
     if let Some(a) = &sig.asyncness {
@@ -350,20 +334,130 @@ fn check_signature(cx: &Ctxt, sig: &Signature) {
     }
     let rest: Vec<_> = inputs.collect();
     match rest.len() {
-        1 => {}
+        1 | 2 => {}
         0 => cx.error_at(
             sig.paren_token.span.join(),
             format!("handler `{name}` needs the model argument: {expected}"),
         ),
         _ => cx.error_spanned_by(
-            rest[1],
+            rest[2],
             format!(
-                "handler `{name}` takes one argument after the receiver (the model): {expected}"
+                "handler `{name}` takes the model, and for an action its parameters: {expected}"
             ),
         ),
     }
     if let Some(v) = &sig.variadic {
         cx.error_spanned_by(v, "handlers cannot be variadic");
+    }
+}
+
+/// A handler's third argument is the parameters of the actions it handles: every event is
+/// an action, each declared with `params = T`, the same `T` for all.
+fn check_params_arg(cx: &Ctxt, def: &CharmDef, h: &HandlerDef) {
+    let Some(syn::FnArg::Typed(arg)) = h.sig.inputs.iter().nth(2) else {
+        return;
+    };
+    let name = &h.ident;
+    let mut types: Vec<String> = Vec::new();
+    for ev in &h.events {
+        if ev.kind != EventKind::Action {
+            cx.error_spanned_by(
+                arg,
+                format!(
+                    "handler `{name}` takes a third argument, which only action handlers take \
+                     (the action's parameters), but it handles `{}`: handlers are written \
+                     `fn name(&self, model: &mut Model)` (or `&mut self`)",
+                    ev.ident
+                ),
+            );
+            return;
+        }
+        let Some(action) = ev
+            .arg
+            .as_ref()
+            .and_then(|a| def.actions.iter().find(|d| d.name.value() == a.value()))
+        else {
+            continue; // an undeclared action is reported by `check_events`
+        };
+        match &action.params {
+            Some(ty) => types.push(quote!(#ty).to_string()),
+            None => cx.error_spanned_by(
+                &arg.ty,
+                format!(
+                    "action `{}` declares no parameters for `{name}` to take: add \
+                     `params = {}` to its `#[action(...)]`, or drop this argument",
+                    action.name.value(),
+                    {
+                        let ty = &arg.ty;
+                        quote!(#ty).to_string().replace(' ', "")
+                    }
+                ),
+            ),
+        }
+    }
+    types.sort();
+    types.dedup();
+    if types.len() > 1 {
+        cx.error_spanned_by(
+            &arg.ty,
+            format!(
+                "handler `{name}` handles actions with different parameter types ({}); \
+                 give each its own handler",
+                types
+                    .iter()
+                    .map(|t| format!("`{}`", t.replace(' ', "")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+}
+
+/// A container mounts declared storage, each once, at an absolute path.
+fn check_mounts(cx: &Ctxt, def: &CharmDef) {
+    for c in &def.containers {
+        let mut seen = BTreeSet::new();
+        for m in &c.mounts {
+            let Some(storage) = &m.storage else {
+                cx.error_at(
+                    m.span,
+                    "a mount names its storage: `mounts(storage = \"data\", location = \"/var/lib/app\")`",
+                );
+                continue;
+            };
+            let name = storage.value();
+            if !def.storage.iter().any(|s| s.name.value() == name) {
+                let declared: Vec<String> = def.storage.iter().map(|s| s.name.value()).collect();
+                let refs: Vec<&str> = declared.iter().map(String::as_str).collect();
+                let hint = hint(&name, &refs, || {
+                    format!("declare it with #[storage(\"{name}\", ...)] after #[charm(...)]")
+                });
+                cx.error_spanned_by(
+                    storage,
+                    format!(
+                        "container `{}` mounts storage `{name}`, which is not declared; {hint}",
+                        c.name.value()
+                    ),
+                );
+            }
+            if !seen.insert(name.clone()) {
+                cx.error_spanned_by(
+                    storage,
+                    format!(
+                        "container `{}` mounts storage `{name}` twice",
+                        c.name.value()
+                    ),
+                );
+            }
+            if let Some(location) = &m.location {
+                if !location.value().starts_with('/') {
+                    cx.error_spanned_by(
+                        location,
+                        "a mount location is an absolute path in the container, e.g. `/var/lib/app`",
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -431,21 +525,6 @@ fn check_default(cx: &Ctxt, what: &str, ty: &syn::Type, default: &DefaultLit) {
     }
 }
 
-/// An action parameter's type must map to a JSON-schema type; its default must fit it.
-fn check_param(cx: &Ctxt, p: &ParamDef) {
-    if ParamKind::of(&p.ty).is_none() {
-        cx.error_spanned_by(
-            &p.ty,
-            "unsupported parameter type: use `String`, `bool`, an integer type or `f64` \
-             (optionally in an `Option`)",
-        );
-        return;
-    }
-    if let Some(d) = &p.default {
-        check_default(cx, &format!("parameter `{}`", p.name), &p.ty, d);
-    }
-}
-
 /// Every rule of `#[derive(CharmConfig)]`, field by field: a valid option name, a default
 /// that fits the type (or an `Option` type, as Juju may not send the option), no repeat.
 pub fn config(cx: &Ctxt, def: &ConfigDef) {
@@ -488,6 +567,33 @@ fn check_option_name(cx: &Ctxt, name: &str, span: Span) {
                  words joined by single dashes, starting with a letter{hint}"
             ),
         );
+    }
+}
+
+/// Every rule of `#[derive(ActionParams)]`, field by field: a name Juju accepts, a default
+/// that fits the type, no repeat.
+pub fn params(cx: &Ctxt, def: &ParamsDef) {
+    let mut seen = BTreeSet::new();
+    for f in &def.fields {
+        let name = &f.name;
+        if !is_valid_action_name(name) {
+            let hint = fix_name(name)
+                .filter(|f| is_valid_action_name(f))
+                .map(|f| format!(" (try `{f}`)"))
+                .unwrap_or_default();
+            cx.error_at(
+                f.name_span,
+                format!(
+                    "invalid parameter name `{name}`: use lowercase letters, digits and dashes{hint}"
+                ),
+            );
+        }
+        if let Some(d) = &f.default {
+            check_default(cx, &format!("parameter `{name}`"), &f.ty, d);
+        }
+        if !seen.insert(name) {
+            cx.error_at(f.name_span, format!("duplicate parameter `{name}`"));
+        }
     }
 }
 

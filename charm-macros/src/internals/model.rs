@@ -3,7 +3,6 @@
 //! Only small accessors live here; no parsing, no checking, no code generation.
 
 use super::event::EventKind;
-use super::types::{option_inner, prim, type_name, Prim};
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{Ident, Lit, LitBool, LitInt, LitStr, Path, Signature, Token, Type};
@@ -113,6 +112,15 @@ impl Role {
             Role::Provides => "provides",
         }
     }
+
+    /// The runtime's role type: `Peer`, `Requires` or `Provides`.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Role::Peer => "Peer",
+            Role::Requires => "Requires",
+            Role::Provides => "Provides",
+        }
+    }
 }
 
 /// `#[peer("name", ...)]`, `#[requires(...)]` or `#[provides(...)]`.
@@ -141,6 +149,18 @@ pub struct ContainerDef {
     pub upstream_source: Option<LitStr>,
     /// `description = "..."`: the resource's description.
     pub description: Option<LitStr>,
+    /// `mounts(storage = "...", location = "...")`, in order.
+    pub mounts: Vec<MountDef>,
+}
+
+/// `mounts(storage = "data", location = "/var/lib/app")` in `#[container]`.
+pub struct MountDef {
+    /// Where `mounts` was written (for errors about the whole mount).
+    pub span: Span,
+    /// `storage = "..."`: a declared storage (required; checked by `check`).
+    pub storage: Option<LitStr>,
+    /// `location = "..."`: where it is mounted in the container.
+    pub location: Option<LitStr>,
 }
 
 impl ContainerDef {
@@ -185,51 +205,10 @@ pub struct ActionDef {
     pub name: LitStr,
     /// `description = "..."`.
     pub description: Option<LitStr>,
-    /// `param(...)`s, in order.
-    pub params: Vec<ParamDef>,
+    /// `params = Type`: a `#[derive(ActionParams)]` struct.
+    pub params: Option<Type>,
     /// `additional_properties = bool` (default false).
     pub additional_properties: Option<LitBool>,
-}
-
-/// The JSON-schema type of an action parameter.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ParamKind {
-    /// `string`
-    String,
-    /// `integer`
-    Integer,
-    /// `number`
-    Number,
-    /// `boolean`
-    Boolean,
-}
-
-impl ParamKind {
-    /// The JSON-schema type of an action parameter's Rust type (looking through `Option`):
-    /// `None` when it has none.
-    pub fn of(ty: &Type) -> Option<ParamKind> {
-        let inner = option_inner(ty).unwrap_or(ty);
-        Some(match prim(&type_name(inner)?)? {
-            Prim::Int(..) => ParamKind::Integer,
-            Prim::Float => ParamKind::Number,
-            Prim::Bool => ParamKind::Boolean,
-            Prim::Str => ParamKind::String,
-        })
-    }
-}
-
-/// `param(name: Type = default, description = "...")` inside `#[action]`.
-pub struct ParamDef {
-    /// The parameter name as declared in the metadata (kebab case).
-    pub name: String,
-    /// Where the name was written.
-    pub name_span: Span,
-    /// The Rust type as written.
-    pub ty: Type,
-    /// `= literal`.
-    pub default: Option<DefaultLit>,
-    /// `description = "..."`.
-    pub description: Option<LitStr>,
 }
 
 /// A literal default value, possibly negated: `8000`, `-1`, `"x"`, `true`, `0.5`.
@@ -271,6 +250,8 @@ pub struct HandlerDef {
     pub events: Vec<EventSel>,
     /// The span of the `model` parameter's type (for type errors on the argument).
     pub model_span: Span,
+    /// The span of the action-parameters argument's type, when the handler takes one.
+    pub params_span: Option<Span>,
     /// The span of the return type (for `HandlerReturn` errors); the name if there is none.
     pub output_span: Span,
 }
@@ -333,6 +314,34 @@ pub struct DatabagField {
     pub key_span: Span,
     /// Whether the type is `Option<_>` (the key may be missing).
     pub optional: bool,
+    /// Whether the value is the raw string (`#[databag(raw)]`) rather than JSON.
+    pub raw: bool,
+}
+
+/// A `#[derive(ActionParams)]` struct.
+pub struct ParamsDef {
+    /// The struct name.
+    pub ident: Ident,
+    /// `#[param(crate = "path")]`: where the runtime is, when not at `::charm_runtime`.
+    pub krate: Option<Path>,
+    /// Its parameters, in field order.
+    pub fields: Vec<ParamField>,
+}
+
+/// One field of an action-parameters struct.
+pub struct ParamField {
+    /// The field name.
+    pub ident: Ident,
+    /// The field type.
+    pub ty: Type,
+    /// The parameter name (`#[param(name = ...)]` or the field name, kebab case).
+    pub name: String,
+    /// Where the name comes from.
+    pub name_span: Span,
+    /// The description: the doc comment.
+    pub description: String,
+    /// `#[param(default = ...)]`.
+    pub default: Option<DefaultLit>,
 }
 
 /// `#[json_value(crate = "path")]`.

@@ -94,9 +94,36 @@ pub fn hint(word: &str, candidates: &[&str], otherwise: impl FnOnce() -> String)
     }
 }
 
+/// How to write an ops-style event name (`database_relation_changed`,
+/// `demo_server_pebble_ready`, `get_db_info_action`): the event with the endpoint,
+/// container, storage or action as its argument, dashed (`relation_changed("database")`).
+pub fn ops_event_hint(name: &str) -> Option<String> {
+    const SUFFIXES: &[(&str, &str)] = &[
+        ("_relation_created", "relation_created"),
+        ("_relation_joined", "relation_joined"),
+        ("_relation_changed", "relation_changed"),
+        ("_relation_departed", "relation_departed"),
+        ("_relation_broken", "relation_broken"),
+        ("_storage_attached", "storage_attached"),
+        ("_storage_detaching", "storage_detaching"),
+        ("_pebble_ready", "pebble_ready"),
+        ("_pebble_custom_notice", "pebble_custom_notice"),
+        ("_pebble_check_failed", "pebble_check_failed"),
+        ("_pebble_check_recovered", "pebble_check_recovered"),
+        ("_action", "action"),
+    ];
+    SUFFIXES.iter().find_map(|(suffix, event)| {
+        let target = name.strip_suffix(suffix).filter(|t| !t.is_empty())?;
+        Some(format!("{event}(\"{}\")", target.replace('_', "-")))
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{did_you_mean, edit_distance, fix_name, hint, is_valid_action_name, is_valid_name};
+    use super::{
+        did_you_mean, edit_distance, fix_name, hint, is_valid_action_name, is_valid_name,
+        ops_event_hint,
+    };
 
     #[test]
     fn names_juju_accepts() {
@@ -155,6 +182,28 @@ mod tests {
         assert_eq!(did_you_mean("banana", &events), None);
         assert_eq!(did_you_mean("update", &events), Some("update_status"));
         assert_eq!(did_you_mean("sta", &events), None);
+    }
+
+    #[test]
+    fn ops_style_event_names() {
+        assert_eq!(
+            ops_event_hint("database_relation_changed").as_deref(),
+            Some("relation_changed(\"database\")")
+        );
+        assert_eq!(
+            ops_event_hint("demo_server_pebble_ready").as_deref(),
+            Some("pebble_ready(\"demo-server\")")
+        );
+        assert_eq!(
+            ops_event_hint("get_db_info_action").as_deref(),
+            Some("action(\"get-db-info\")")
+        );
+        assert_eq!(
+            ops_event_hint("data_storage_attached").as_deref(),
+            Some("storage_attached(\"data\")")
+        );
+        assert_eq!(ops_event_hint("relation_changed"), None);
+        assert_eq!(ops_event_hint("banana"), None);
     }
 
     #[test]

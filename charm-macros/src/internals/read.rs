@@ -5,7 +5,9 @@
 
 use super::attr;
 use super::ctxt::Ctxt;
-use super::model::{CharmDef, ConfigDef, ConfigField, DatabagDef, DatabagField, HandlerDef};
+use super::model::{
+    CharmDef, ConfigDef, ConfigField, DatabagDef, DatabagField, HandlerDef, ParamField, ParamsDef,
+};
 use super::types::option_inner;
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
@@ -70,6 +72,10 @@ fn handler(sig: &syn::Signature, events: Vec<super::model::EventSel>) -> Handler
         Some(syn::FnArg::Typed(arg)) => type_span(&arg.ty),
         _ => sig.ident.span(),
     };
+    let params_span = match sig.inputs.iter().nth(2) {
+        Some(syn::FnArg::Typed(arg)) => Some(type_span(&arg.ty)),
+        _ => None,
+    };
     let output_span = match &sig.output {
         syn::ReturnType::Type(_, ty) => type_span(ty),
         syn::ReturnType::Default => sig.ident.span(),
@@ -79,6 +85,7 @@ fn handler(sig: &syn::Signature, events: Vec<super::model::EventSel>) -> Handler
         sig: sig.clone(),
         events,
         model_span,
+        params_span,
         output_span,
     }
 }
@@ -141,7 +148,7 @@ fn named_fields<'a>(
 /// Reads a `#[derive(CharmConfig)]` struct: one option per field, named after the field
 /// (`_` → `-`) unless `#[config(name = ...)]` says otherwise, described by its doc comment.
 pub fn config(cx: &Ctxt, input: &syn::DeriveInput) -> ConfigDef {
-    let krate = attr::parse_struct_attrs(cx, &input.attrs, "config");
+    let krate = attr::parse_struct_attrs(cx, &input.attrs, "config").krate;
     let mut fields = Vec::new();
     for field in named_fields(cx, input, "CharmConfig").into_iter().flatten() {
         let ident = field.ident.clone().expect("named field");
@@ -167,13 +174,15 @@ pub fn config(cx: &Ctxt, input: &syn::DeriveInput) -> ConfigDef {
 }
 
 /// Reads a `#[derive(Databag)]` struct: one key per field, the field's name unless
-/// `#[databag(rename = ...)]` says otherwise.
+/// `#[databag(rename = ...)]` says otherwise; raw or JSON as the field (or else the struct)
+/// says.
 pub fn databag(cx: &Ctxt, input: &syn::DeriveInput) -> DatabagDef {
-    let krate = attr::parse_struct_attrs(cx, &input.attrs, "databag");
+    let on_struct = attr::parse_struct_attrs(cx, &input.attrs, "databag");
     let mut fields = Vec::new();
     for field in named_fields(cx, input, "Databag").into_iter().flatten() {
         let ident = field.ident.clone().expect("named field");
-        let (key, key_span) = match attr::parse_databag_field(cx, &field.attrs) {
+        let attrs = attr::parse_databag_field(cx, &field.attrs);
+        let (key, key_span) = match attrs.rename {
             Some(lit) => (lit.value(), lit.span()),
             None => (ident.unraw().to_string(), ident.span()),
         };
@@ -183,9 +192,41 @@ pub fn databag(cx: &Ctxt, input: &syn::DeriveInput) -> DatabagDef {
             key,
             key_span,
             optional: option_inner(&field.ty).is_some(),
+            raw: attrs.raw.unwrap_or(on_struct.raw),
         });
     }
     DatabagDef {
+        ident: input.ident.clone(),
+        krate: on_struct.krate,
+        fields,
+    }
+}
+
+/// Reads a `#[derive(ActionParams)]` struct: one parameter per field, named after the field
+/// (`_` → `-`) unless `#[param(name = ...)]` says otherwise, described by its doc comment.
+pub fn params(cx: &Ctxt, input: &syn::DeriveInput) -> ParamsDef {
+    let krate = attr::parse_struct_attrs(cx, &input.attrs, "param").krate;
+    let mut fields = Vec::new();
+    for field in named_fields(cx, input, "ActionParams")
+        .into_iter()
+        .flatten()
+    {
+        let ident = field.ident.clone().expect("named field");
+        let attrs = attr::parse_param_field(cx, &field.attrs);
+        let (name, name_span) = match &attrs.name {
+            Some(lit) => (lit.value(), lit.span()),
+            None => (ident.unraw().to_string().replace('_', "-"), ident.span()),
+        };
+        fields.push(ParamField {
+            ident,
+            ty: field.ty.clone(),
+            name,
+            name_span,
+            description: attr::doc_string(&field.attrs),
+            default: attrs.default,
+        });
+    }
+    ParamsDef {
         ident: input.ident.clone(),
         krate,
         fields,

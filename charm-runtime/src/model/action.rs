@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::event::Event;
 use crate::hooktools::cmd::{self, BagData};
 use crate::hooktools::ToolError;
+use crate::params::ActionParams;
 use serde_json::{Map, Value};
 
 impl Model<'_> {
@@ -17,10 +18,10 @@ impl Model<'_> {
         Ok(self.action_params.as_ref().expect("just filled"))
     }
 
-    /// The running action's parameters, decoded into `P` (for example a `#[json_value]`
-    /// struct with `#[serde(rename_all = "kebab-case")]`). A parameter that does not fit is
-    /// an error naming it.
-    pub fn action_params<P: serde::de::DeserializeOwned>(&mut self) -> Result<P> {
+    /// The running action's parameters, decoded into `P` (a `#[derive(ActionParams)]`
+    /// struct; a handler of one action gets them as its third argument instead). A
+    /// parameter that does not fit is an error naming the action and the parameter.
+    pub fn action_params<P: ActionParams>(&mut self) -> Result<P> {
         let name = match self.event() {
             Event::Action(a) => a.name.clone(),
             other => {
@@ -30,9 +31,8 @@ impl Model<'_> {
                 )))
             }
         };
-        let raw = Value::Object(self.action_params_raw()?.clone());
-        serde_json::from_value(raw)
-            .map_err(|e| crate::Error::msg(format!("parameters of action `{name}`: {e}")))
+        P::from_params(self.action_params_raw()?)
+            .map_err(|e| crate::Error::msg(format!("action `{name}`: {e}")))
     }
 
     /// Sets action results (`action-set`, at once). Keys are dotted for nesting and must

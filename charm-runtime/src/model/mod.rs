@@ -1,7 +1,6 @@
 //! The per-dispatch [`Model`]: what a handler sees of Juju. Reads are cached for the whole
 //! dispatch; writes are staged and flushed at its end, only if every handler succeeded.
 
-use crate::config::CharmConfig;
 use crate::error::Result;
 use crate::event::{Event, HookEnv};
 use crate::hooktools::cmd::{self, BagData};
@@ -9,7 +8,7 @@ use crate::hooktools::{HookTools, ToolError};
 use crate::log::LogLevel;
 use crate::pebble::Client;
 use crate::port::Port;
-use crate::relation::{Bag, Endpoint, Relation};
+use crate::relation::{DeclaredEndpoint, Sel};
 use crate::status::Status;
 use serde_json::{Map, Value};
 use std::any::Any;
@@ -27,6 +26,8 @@ pub use container::{Container, ContainerName};
 /// One bag as read from Juju, with this dispatch's staged writes.
 #[derive(Debug, Default)]
 struct BagState {
+    /// The unit or application the bag belongs to.
+    owner: String,
     original: BagData,
     staged: BagData,
 }
@@ -68,14 +69,14 @@ impl BagState {
 pub struct Model<'a> {
     env: &'a HookEnv,
     tools: &'a mut dyn HookTools,
-    endpoints: &'static [Endpoint],
+    endpoints: &'static [DeclaredEndpoint],
     leader: Option<bool>,
     config: Option<Map<String, Value>>,
     action_params: Option<Map<String, Value>>,
     relation_ids: HashMap<&'static str, Vec<u64>>,
     units: HashMap<u64, Vec<String>>,
     remote_apps: HashMap<u64, String>,
-    bags: BTreeMap<(Relation, Bag), BagState>,
+    bags: BTreeMap<(relation::RelKey, Sel), BagState>,
     unit_statuses: Vec<Status>,
     app_statuses: Vec<Status>,
     ports: BTreeMap<Port, bool>,
@@ -89,7 +90,7 @@ impl<'a> Model<'a> {
     pub fn new(
         env: &'a HookEnv,
         tools: &'a mut dyn HookTools,
-        endpoints: &'static [Endpoint],
+        endpoints: &'static [DeclaredEndpoint],
     ) -> Self {
         Model {
             env,
@@ -166,18 +167,13 @@ impl<'a> Model<'a> {
         Ok(l)
     }
 
-    /// The raw config (`config-get`, once per dispatch).
+    /// The raw config (`config-get`, once per dispatch). The charm's typed config is
+    /// `model.config()` ([`ModelConfig`](crate::config::ModelConfig)).
     pub fn config_values(&mut self) -> Result<&Map<String, Value>, ToolError> {
         if self.config.is_none() {
             self.config = Some(cmd::config_get(self.tools)?);
         }
         Ok(self.config.as_ref().expect("just filled"))
-    }
-
-    /// The typed config.
-    pub fn config<C: CharmConfig>(&mut self) -> Result<C> {
-        let values = self.config_values()?;
-        Ok(C::from_config(values)?)
     }
 
     /// Sends a line to the Juju debug log (`juju-log`), at once.
@@ -246,7 +242,7 @@ impl<'a> Model<'a> {
         for ((rel, bag), state) in &self.bags {
             let changes = state.changes();
             if !changes.is_empty() {
-                writes.push((*rel, *bag == Bag::App, changes));
+                writes.push((*rel, *bag == Sel::App, changes));
             }
         }
         for (rel, app, changes) in writes {
@@ -271,8 +267,9 @@ impl<'a> Model<'a> {
         Ok(())
     }
 
-    /// The relations whose bags this dispatch read or wrote (for diagnostics).
-    pub fn touched_relations(&self) -> BTreeSet<Relation> {
-        self.bags.keys().map(|(r, _)| *r).collect()
+    /// The relations whose bags this dispatch read or wrote, `endpoint:id` (for
+    /// diagnostics).
+    pub fn touched_relations(&self) -> BTreeSet<String> {
+        self.bags.keys().map(|(r, _)| r.to_string()).collect()
     }
 }

@@ -17,11 +17,18 @@ impl Model<'_> {
     /// ```
     /// # use charm_runtime::prelude::*;
     /// # #[derive(CharmConfig)] struct Config { #[config(default = 8000)] port: i64 }
-    /// # fn collect_status(model: &mut Model) -> Result<()> {
-    /// let Some(config) = model.ok_or_blocked("Invalid config", |m| m.config::<Config>()) else {
-    ///     return Ok(()); // blocked: "Invalid config: ..."
-    /// };
-    /// # Ok(()) }
+    /// # #[derive(Default)] struct Demo;
+    /// # #[charm(name = "demo", summary = "Demo", description = "Demo.", config = Config)]
+    /// # impl Demo {
+    /// #[on(collect_status)]
+    /// fn collect_status(&self, model: &mut Model) -> Result<()> {
+    ///     let Some(config) = model.ok_or_blocked("Invalid config", |m| m.config()) else {
+    ///         return Ok(()); // blocked: "Invalid config: ..."
+    ///     };
+    ///     model.add_status(active(format!("listening on {}", config.port)));
+    ///     Ok(())
+    /// }
+    /// # }
     /// ```
     pub fn ok_or_blocked<T, E: fmt::Display>(
         &mut self,

@@ -5,7 +5,7 @@ use super::{env, Scripted};
 use crate::dispatch::{collect_status, dispatch, Charm, Handler, On, Outcome};
 use crate::event::{ActionEvent, Event, RelationEvent, RelationEventKind};
 use crate::metadata::CharmMetadata;
-use crate::relation::{Bag, Endpoint};
+use crate::relation::{Bag, DeclaredEndpoint, Endpoint, Peer};
 use crate::{status, Error, Model, Result};
 
 #[derive(Default)]
@@ -13,7 +13,7 @@ struct Test {
     seen: Vec<&'static str>,
 }
 
-const PEER: Endpoint = Endpoint::peer("peers");
+const PEER: Endpoint<Peer> = Endpoint::peer("peers");
 
 fn meta(name: &str) -> CharmMetadata {
     CharmMetadata {
@@ -53,7 +53,8 @@ impl Test {
 }
 
 impl Charm for Test {
-    const ENDPOINTS: &'static [Endpoint] = &[PEER];
+    type Config = crate::config::NoConfig;
+    const ENDPOINTS: &'static [DeclaredEndpoint] = &[PEER.declared()];
     const HANDLERS: &'static [Handler<Self>] = &[
         Handler {
             name: "write",
@@ -241,7 +242,8 @@ fn collect_status_alone_runs_only_the_collectors() {
 struct Quiet;
 
 impl Charm for Quiet {
-    const ENDPOINTS: &'static [Endpoint] = &[];
+    type Config = crate::config::NoConfig;
+    const ENDPOINTS: &'static [DeclaredEndpoint] = &[];
     const HANDLERS: &'static [Handler<Self>] = &[Handler {
         name: "start",
         on: &[On::Start],
@@ -294,7 +296,8 @@ fn no_handler_and_no_collector_calls_nothing() {
 struct Collectors;
 
 impl Charm for Collectors {
-    const ENDPOINTS: &'static [Endpoint] = &[PEER];
+    type Config = crate::config::NoConfig;
+    const ENDPOINTS: &'static [DeclaredEndpoint] = &[PEER.declared()];
     const HANDLERS: &'static [Handler<Self>] = &[
         Handler {
             name: "write",
@@ -396,7 +399,8 @@ fn take_ran() -> Vec<String> {
 struct Reconciler;
 
 impl Charm for Reconciler {
-    const ENDPOINTS: &'static [Endpoint] = &[];
+    type Config = crate::config::NoConfig;
+    const ENDPOINTS: &'static [DeclaredEndpoint] = &[];
     const HANDLERS: &'static [Handler<Self>] = &[
         Handler {
             name: "reconcile",

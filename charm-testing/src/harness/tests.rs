@@ -5,6 +5,7 @@ use super::*;
 use charm_runtime::hooktools::cmd::{self, SecretRead};
 use charm_runtime::hooktools::ToolCall;
 use charm_runtime::prelude::*;
+use charm_runtime::ModelConfig;
 use serde_json::json;
 
 // Explicit imports win over the prelude's globs of the same name.
@@ -27,6 +28,18 @@ struct Counter {
     count: Option<u64>,
 }
 
+/// The parameters of `backup`.
+#[derive(ActionParams)]
+struct Backup {
+    target: String,
+    #[param(default = 3)]
+    retries: u32,
+    #[param(default = 0.5)]
+    ratio: f64,
+    #[param(default = false)]
+    verbose: bool,
+}
+
 #[derive(Default)]
 struct Full;
 
@@ -38,13 +51,7 @@ struct Full;
 #[container("web", resource = "web-image")]
 #[resource("blob", kind = "file", filename = "blob.tgz")]
 #[storage("data", kind = "filesystem", location = "/data")]
-#[action(
-    "backup",
-    param(target: String),
-    param(retries: u32 = 3),
-    param(ratio: f64 = 0.5),
-    param(verbose: bool = false)
-)]
+#[action("backup", params = Backup)]
 #[action("free", additional_properties = true)]
 impl Full {
     /// Counts starts in the peer app bag (leader) or unit bag.
@@ -53,12 +60,11 @@ impl Full {
         let peers = model
             .relation(Self::REPLICAS)?
             .expect("checker guarantees it");
-        let bag = if model.is_leader()? {
-            Bag::App
-        } else {
-            Bag::Unit
+        let bag = match model.leader()? {
+            Some(leader) => Own::App(leader),
+            None => Own::Unit,
         };
-        let mut c: Counter = model.load(&peers, bag.clone())?;
+        let mut c: Counter = model.load(&peers, bag)?;
         *c.count.get_or_insert(0) += 1;
         model.save(&peers, bag, &c)?;
         Ok(())
@@ -67,7 +73,7 @@ impl Full {
     /// Opens the configured port and sets the workload version.
     #[on(config_changed)]
     fn configure(&self, model: &mut Model) -> Result<()> {
-        let cfg: Cfg = model.config()?;
+        let cfg = ModelConfig::<Self>::config(model)?; // two charms in this crate
         model.set_workload_version(&format!("v-{}", cfg.name))?;
         let port = u16::try_from(cfg.port).map_err(|_| Error::msg("bad port"))?;
         model.set_ports(&[Port::Tcp(port)])?;
@@ -77,7 +83,7 @@ impl Full {
     /// Copies the remote app's `x` into the local app bag; fails (after staging) on `fail`.
     #[on(relation_changed("db"))]
     fn db_changed(&self, model: &mut Model) -> Result<()> {
-        let rel = model.event_relation()?.expect("a relation event");
+        let rel = model.event_relation(Self::DB)?.expect("a relation event");
         let remote = model.bag(&rel, Bag::RemoteApp)?;
         model.log(
             LogLevel::Debug,
@@ -107,8 +113,14 @@ impl Full {
     /// Logs who is left and who departs.
     #[on(relation_departed("metrics"))]
     fn departed(&self, model: &mut Model) -> Result<()> {
-        let rel = model.event_relation()?.expect("a relation event");
-        let units = model.units(&rel)?;
+        let rel = model
+            .event_relation(Self::METRICS)?
+            .expect("a relation event");
+        let units: Vec<String> = model
+            .units(&rel)?
+            .into_iter()
+            .map(|u| model.remote_unit_name(&rel, u))
+            .collect::<std::result::Result<_, _>>()?;
         let departing = model
             .event()
             .relation()
@@ -123,7 +135,7 @@ impl Full {
     /// Panics on request.
     #[on(update_status)]
     fn update(&self, model: &mut Model) -> Result<()> {
-        let cfg: Cfg = model.config()?;
+        let cfg = ModelConfig::<Self>::config(model)?;
         if cfg.name == "panic" || cfg.ratio == Some(-1.0) {
             panic!("asked to panic");
         }
@@ -132,18 +144,17 @@ impl Full {
 
     /// Results and failure.
     #[on(action("backup"))]
-    fn backup(&self, model: &mut Model) -> Result<()> {
-        let params = model.action_params_raw()?.clone();
+    fn backup(&self, model: &mut Model, params: Backup) -> Result<()> {
         model.action_log("backing up")?;
-        let target = params["target"].as_str().unwrap_or_default().to_string();
-        if target == "nowhere" {
+        if params.target == "nowhere" {
             model.action_fail("no such target")?;
             return Ok(());
         }
         model.set_action_results([
-            ("target", target),
-            ("retries", params["retries"].to_string()),
-            ("nested.ratio", params["ratio"].to_string()),
+            ("target", params.target),
+            ("retries", params.retries.to_string()),
+            ("nested.ratio", params.ratio.to_string()),
+            ("verbose", params.verbose.to_string()),
         ])?;
         Ok(())
     }
@@ -935,7 +946,7 @@ fn actions_get_defaults_results_logs_and_failure() {
     assert_eq!(out.action_results["retries"], "3");
     assert_eq!(
         out.action_results_nested(),
-        json!({"target": "s3", "retries": "3", "nested": {"ratio": "0.5"}})
+        json!({"target": "s3", "retries": "3", "nested": {"ratio": "0.5"}, "verbose": "false"})
     );
     assert_eq!(out.action_failure, None);
     let out = ctx()

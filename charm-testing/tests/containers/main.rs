@@ -13,8 +13,9 @@ use charm_runtime::pebble::{
     Check, FileOptions, Layer, NoticeFilter, Override, PebbleError, Service,
 };
 use charm_runtime::prelude::{
-    active, charm, maintenance, waiting, CharmConfig, Error, LogLevel, Model, Result,
+    active, charm, maintenance, waiting, ActionParams, CharmConfig, Error, LogLevel, Model, Result,
 };
+use charm_runtime::ModelConfig as _;
 use charm_runtime::{event::WorkloadEventKind, Event as HookEvent};
 use charm_testing::{Container, Context};
 
@@ -56,24 +57,42 @@ fn ready_or<T>(r: std::result::Result<T, PebbleError>) -> Result<Option<T>> {
     }
 }
 
-fn param(model: &mut Model, name: &str) -> Result<String> {
-    let params = model.action_params_raw()?;
-    Ok(params
-        .get(name)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string())
+/// The parameters of `pull`, `make-dir` and `remove`.
+#[derive(ActionParams)]
+pub struct PathParam {
+    path: String,
+}
+
+/// The parameters of `push`.
+#[derive(ActionParams)]
+pub struct Push {
+    path: String,
+    content: String,
+}
+
+/// The parameters of `list`.
+#[derive(ActionParams)]
+pub struct List {
+    path: String,
+    #[param(default = "")]
+    pattern: String,
+}
+
+/// The parameters of `notify`.
+#[derive(ActionParams)]
+pub struct Notify {
+    key: String,
 }
 
 #[charm(name = "workload", summary = "Runs srv", description = "A test charm.", config = Cfg)]
 #[container("web")]
 #[container("sidecar")]
-#[action("push", param(path: String), param(content: String))]
-#[action("pull", param(path: String))]
-#[action("list", param(path: String), param(pattern: String = ""))]
-#[action("make-dir", param(path: String))]
-#[action("remove", param(path: String))]
-#[action("notify", param(key: String))]
+#[action("push", params = Push)]
+#[action("pull", params = PathParam)]
+#[action("list", params = List)]
+#[action("make-dir", params = PathParam)]
+#[action("remove", params = PathParam)]
+#[action("notify", params = Notify)]
 #[action("stop-srv")]
 impl Workload {
     /// Adds the layer and replans.
@@ -88,7 +107,7 @@ impl Workload {
     /// Merges the log level into the layer and replans; waits while Pebble is away.
     #[on(config_changed)]
     fn configure(&self, model: &mut Model) -> Result<()> {
-        let cfg: Cfg = model.config()?;
+        let cfg = model.config()?;
         let web = model.container(Self::WEB);
         if ready_or(web.add_layer("web", &log_layer(&cfg.log_level), true))?.is_none() {
             model.log(LogLevel::Info, "web is not up yet")?;
@@ -167,28 +186,25 @@ impl Workload {
     }
 
     #[on(action("push"))]
-    fn push(&self, model: &mut Model) -> Result<()> {
-        let (path, content) = (param(model, "path")?, param(model, "content")?);
+    fn push(&self, model: &mut Model, p: Push) -> Result<()> {
         let opts = FileOptions::new().make_parents().permissions(0o640);
-        model.container(Self::WEB).push(&path, content, &opts)?;
+        model.container(Self::WEB).push(&p.path, p.content, &opts)?;
         Ok(())
     }
 
     #[on(action("pull"))]
-    fn pull(&self, model: &mut Model) -> Result<()> {
-        let path = param(model, "path")?;
-        let text = model.container(Self::WEB).pull_text(&path)?;
+    fn pull(&self, model: &mut Model, p: PathParam) -> Result<()> {
+        let text = model.container(Self::WEB).pull_text(&p.path)?;
         model.set_action_results([("content", text)])?;
         Ok(())
     }
 
     #[on(action("list"))]
-    fn list(&self, model: &mut Model) -> Result<()> {
-        let (path, pattern) = (param(model, "path")?, param(model, "pattern")?);
-        let pattern = Some(pattern.as_str()).filter(|p| !p.is_empty());
+    fn list(&self, model: &mut Model, p: List) -> Result<()> {
+        let pattern = Some(p.pattern.as_str()).filter(|p| !p.is_empty());
         let files = model
             .container(Self::WEB)
-            .list_files(&path, pattern, false)?;
+            .list_files(&p.path, pattern, false)?;
         let names: Vec<String> = files
             .iter()
             .map(|f| format!("{}:{}:{}", f.name, f.type_, f.permissions))
@@ -198,27 +214,24 @@ impl Workload {
     }
 
     #[on(action("make-dir"))]
-    fn make_dir(&self, model: &mut Model) -> Result<()> {
-        let path = param(model, "path")?;
+    fn make_dir(&self, model: &mut Model, p: PathParam) -> Result<()> {
         let opts = FileOptions::new().make_parents();
-        model.container(Self::WEB).make_dir(&path, &opts)?;
+        model.container(Self::WEB).make_dir(&p.path, &opts)?;
         Ok(())
     }
 
     #[on(action("remove"))]
-    fn remove(&self, model: &mut Model) -> Result<()> {
-        let path = param(model, "path")?;
-        model.container(Self::WEB).remove_path(&path, true)?;
+    fn remove(&self, model: &mut Model, p: PathParam) -> Result<()> {
+        model.container(Self::WEB).remove_path(&p.path, true)?;
         Ok(())
     }
 
     #[on(action("notify"))]
-    fn notify(&self, model: &mut Model) -> Result<()> {
-        let key = param(model, "key")?;
+    fn notify(&self, model: &mut Model, p: Notify) -> Result<()> {
         let web = model.container(Self::WEB);
-        let id = web.pebble().notify("custom", &key, None, None)?;
+        let id = web.pebble().notify("custom", &p.key, None, None)?;
         let seen = web.get_notices(&NoticeFilter {
-            keys: vec![key],
+            keys: vec![p.key],
             ..NoticeFilter::default()
         })?;
         model.set_action_results([("id", id), ("seen", seen.len().to_string())])?;

@@ -1,4 +1,5 @@
-//! Type errors in handlers point at the user's code: the return type, the model argument.
+//! Type errors in handlers point at the user's code: the return type (anyhow's too), the
+//! model argument.
 use charm_runtime::prelude::*;
 
 #[derive(Default)]
@@ -17,6 +18,11 @@ impl Demo {
     #[on(stop)]
     fn result_of_number(&self, _model: &mut Model) -> std::result::Result<(), u32> {
         Ok(())
+    }
+
+    #[on(remove)]
+    fn anyhow_number(&self, _model: &mut Model) -> anyhow::Result<u32> {
+        Ok(1)
     }
 }
 

@@ -9,7 +9,7 @@ struct Demo;
 #[requires("2db", interface = "postgresql_client")]
 #[container("Work Load")]
 #[storage("data-")]
-#[action("Backup_Now", param("Force": bool))]
+#[action("Backup_Now")]
 impl Demo {}
 
 fn main() {}

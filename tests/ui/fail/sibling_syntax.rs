@@ -18,7 +18,7 @@ struct Demo;
 #[storage("data", kind = "tape")]
 #[resource("blob", upstream_source = "ghcr.io/x:1")]
 #[resource("image", kind = "oci-image", filename = "x.tar")]
-#[action("backup", param(force))]
+#[action("backup", params)]
 impl Demo {
     #[on(start)]
     const LIMIT: u32 = 1;

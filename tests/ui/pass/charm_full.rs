@@ -11,6 +11,28 @@ struct DemoConfig {
     server_port: u16,
 }
 
+/// The parameters of `get-db-info`.
+#[derive(ActionParams)]
+struct GetDbInfo {
+    /// Show username and password
+    #[param(default = false)]
+    show_password: bool,
+}
+
+/// The parameters of `restore`.
+#[derive(ActionParams)]
+#[allow(dead_code)]
+struct Restore {
+    backup_id: String,
+    limit: Option<i64>,
+    #[param(default = 0.5)]
+    ratio: f64,
+    #[param(default = 3)]
+    retries: u32,
+    /// Hosts to restore to.
+    hosts: Vec<String>,
+}
+
 #[derive(Default)]
 struct Demo {
     calls: u32,
@@ -45,7 +67,9 @@ struct Demo {
 #[container(
     "demo-server",
     upstream_source = "ghcr.io/canonical/api_demo_server:1.0.1",
-    description = "OCI image from GitHub Container Repository"
+    description = "OCI image from GitHub Container Repository",
+    mounts(storage = "data", location = "/srv/data"),
+    mounts(storage = "scratch")
 )]
 #[container("sidecar", resource = "sidecar-oci")]
 #[resource(
@@ -64,16 +88,10 @@ struct Demo {
 #[action(
     "get-db-info",
     description = "Fetches database authentication information",
-    param(show_password: bool = false, description = "Show username and password"),
+    params = GetDbInfo,
 )]
-#[action(
-    "restore",
-    additional_properties = true,
-    param(backup_id: String),
-    param(limit: Option<i64>),
-    param(ratio: f64 = 0.5),
-    param(retries: u32 = 3)
-)]
+#[action("restore", additional_properties = true, params = Restore)]
+#[action("ping")]
 /// Docs on the impl block stay where they are.
 impl Demo {
     #[on(
@@ -85,8 +103,9 @@ impl Demo {
         update_status,
         upgrade_charm
     )]
-    fn lifecycle(&mut self, _model: &mut Model) -> Result<()> {
-        self.calls += 1;
+    fn lifecycle(&mut self, model: &mut Model) -> Result<()> {
+        let config = model.config()?;
+        self.calls += u32::from(config.server_port);
         Ok(())
     }
 
@@ -125,10 +144,19 @@ impl Demo {
     }
 
     #[on(action("get-db-info"))]
-    #[on(action("restore"))]
-    fn actions(&mut self, _model: &mut Model) -> Result<()> {
+    fn get_db_info(&mut self, _model: &mut Model, params: GetDbInfo) -> Result<()> {
+        self.calls += u32::from(params.show_password);
         Ok(())
     }
+
+    #[on(action("restore"))]
+    fn restore(&mut self, _model: &mut Model, params: Restore) -> Result<()> {
+        self.calls += params.retries;
+        Ok(())
+    }
+
+    #[on(action("ping"))]
+    fn ping(&mut self, _model: &mut Model) {}
 
     #[on(collect_status)]
     fn status(&self, model: &mut Model) {
@@ -155,10 +183,14 @@ fn main() {
         Demo::DATABASE,
         charm_runtime::Endpoint::requires("database")
     );
-    assert_eq!(Demo::METRICS_ENDPOINT.role, Role::Provides);
+    assert_eq!(Demo::METRICS_ENDPOINT.role(), Role::Provides);
     assert_eq!(
         Demo::ENDPOINTS,
-        &[Demo::FASTAPI_PEER, Demo::DATABASE, Demo::METRICS_ENDPOINT]
+        &[
+            Demo::FASTAPI_PEER.declared(),
+            Demo::DATABASE.declared(),
+            Demo::METRICS_ENDPOINT.declared()
+        ]
     );
 
     // Handlers, in declaration order, with their events.
@@ -172,7 +204,9 @@ fn main() {
             "storage",
             "workload",
             "secrets",
-            "actions",
+            "get_db_info",
+            "restore",
+            "ping",
             "status"
         ]
     );
@@ -227,11 +261,9 @@ fn main() {
             On::Secret(SecretEventKind::Expired),
         ]
     );
-    assert_eq!(
-        Demo::HANDLERS[6].on,
-        &[On::Action("get-db-info"), On::Action("restore")]
-    );
-    assert_eq!(Demo::HANDLERS[7].on, &[On::CollectStatus]);
+    assert_eq!(Demo::HANDLERS[6].on, &[On::Action("get-db-info")]);
+    assert_eq!(Demo::HANDLERS[7].on, &[On::Action("restore")]);
+    assert_eq!(Demo::HANDLERS[9].on, &[On::CollectStatus]);
 
     // The metadata.
     let meta = Demo::metadata();
@@ -260,6 +292,12 @@ fn main() {
         "demo-server-image"
     );
     assert_eq!(meta.container("sidecar").unwrap().resource, "sidecar-oci");
+    let mounts: Vec<(&str, Option<&str>)> = meta.container("demo-server").unwrap().mounts
+        .iter()
+        .map(|m| (m.storage.as_str(), m.location.as_deref()))
+        .collect();
+    assert_eq!(mounts, [("data", Some("/srv/data")), ("scratch", None)]);
+    assert!(meta.container("sidecar").unwrap().mounts.is_empty());
     let res: Vec<(&str, ResourceKind)> = meta
         .resources
         .iter()
@@ -314,6 +352,10 @@ fn main() {
     assert_eq!(info.params[0].kind, ParamType::Boolean);
     assert_eq!(info.params[0].default, Some(serde_json::json!(false)));
     assert!(!info.params[0].required);
+    assert_eq!(
+        info.params[0].description.as_deref(),
+        Some("Show username and password")
+    );
     let restore = meta.action("restore").unwrap();
     assert!(restore.additional_properties);
     assert_eq!(restore.description, None);
@@ -329,15 +371,26 @@ fn main() {
             ("limit", ParamType::Integer, false),
             ("ratio", ParamType::Number, false),
             ("retries", ParamType::Integer, false),
+            ("hosts", ParamType::String, true),
         ]
     );
     assert_eq!(restore.params[2].default, Some(serde_json::json!(0.5)));
     assert_eq!(restore.params[3].default, Some(serde_json::json!(3)));
+    assert_eq!(
+        serde_json::Value::Object(restore.params[4].json_schema()),
+        serde_json::json!({"type": "array", "items": {"type": "string"}, "description": "Hosts to restore to."})
+    );
+    let ping = meta.action("ping").unwrap();
+    assert!(ping.params.is_empty() && !ping.additional_properties);
 
     // It renders.
     let yaml = meta.to_charmcraft_yaml();
     assert!(yaml.contains("name: demo-api-charm"), "{yaml}");
     assert!(yaml.contains("demo-server-image"), "{yaml}");
+    assert!(
+        yaml.contains("    mounts:\n    - storage: data\n      location: /srv/data\n"),
+        "{yaml}"
+    );
 
     assert_eq!(Demo::default().helper(), 0);
 }

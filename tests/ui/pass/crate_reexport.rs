@@ -15,7 +15,7 @@ mod reexport {
     pub use charm_runtime;
 }
 
-use reexport::charm_runtime::{charm, json_value, CharmConfig, Databag, Model};
+use reexport::charm_runtime::{charm, json_value, ActionParams, CharmConfig, Databag, Model};
 
 #[json_value(crate = "facade")]
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +28,15 @@ struct Stats {
 struct PeerData {
     stats: Option<Stats>,
     ready: bool,
+    #[databag(raw)]
+    host: String,
+}
+
+#[derive(ActionParams, Debug, PartialEq)]
+#[param(crate = "facade")]
+struct Go {
+    #[param(default = true)]
+    fast: bool,
 }
 
 #[derive(CharmConfig, Debug, PartialEq)]
@@ -51,7 +60,7 @@ struct Viaduct;
 #[peer("replicas", interface = "viaduct_peers")]
 #[container("web")]
 #[storage("data", location = "/data")]
-#[action("go", param(fast: bool = true))]
+#[action("go", params = Go)]
 impl Viaduct {
     #[on(start, relation_changed("replicas"), pebble_ready("web"), storage_attached("data"))]
     fn reconcile(&self, _model: &mut Model) {}
@@ -78,14 +87,16 @@ impl Aliased {
 
 fn main() {
     use reexport::charm_runtime::serde_json;
-    use reexport::charm_runtime::Charm;
+    use reexport::charm_runtime::{ActionParams, Charm};
 
     let data = PeerData {
         stats: Some(Stats { starts: 3 }),
         ready: true,
+        host: "10.0.0.1".into(),
     };
     let bag = data.to_bag().unwrap();
     assert_eq!(bag["stats"], r#"{"starts": 3}"#);
+    assert_eq!(bag["host"], "10.0.0.1");
     assert_eq!(PeerData::from_bag(&bag).unwrap(), data);
 
     let options = Config::options();
@@ -100,7 +111,12 @@ fn main() {
     assert_eq!(meta.config[0].name, "port");
     assert_eq!(meta.peers[0].name, "replicas");
     assert_eq!(meta.actions[0].params[0].name, "fast");
-    assert_eq!(Viaduct::ENDPOINTS, [Viaduct::REPLICAS]);
+    let values = serde_json::json!({});
+    assert_eq!(
+        Go::from_params(values.as_object().unwrap()).unwrap(),
+        Go { fast: true }
+    );
+    assert_eq!(Viaduct::ENDPOINTS, [Viaduct::REPLICAS.declared()]);
     let names: Vec<&str> = Viaduct::HANDLERS.iter().map(|h| h.name).collect();
     assert_eq!(names, ["reconcile", "go"]);
     assert_eq!(Viaduct::HANDLERS[0].on.len(), 4);

@@ -1,4 +1,5 @@
-//! `#[derive(Databag)]`: keys, renames, optional fields, JSON values and the round trip.
+//! `#[derive(Databag)]`: keys, renames, optional fields, JSON values, raw strings (per
+//! struct and per field) and the round trip.
 
 use charm_runtime::hooktools::cmd::BagData;
 use charm_runtime::prelude::*;
@@ -21,6 +22,25 @@ struct PeerData {
 
 #[derive(Databag, Debug, PartialEq)]
 struct Nothing {}
+
+/// What an `http` provider sends: plain strings (`hostname`, `port`), one JSON value.
+#[derive(Databag, Debug, PartialEq)]
+#[databag(raw)]
+struct Website {
+    hostname: String,
+    port: u16,
+    path: Option<String>,
+    #[databag(json)]
+    extra: Vec<u16>,
+}
+
+/// Raw per field, JSON otherwise.
+#[derive(Databag, Debug, PartialEq)]
+struct Mixed {
+    #[databag(raw, rename = "database")]
+    name: String,
+    count: u32,
+}
 
 fn main() {
     assert_eq!(
@@ -64,6 +84,34 @@ fn main() {
     assert_eq!(PeerData::from_bag(&bag).unwrap_err().key, "ready");
     bag.insert("ready".into(), "maybe".into());
     assert_eq!(PeerData::from_bag(&bag).unwrap_err().key, "ready");
+
+    // Raw fields are the string itself: no quotes, numbers parsed from their text.
+    let site = Website {
+        hostname: "web.example".into(),
+        port: 8080,
+        path: None,
+        extra: vec![1],
+    };
+    let bag = site.to_bag().unwrap();
+    assert_eq!(bag["hostname"], "web.example");
+    assert_eq!(bag["port"], "8080");
+    assert_eq!(bag["path"], "");
+    assert_eq!(bag["extra"], "[1]");
+    assert_eq!(Website::from_bag(&bag).unwrap(), site);
+    let mut bad = bag.clone();
+    bad.insert("port".into(), "eighty".into());
+    let err = Website::from_bag(&bad).unwrap_err();
+    assert_eq!(
+        (err.key.as_str(), err.problem.as_str()),
+        ("port", "\"eighty\" is not a valid `u16`")
+    );
+    let mixed = Mixed {
+        name: "names_db".into(),
+        count: 2,
+    };
+    let bag = mixed.to_bag().unwrap();
+    assert_eq!((bag["database"].as_str(), bag["count"].as_str()), ("names_db", "2"));
+    assert_eq!(Mixed::from_bag(&bag).unwrap(), mixed);
 
     assert!(Nothing::KEYS.is_empty());
     assert_eq!(Nothing::from_bag(&BagData::new()).unwrap(), Nothing {});

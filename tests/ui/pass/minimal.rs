@@ -26,6 +26,6 @@ fn main() {
     assert!(meta.config.is_empty() && meta.actions.is_empty() && meta.containers.is_empty());
     assert_eq!(meta.peers[0].name, "replicas");
     assert!(Tiny::HANDLERS.is_empty());
-    assert_eq!(Tiny::ENDPOINTS, [Tiny::REPLICAS, Tiny::DB]);
+    assert_eq!(Tiny::ENDPOINTS, [Tiny::REPLICAS.declared(), Tiny::DB.declared()]);
     assert_eq!(meta.requires[0].interface, "pgsql");
 }
