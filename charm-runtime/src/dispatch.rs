@@ -1,12 +1,12 @@
 //! One dispatch, start to end: route the event to the charm's handlers, run them, run the
 //! collect-status handlers, commit, and turn the outcome into an exit code.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, RebootNow, Result};
 use crate::event::{
     EnvError, Event, HookEnv, RelationEventKind, SecretEventKind, StorageEventKind,
     WorkloadEventKind,
 };
-use crate::hooktools::{cmd, HookTools, ProcessTools};
+use crate::hooktools::{HookTools, ProcessTools};
 use crate::log::LogLevel;
 use crate::metadata::CharmMetadata;
 use crate::model::Model;
@@ -125,6 +125,10 @@ pub enum Outcome {
     Committed,
     /// A handler (or the commit) failed; nothing staged was applied.
     Failed(Error),
+    /// A handler called `juju-reboot --now` ([`Model::reboot_now`]): the dispatch stopped
+    /// there and applied nothing staged; the process exits 0 (Juju kills it anyway and
+    /// runs the hook again after the reboot).
+    Rebooting,
 }
 
 impl Outcome {
@@ -161,7 +165,9 @@ pub fn dispatch<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools) -> Outcome {
     let collectors = C::HANDLERS
         .iter()
         .filter(|h| h.on.contains(&On::CollectStatus) && !env.event.is_restricted());
-    let mut model = Model::new(env, tools, C::ENDPOINTS);
+    // `log` records of this dispatch reach `juju-log` before each tool call and at the end.
+    let mut tools = crate::log::Flushing::new(tools);
+    let mut model = Model::new(env, &mut tools, C::ENDPOINTS);
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let mut charm = C::default();
         for h in routed.iter().copied().chain(collectors) {
@@ -170,8 +176,11 @@ pub fn dispatch<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools) -> Outcome {
         }
         model.commit()
     }));
+    drop(model);
+    tools.flush();
     match result {
         Ok(Ok(())) => Outcome::Committed,
+        Ok(Err(e)) if e.downcast_ref::<RebootNow>().is_some() => Outcome::Rebooting,
         Ok(Err(e)) => Outcome::Failed(e),
         Err(payload) => Outcome::Failed(Error::msg(format!(
             "a handler panicked: {}",
@@ -199,7 +208,12 @@ pub fn run<C: Charm>() -> ExitCode {
         Ok(None) => cli::<C>(std::env::args().skip(1).collect()),
         // ops ignores events it has no class for (e.g. `meter-status-changed`); so do we.
         Err(EnvError::UnknownHook { hook }) => {
-            eprintln!("charm dispatch: hook `{hook}` is not one this runtime knows; ignored");
+            let mut tools = ProcessTools;
+            let _tools = crate::log::Flushing::new(&mut tools);
+            crate::log::line(
+                LogLevel::Warning,
+                format!("charm dispatch: hook `{hook}` is not one this runtime knows; ignored"),
+            );
             ExitCode::SUCCESS
         }
         Err(e) => env_error(e),
@@ -219,8 +233,10 @@ pub fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) -> Op
         return None;
     };
     let msg = format!("hook `{}` failed: {e}", env.event.hook_name());
-    // Best effort: the message also goes to stderr if juju-log is unavailable.
-    let _ = cmd::juju_log(tools, LogLevel::Error, &msg);
+    // Through the log queue (which falls back to stderr if juju-log is unavailable), and
+    // not through the `log` facade: a backend the charm installed must not swallow it.
+    let _tools = crate::log::Flushing::new(tools);
+    crate::log::line(LogLevel::Error, msg.clone());
     Some(msg)
 }
 

@@ -1,4 +1,4 @@
-//! Log levels for `juju-log`.
+//! [`LogLevel`]: the levels `juju-log` takes.
 
 /// A `juju-log` level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
