@@ -165,6 +165,7 @@ pub fn dispatch<C: Charm>(env: &HookEnv, tools: &mut dyn HookTools) -> Outcome {
     let collectors = C::HANDLERS
         .iter()
         .filter(|h| h.on.contains(&On::CollectStatus) && !env.event.is_restricted());
+    crate::log::install();
     // `log` records of this dispatch reach `juju-log` before each tool call and at the end.
     let mut tools = crate::log::Flushing::new(tools);
     let mut model = Model::new(env, &mut tools, C::ENDPOINTS);
@@ -208,12 +209,10 @@ pub fn run<C: Charm>() -> ExitCode {
         Ok(None) => cli::<C>(std::env::args().skip(1).collect()),
         // ops ignores events it has no class for (e.g. `meter-status-changed`); so do we.
         Err(EnvError::UnknownHook { hook }) => {
+            crate::log::install();
             let mut tools = ProcessTools;
             let _tools = crate::log::Flushing::new(&mut tools);
-            crate::log::line(
-                LogLevel::Warning,
-                format!("charm dispatch: hook `{hook}` is not one this runtime knows; ignored"),
-            );
+            log::warn!("charm dispatch: hook `{hook}` is not one this runtime knows; ignored");
             ExitCode::SUCCESS
         }
         Err(e) => env_error(e),

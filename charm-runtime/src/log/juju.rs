@@ -34,6 +34,32 @@ fn take_queued() -> Vec<(LogLevel, String)> {
     })
 }
 
+/// The runtime's `log` backend.
+struct JujuLogger;
+
+static LOGGER: JujuLogger = JujuLogger;
+
+impl log::Log for JujuLogger {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        line(record.level().into(), record.args().to_string());
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs the runtime's `log` backend at level `Debug`, unless a backend is installed
+/// already (the charm's own, or ours from an earlier dispatch in this process). The
+/// runtime calls it at the start of every dispatch.
+pub fn install() {
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
+}
+
 /// A hook-tool backend that sends the lines queued on this thread to `juju-log` before
 /// each call it passes on, and once more when flushed or dropped. While it lives, this
 /// thread's `log` records are queued for it.
@@ -105,13 +131,15 @@ mod tests {
 
     #[test]
     fn records_go_to_juju_log_before_the_next_call_in_order() {
+        install();
         let mut calls = Calls::default();
         {
             let mut tools = Flushing::new(&mut calls);
-            line(LogLevel::Warning, "first 1".into());
-            line(LogLevel::Info, "second".into());
+            log::warn!("first {}", 1);
+            log::info!("second");
+            log::trace!("filtered out at the default level");
             assert_eq!(cmd::is_leader(&mut tools), Ok(true));
-            line(LogLevel::Error, "last".into());
+            log::error!("last");
         }
         let lines: Vec<String> = calls.0.iter().map(|a| a.join(" ")).collect();
         assert_eq!(
@@ -129,6 +157,7 @@ mod tests {
 
     #[test]
     fn level_names() {
+        assert_eq!(LogLevel::from(log::Level::Warn).as_str(), "WARNING");
         assert_eq!(LogLevel::parse("critical"), Some(LogLevel::Error));
         assert_eq!(LogLevel::parse("loud"), None);
     }

@@ -27,5 +27,5 @@ mod juju;
 mod level;
 
 pub(crate) use juju::line;
-pub use juju::Flushing;
+pub use juju::{install, Flushing};
 pub use level::LogLevel;
