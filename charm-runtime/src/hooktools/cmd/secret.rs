@@ -14,7 +14,7 @@ use crate::secret::Rotate;
 use crate::secret::{valid_key, Secret, SecretContent, SecretInfo, SecretMeta, SecretOwner};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Which revision `secret-get` reads.
@@ -60,6 +60,15 @@ impl ContentFiles {
         tool: &str,
         content: &SecretContent,
     ) -> Result<(ContentFiles, Vec<String>), ToolError> {
+        ContentFiles::write_in(&std::env::temp_dir(), tool, content)
+    }
+
+    /// [`ContentFiles::write`] under `base` instead of the temporary directory.
+    fn write_in(
+        base: &Path,
+        tool: &str,
+        content: &SecretContent,
+    ) -> Result<(ContentFiles, Vec<String>), ToolError> {
         let fail = |message: String| ToolError::ContentFile {
             tool: tool.to_string(),
             message,
@@ -67,7 +76,8 @@ impl ContentFiles {
         if let Some(k) = content.keys().find(|k| !valid_key(k)) {
             return Err(fail(format!("{k:?} is not a valid secret content key")));
         }
-        let files = ContentFiles::create_dir().map_err(|e| fail(e.to_string()))?;
+        let files =
+            ContentFiles::create_dir(base).map_err(|e| fail(format!("{}: {e}", base.display())))?;
         let mut argv = Vec::with_capacity(content.len());
         for (k, v) in content.iter() {
             let path = files.dir.join(k);
@@ -78,8 +88,7 @@ impl ContentFiles {
         Ok((files, argv))
     }
 
-    fn create_dir() -> std::io::Result<ContentFiles> {
-        let base = std::env::temp_dir();
+    fn create_dir(base: &Path) -> std::io::Result<ContentFiles> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
@@ -100,7 +109,7 @@ impl ContentFiles {
     }
 }
 
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -306,4 +315,18 @@ pub fn secret_ids(tools: &mut dyn HookTools) -> Result<Vec<String>, ToolError> {
     let (call, out) = run(tools, ToolCall::new("secret-ids", ["--format=json"]))?;
     let ids: Option<Vec<String>> = json(&call, &out)?;
     Ok(ids.unwrap_or_default())
+}
+
+/// For the runtime's tests: writing content files under a given directory.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::ContentFiles;
+    use crate::hooktools::ToolError;
+    use crate::secret::SecretContent;
+    use std::path::Path;
+
+    /// Writes `content` as `secret-add` would, under `base` (then removes it).
+    pub fn write_in(base: &Path, content: &SecretContent) -> Result<(), ToolError> {
+        ContentFiles::write_in(base, "secret-add", content).map(|_| ())
+    }
 }
