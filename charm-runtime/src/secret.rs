@@ -202,14 +202,6 @@ impl Secret {
         self.label = Some(label.into());
         self
     }
-
-    /// The id, or an error naming the secret if it is known by label only (the calls that
-    /// manage a secret, `secret-set`, `-grant`, `-revoke`, `-remove`, need the id).
-    pub fn require_id(&self) -> Result<&str, SecretError> {
-        self.id.as_deref().ok_or_else(|| SecretError::NoId {
-            secret: self.to_string(),
-        })
-    }
 }
 
 impl fmt::Display for Secret {
@@ -416,8 +408,13 @@ pub enum SecretError {
         /// Juju's message.
         stderr: String,
     },
-    /// An operation that needs the id was given a secret known by label only.
+    /// A handle with neither id nor label.
     NoId {
+        /// The secret.
+        secret: String,
+    },
+    /// An update with neither content nor metadata.
+    NothingToSet {
         /// The secret.
         secret: String,
     },
@@ -446,6 +443,12 @@ pub enum SecretError {
 }
 
 impl SecretError {
+    /// True when the secret does not exist or is not visible to this unit: the usual
+    /// "create it first" case (`Err(e) if e.is_not_found()`).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, SecretError::NotFound { .. })
+    }
+
     /// Maps a failed `secret-*` call about `secret`, as ops does (`not found` is
     /// [`SecretError::NotFound`]) plus Juju's permission messages.
     pub(crate) fn from_tool(secret: &Secret, e: ToolError) -> Self {
@@ -475,9 +478,12 @@ impl fmt::Display for SecretError {
                 f,
                 "this unit may not manage secret {secret} (application secrets are managed by the leader): {stderr}"
             ),
-            SecretError::NoId { secret } => write!(
+            SecretError::NoId { secret } => {
+                write!(f, "secret {secret} has neither an id nor a label")
+            }
+            SecretError::NothingToSet { secret } => write!(
                 f,
-                "secret {secret} is known by label only; this call needs its id"
+                "update of secret {secret} sets nothing: give content, a label, a description, an expiry or a rotation policy"
             ),
             SecretError::InvalidKey { key } => write!(
                 f,

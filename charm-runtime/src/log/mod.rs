@@ -26,6 +26,11 @@
 mod juju;
 mod level;
 
+/// The `log` crate's macros and level controls, so a charm logs without depending on
+/// `log` itself: `use charm_runtime::log;` then `log::warn!("...")`.
+pub use ::log::{
+    debug, error, info, log, log_enabled, max_level, set_max_level, trace, warn, Level, LevelFilter,
+};
 pub(crate) use juju::line;
 pub use juju::{install, Flushing};
 pub use level::LogLevel;

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 pub(crate) struct JujuCache {
     /// Content of the tracked revision, by the handle it was read with.
     pub secrets: HashMap<Secret, SecretContent>,
+    /// Secret ids found by label (`secret-info-get --label`), for the calls that need one.
+    pub secret_ids: HashMap<String, String>,
     /// The charm state as read (`state-get`, all keys) and this dispatch's writes (`""`
     /// stages a deletion: stored values are JSON, never empty).
     pub state: Option<BagState>,

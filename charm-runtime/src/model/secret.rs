@@ -64,9 +64,12 @@ impl NewSecret<'_, '_> {
         let id = cmd::secret_add(self.model.tools, &self.content, self.owner, &self.meta)
             .map_err(|e| SecretError::from_tool(&named, e))?;
         let secret = Secret {
-            id: Some(id),
+            id: Some(self.model.canonical_id(&id)),
             label: self.meta.label,
         };
+        if let (Some(id), Some(label)) = (&secret.id, &secret.label) {
+            self.model.juju.secret_ids.insert(label.clone(), id.clone());
+        }
         self.model.juju.secrets.insert(secret.clone(), self.content);
         Ok(secret)
     }
@@ -113,17 +116,22 @@ impl SecretUpdate<'_, '_> {
         self
     }
 
-    /// Sends the update (`secret-set`, at once). The cached content of the secret is
-    /// forgotten, so the next read asks Juju.
+    /// Sends the update (`secret-set`, at once); nothing to update is an error. A secret
+    /// known by label only is looked up first (`secret-info-get --label`, once per
+    /// dispatch). As in ops, the cached content stays what this unit tracks: read the new
+    /// revision with [`Model::refresh_secret`].
     pub fn set(self) -> Result<(), SecretError> {
-        let id = self.secret.require_id()?;
+        if self.content.is_none() && self.meta == SecretMeta::default() {
+            return Err(SecretError::NothingToSet {
+                secret: self.secret.to_string(),
+            });
+        }
         if let Some(c) = &self.content {
             c.validate()?;
         }
-        cmd::secret_set(self.model.tools, id, self.content.as_ref(), &self.meta)
-            .map_err(|e| SecretError::from_tool(&self.secret, e))?;
-        self.model.forget_secret(&self.secret);
-        Ok(())
+        let id = self.model.secret_id(&self.secret)?;
+        cmd::secret_set(self.model.tools, &id, self.content.as_ref(), &self.meta)
+            .map_err(|e| SecretError::from_tool(&self.secret, e))
     }
 }
 
@@ -179,7 +187,7 @@ impl<'a> Model<'a> {
         &mut self,
         secret: impl Into<Secret>,
     ) -> Result<SecretContent, SecretError> {
-        let secret = secret.into();
+        let secret = self.canonical(secret.into());
         if let Some(c) = self.juju.secrets.get(&secret) {
             return Ok(c.clone());
         }
@@ -192,13 +200,14 @@ impl<'a> Model<'a> {
         &mut self,
         secret: impl Into<Secret>,
     ) -> Result<SecretContent, SecretError> {
-        self.read_secret(secret.into(), SecretRead::Refresh)
+        let secret = self.canonical(secret.into());
+        self.read_secret(secret, SecretRead::Refresh)
     }
 
     /// The latest revision's content, without tracking it (`secret-get --peek`, every
     /// time; the cached tracked content stays).
     pub fn peek_secret(&mut self, secret: impl Into<Secret>) -> Result<SecretContent, SecretError> {
-        let secret = secret.into();
+        let secret = self.canonical(secret.into());
         cmd::secret_get(self.tools, &secret, SecretRead::Peek)
             .map_err(|e| SecretError::from_tool(&secret, e))
     }
@@ -214,19 +223,58 @@ impl<'a> Model<'a> {
         Ok(content)
     }
 
-    /// Forgets cached content of every handle naming the same id or label.
-    fn forget_secret(&mut self, secret: &Secret) {
-        let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
-        self.juju
-            .secrets
-            .retain(|s, _| !same(&s.id, &secret.id) && !same(&s.label, &secret.label));
+    /// Forgets cached content of every handle naming this id or label.
+    fn forget_secret(&mut self, id: &str, label: Option<&str>) {
+        self.juju.secrets.retain(|s, _| {
+            s.id.as_deref() != Some(id) && (label.is_none() || s.label.as_deref() != label)
+        });
+    }
+
+    /// The canonical form of a secret id, as ops writes it: ids with the `secret:` prefix
+    /// as they are, bare ids as `secret://<model-uuid>/<id>`.
+    fn canonical_id(&self, id: &str) -> String {
+        let id = id.trim();
+        if id.starts_with("secret:") {
+            id.to_string()
+        } else {
+            format!("secret://{}/{id}", self.env.model_uuid)
+        }
+    }
+
+    fn canonical(&self, mut secret: Secret) -> Secret {
+        secret.id = secret.id.map(|id| self.canonical_id(&id));
+        secret
+    }
+
+    /// The id the managing calls need: the handle's, or (label only) the one
+    /// `secret-info-get --label` gives, asked once per label per dispatch, as ops's
+    /// `_ensure_id`.
+    fn secret_id(&mut self, secret: &Secret) -> Result<String, SecretError> {
+        if let Some(id) = &secret.id {
+            return Ok(self.canonical_id(id));
+        }
+        let Some(label) = &secret.label else {
+            return Err(SecretError::NoId {
+                secret: secret.to_string(),
+            });
+        };
+        if let Some(id) = self.juju.secret_ids.get(label) {
+            return Ok(id.clone());
+        }
+        let id = self.secret_info(secret)?.id;
+        self.juju.secret_ids.insert(label.clone(), id.clone());
+        Ok(id)
     }
 
     /// A secret's metadata (`secret-info-get`; owners only: for anyone else Juju says
-    /// the secret is not found).
+    /// the secret is not found). Its id is in canonical form (`secret://<model-uuid>/<id>`,
+    /// as ops gives it).
     pub fn secret_info(&mut self, secret: impl Into<Secret>) -> Result<SecretInfo, SecretError> {
-        let secret = secret.into();
-        cmd::secret_info_get(self.tools, &secret).map_err(|e| SecretError::from_tool(&secret, e))
+        let secret = self.canonical(secret.into());
+        let mut info = cmd::secret_info_get(self.tools, &secret)
+            .map_err(|e| SecretError::from_tool(&secret, e))?;
+        info.id = self.canonical_id(&info.id);
+        Ok(info)
     }
 
     /// Lets the remote application of `relation` read the secret (`secret-grant`).
@@ -254,8 +302,8 @@ impl<'a> Model<'a> {
         relation: &Relation,
         unit: Option<&str>,
     ) -> Result<(), SecretError> {
-        let id = secret.require_id()?;
-        cmd::secret_grant(self.tools, id, relation.id, unit)
+        let id = self.secret_id(&secret)?;
+        cmd::secret_grant(self.tools, &id, relation.id, unit)
             .map_err(|e| SecretError::from_tool(&secret, e))
     }
 
@@ -284,12 +332,13 @@ impl<'a> Model<'a> {
         relation: &Relation,
         unit: Option<&str>,
     ) -> Result<(), SecretError> {
-        let id = secret.require_id()?;
-        cmd::secret_revoke(self.tools, id, relation.id, unit)
+        let id = self.secret_id(&secret)?;
+        cmd::secret_revoke(self.tools, &id, relation.id, unit)
             .map_err(|e| SecretError::from_tool(&secret, e))
     }
 
-    /// Removes the secret, every revision (`secret-remove`).
+    /// Removes the secret, every revision (`secret-remove`); its cached content is
+    /// forgotten.
     pub fn remove_secret(&mut self, secret: impl Into<Secret>) -> Result<(), SecretError> {
         self.remove(secret.into(), None)
     }
@@ -305,10 +354,12 @@ impl<'a> Model<'a> {
     }
 
     fn remove(&mut self, secret: Secret, revision: Option<u64>) -> Result<(), SecretError> {
-        let id = secret.require_id()?;
-        cmd::secret_remove(self.tools, id, revision)
+        let id = self.secret_id(&secret)?;
+        cmd::secret_remove(self.tools, &id, revision)
             .map_err(|e| SecretError::from_tool(&secret, e))?;
-        self.forget_secret(&secret);
+        if revision.is_none() {
+            self.forget_secret(&id, secret.label.as_deref());
+        }
         Ok(())
     }
 

@@ -376,7 +376,8 @@ fn counting_model_tools() -> Fake<impl FnMut(&ToolCall) -> Result<String, (i32, 
             Ok(format!(r#"{{"token": "rev{rev}"}}"#))
         }
         "secret-add" => Ok("secret:new1\n".into()),
-        "secret-set" | "secret-grant" | "secret-remove" => Ok(String::new()),
+        "secret-info-get" => Ok(r#"{"cs8m": {"revision": 2, "label": "admin"}}"#.into()),
+        "secret-set" | "secret-grant" | "secret-revoke" | "secret-remove" => Ok(String::new()),
         _ => Err((1, format!("ERROR unexpected {c}"))),
     })
 }
@@ -394,9 +395,15 @@ fn content_is_read_once_per_handle_until_refreshed_or_changed() {
     assert_eq!(m.secret_content(&s).unwrap().get("token"), Some("rev1"));
     assert_eq!(m.refresh_secret(&s).unwrap().get("token"), Some("rev2"));
     assert_eq!(m.secret_content(&s).unwrap().get("token"), Some("rev2"));
-    // An update forgets the content: the next read asks Juju.
+    // An update leaves the tracked content as it is (ops does not refetch either).
     m.update_secret(&s).rotate(Rotate::Hourly).set().unwrap();
-    m.secret_content(&s).unwrap();
+    assert_eq!(m.secret_content(&s).unwrap().get("token"), Some("rev2"));
+    assert_eq!(
+        m.update_secret(&s).set(),
+        Err(SecretError::NothingToSet {
+            secret: "secret:cs8m".into()
+        })
+    );
     // A new secret's content is known: reading it back costs nothing.
     let added = m
         .add_secret([("token", "mine")])
@@ -415,18 +422,18 @@ fn content_is_read_once_per_handle_until_refreshed_or_changed() {
     let tools: Vec<String> = t.calls.iter().map(|c| c.to_string()).collect();
     assert_eq!(
         tools.iter().filter(|c| c.starts_with("secret-get")).count(),
-        5,
+        4,
         "{tools:#?}"
     );
     assert_eq!(
         tools.iter().filter(|c| c.contains("secret:cs8m")).count(),
-        5,
+        4,
         "{tools:#?}"
     );
 }
 
 #[test]
-fn managing_needs_the_id_and_names_the_secret() {
+fn managing_by_label_looks_the_id_up_once() {
     let mut t = counting_model_tools();
     let e = env("app/0", Event::Start);
     let mut m = Model::new(&e, &mut t, &[]);
@@ -436,24 +443,46 @@ fn managing_needs_the_id_and_names_the_secret() {
         role: Role::Provides,
     };
     let by_label = Secret::from_label("admin");
-    let err = m.grant_secret(&by_label, &rel).unwrap_err();
-    assert_eq!(
-        err,
-        SecretError::NoId {
-            secret: "with label \"admin\"".into()
-        }
-    );
-    assert!(err.to_string().contains("needs its id"), "{err}");
-    assert!(m.remove_secret(&by_label).is_err());
-    let s = Secret::from_id("secret:cs8m");
-    m.grant_secret(&s, &rel).unwrap();
-    m.remove_secret_revision(&s, 1).unwrap();
+    m.grant_secret(&by_label, &rel).unwrap();
+    m.revoke_secret_from_unit(&by_label, &rel, "pg/1").unwrap();
+    m.grant_secret_to_unit(Secret::from_id("cs9x"), &rel, "pg/0")
+        .unwrap();
+    m.remove_secret_revision(Secret::from_id("secret:cs8m"), 1)
+        .unwrap();
+    let unnamed = Secret {
+        id: None,
+        label: None,
+    };
+    assert!(matches!(
+        m.remove_secret(&unnamed),
+        Err(SecretError::NoId { .. })
+    ));
+    let info = m.secret_info(&by_label).unwrap();
+    assert_eq!(info.id, "secret://uuid/cs8m", "canonical, as ops gives it");
     drop(m);
     assert_eq!(
         t.argv(),
         [
-            vec!["secret-grant", "--relation", "4", "secret:cs8m"],
+            vec!["secret-info-get", "--format=json", "--label", "admin"],
+            vec!["secret-grant", "--relation", "4", "secret://uuid/cs8m"],
+            vec![
+                "secret-revoke",
+                "--relation",
+                "4",
+                "--unit",
+                "pg/1",
+                "secret://uuid/cs8m"
+            ],
+            vec![
+                "secret-grant",
+                "--relation",
+                "4",
+                "--unit",
+                "pg/0",
+                "secret://uuid/cs9x"
+            ],
             vec!["secret-remove", "secret:cs8m", "--revision", "1"],
+            vec!["secret-info-get", "--format=json", "--label", "admin"],
         ]
     );
 }
