@@ -29,8 +29,8 @@
 //! Juju's tools, [`model`] caches reads and stages writes, [`pebble`] talks to workload
 //! containers, [`metadata`] renders `charmcraft.yaml`, [`dispatch`](mod@dispatch) runs one
 //! event end to end. The types of what a charm reaches through Juju have a module each:
-//! [`secret`], [`storage`], [`network`], [`state`] (charm state on the controller),
-//! [`cloud`] (`credential-get`), [`goal`] (`goal-state`), [`resource`]; [`log`] makes
+//! [`secret`], [`storage`](mod@storage), [`network`], [`state`] (charm state on the controller),
+//! [`cloud`] (`credential-get`), [`goal`] (`goal-state`), [`resource`](mod@resource); [`log`] makes
 //! `log::warn!` and friends reach `juju-log`.
 
 #![warn(missing_docs)]

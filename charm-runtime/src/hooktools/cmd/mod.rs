@@ -2,7 +2,7 @@
 //! (juju-protocol.md §2; ops 3.9 `ops/hookcmds/*.py`, `ops/model.py` `_ModelBackend`) and
 //! parses the tool's output. Nothing else in the runtime builds argv.
 //!
-//! One file per tool family: [`relation`] (relation-*), [`unit`] (config, leadership,
+//! One file per tool family: [`relation`] (relation-*), [`unit`](mod@unit) (config, leadership,
 //! status, version, logging), [`action`] (action-*), [`state`] (state-*), [`secret`]
 //! (secret-*), [`port`] (ports), [`network`] (network-get), [`storage`] (storage-*),
 //! [`other`] (resources, goal state, credentials, reboot). Every function is re-exported
