@@ -6,6 +6,7 @@ use crate::error::{Error, RebootNow};
 use crate::event::Event;
 use crate::goal::GoalState;
 use crate::hooktools::{cmd, ToolError};
+use crate::relation::{Relation, RelationError};
 use crate::resource::ResourceError;
 use std::convert::Infallible;
 use std::path::PathBuf;
@@ -45,6 +46,17 @@ impl Model<'_> {
         })?;
         self.juju.cloud = Some(spec.clone());
         Ok(spec)
+    }
+
+    /// The UUID of the model a relation's remote application is in
+    /// (`relation-model-get`, Juju ≥ 3.6.2): another model's for a cross-model relation,
+    /// this one's otherwise (ops's `Relation.remote_model.uuid`).
+    pub fn remote_model_uuid(&mut self, relation: &Relation) -> Result<String, RelationError> {
+        Ok(cmd::relation_model_get(
+            self.tools,
+            relation.endpoint,
+            relation.id,
+        )?)
     }
 
     /// The goal state (`goal-state`): the units the application should have and what

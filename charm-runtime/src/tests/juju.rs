@@ -219,6 +219,7 @@ fn resources_credentials_and_goal_state() {
         ("resource-get", "image") => Ok("/var/lib/juju/agents/unit-app-0/resources/image/image.tgz\n".into()),
         ("resource-get", _) => Err((1, "ERROR could not download resource: resource \"blob\" not found\n".into())),
         ("credential-get", _) => Ok(r#"{"type":"kubernetes","name":"k8s","credential":{"auth-type":"oauth2","attrs":{"Token":"tok-SECRET"}},"cacertificates":["PEM"],"is-controller-cloud":true}"#.into()),
+        ("relation-model-get", _) => Ok(r#"{"uuid": "0a1b-remote"}"#.into()),
         ("goal-state", _) => Ok(r#"{"units":{"app/0":{"status":"active","since":"2026-01-04 06:29:46Z"},"app/1":{"status":"dying","since":"x"},"app/2":{"status":"waiting","since":"x"}},"relations":{"db":{"pg":{"status":"joined","since":"x"}}}}"#.into()),
         _ => Err((1, format!("ERROR unexpected {c}"))),
     }
@@ -250,6 +251,12 @@ fn resources_credentials_and_goal_state() {
     let goal = m.goal_state().unwrap();
     assert_eq!(goal.relations["db"]["pg"].status, "joined");
     assert_eq!(m.planned_units().unwrap(), 2, "dying units are not planned");
+    let db = Relation {
+        endpoint: "db",
+        id: 7,
+        role: Role::Requires,
+    };
+    assert_eq!(m.remote_model_uuid(&db).unwrap(), "0a1b-remote");
     drop(m);
     assert_eq!(
         lines(&t.calls),
@@ -259,6 +266,7 @@ fn resources_credentials_and_goal_state() {
             "credential-get --format=json",
             "goal-state --format=json",
             "goal-state --format=json",
+            "relation-model-get --format=json -r db:7",
         ]
     );
 }

@@ -113,3 +113,29 @@ pub fn relation_set(
     tools.call(&ToolCall::new("relation-set", args).with_stdin(stdin))?;
     Ok(())
 }
+
+/// `relation-model-get --format=json -r <ep>:<id>`: the UUID of the model the remote
+/// application is in (Juju ≥ 3.6.2; this model's for a relation inside it).
+pub fn relation_model_get(
+    tools: &mut dyn HookTools,
+    endpoint: &str,
+    id: u64,
+) -> Result<String, ToolError> {
+    #[derive(serde::Deserialize)]
+    struct Raw {
+        uuid: String,
+    }
+    let (call, out) = run(
+        tools,
+        ToolCall::new(
+            "relation-model-get",
+            [
+                "--format=json".to_string(),
+                "-r".into(),
+                relation_arg(endpoint, id),
+            ],
+        ),
+    )?;
+    let raw: Raw = json(&call, &out)?;
+    Ok(raw.uuid)
+}
