@@ -8,10 +8,11 @@
 
 // `#[charm]`: the trait and its parts, the event enums of `On`, the endpoint consts and
 // their roles, the config join, the handlers' action parameters.
-pub use crate::config::{ModelConfig, NoConfig};
+pub use crate::config::NoConfig;
 pub use crate::dispatch::{Charm, Handler, On, WorkloadHook};
 pub use crate::event::{RelationEventKind, SecretEventKind, StorageEventKind};
 pub use crate::metadata::CharmMetadata;
+pub use crate::model::config::ModelConfig;
 pub use crate::model::{ContainerName, Model};
 pub use crate::relation::{DeclaredEndpoint, Endpoint, Peer, Provides, Requires};
 

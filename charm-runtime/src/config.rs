@@ -1,17 +1,14 @@
 //! Typed charm config: `#[derive(CharmConfig)]` on a struct declares the options in
 //! `charmcraft.yaml` and loads them from `config-get`; `#[charm(config = MyConfig)]` makes
-//! it the charm's [`Charm::Config`], which `model.config()` returns ([`ModelConfig`]).
+//! it the charm's [`Charm::Config`](crate::Charm::Config), which `model.config()` returns ([`ModelConfig`](crate::ModelConfig)).
 //!
 //! Field names become option names with `_` replaced by `-` (or `#[config(name = "...")]`),
 //! the Rust type gives the option type (see [`ConfigType`]), the doc comment gives the
 //! description and `#[config(default = ...)]` the default. A field without a default must
 //! be an `Option`, because Juju does not send unset options.
 
-use crate::dispatch::Charm;
 use crate::error::Result;
-use crate::hooktools::ToolError;
 use crate::metadata::{ConfigOption, ConfigValue, OptionType};
-use crate::model::Model;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -24,7 +21,7 @@ pub trait CharmConfig: Sized {
     fn from_config(values: &Map<String, Value>) -> Result<Self, ConfigError>;
 }
 
-/// The [`Charm::Config`] of a charm whose `#[charm(...)]` has no `config = ...`: it declares
+/// The [`Charm::Config`](crate::Charm::Config) of a charm whose `#[charm(...)]` has no `config = ...`: it declares
 /// no options, is never a value, and `model.config()` does not compile for it.
 #[derive(Debug)]
 pub enum NoConfig {}
@@ -39,33 +36,6 @@ pub enum NoConfig {}
 pub trait DeclaredConfig: CharmConfig {}
 
 impl<T: CharmConfig> DeclaredConfig for T {}
-
-/// Where [`ModelConfig`] reads the values: the model's cached `config-get`.
-pub trait ConfigSource {
-    /// What `config-get --format=json` printed (once per dispatch).
-    fn config_values(&mut self) -> Result<&Map<String, Value>, ToolError>;
-}
-
-impl ConfigSource for Model<'_> {
-    fn config_values(&mut self) -> Result<&Map<String, Value>, ToolError> {
-        Model::config_values(self)
-    }
-}
-
-/// `model.config()`: the charm's own config type, with no annotation. `#[charm]` implements
-/// it for its charm `C` (one impl per charm crate, which is how `model.config()` knows
-/// which type to return); the prelude brings it into scope. A crate with several charms
-/// names the one it means: `ModelConfig::<MyCharm>::config(model)`.
-pub trait ModelConfig<C: Charm>: ConfigSource {
-    /// The charm's config, loaded from `config-get` (once per dispatch). An option whose
-    /// value does not fit its field is an error naming the option.
-    fn config(&mut self) -> Result<C::Config>
-    where
-        C::Config: DeclaredConfig,
-    {
-        Ok(C::Config::from_config(self.config_values()?)?)
-    }
-}
 
 /// A config option whose value could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,12 +7,12 @@
 //! never in Juju's restricted context (`collect-metrics`). A charm with neither a handler
 //! for the event nor a collect-status handler runs nothing and calls no hook tool.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, RebootNow, Result};
 use crate::event::{
     EnvError, Event, HookEnv, RelationEventKind, SecretEventKind, StorageEventKind,
     WorkloadEventKind,
 };
-use crate::hooktools::{cmd, HookTools, ProcessTools};
+use crate::hooktools::{HookTools, ProcessTools};
 use crate::log::LogLevel;
 use crate::metadata::CharmMetadata;
 use crate::model::Model;
@@ -143,6 +143,10 @@ pub enum Outcome {
     Committed,
     /// A handler (or the commit) failed; nothing staged was applied.
     Failed(Error),
+    /// A handler called `juju-reboot --now` ([`Model::reboot_now`]): the dispatch stopped
+    /// there and applied nothing staged; the process exits 0 (Juju kills it anyway and
+    /// runs the hook again after the reboot).
+    Rebooting,
 }
 
 impl Outcome {
@@ -205,7 +209,10 @@ fn execute<C: Charm>(
     if routed.is_empty() && collectors.is_empty() {
         return Outcome::Unhandled;
     }
-    let mut model = Model::new(env, tools, C::ENDPOINTS);
+    crate::log::install();
+    // `log` records of this dispatch reach `juju-log` before each tool call and at the end.
+    let mut tools = crate::log::Flushing::new(tools);
+    let mut model = Model::new(env, &mut tools, C::ENDPOINTS);
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let mut charm = C::default();
         for h in routed.into_iter().chain(collectors) {
@@ -214,8 +221,11 @@ fn execute<C: Charm>(
         }
         model.commit()
     }));
+    drop(model);
+    tools.flush();
     match result {
         Ok(Ok(())) => Outcome::Committed,
+        Ok(Err(e)) if e.downcast_ref::<RebootNow>().is_some() => Outcome::Rebooting,
         Ok(Err(e)) => Outcome::Failed(e),
         Err(payload) => Outcome::Failed(Error::msg(format!(
             "a handler panicked: {}",
@@ -243,7 +253,10 @@ pub fn run<C: Charm>() -> ExitCode {
         Ok(None) => cli::<C>(std::env::args().skip(1).collect()),
         // ops ignores events it has no class for (e.g. `meter-status-changed`); so do we.
         Err(EnvError::UnknownHook { hook }) => {
-            eprintln!("charm dispatch: hook `{hook}` is not one this runtime knows; ignored");
+            crate::log::install();
+            let mut tools = ProcessTools;
+            let _tools = crate::log::Flushing::new(&mut tools);
+            log::warn!("charm dispatch: hook `{hook}` is not one this runtime knows; ignored");
             ExitCode::SUCCESS
         }
         Err(e) => env_error(e),
@@ -263,8 +276,10 @@ pub fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) -> Op
         return None;
     };
     let msg = format!("hook `{}` failed: {e}", env.event.hook_name());
-    // Best effort: the message also goes to stderr if juju-log is unavailable.
-    let _ = cmd::juju_log(tools, LogLevel::Error, &msg);
+    // Through the log queue (which falls back to stderr if juju-log is unavailable), and
+    // not through the `log` facade: a backend the charm installed must not swallow it.
+    let _tools = crate::log::Flushing::new(tools);
+    crate::log::line(LogLevel::Error, msg.clone());
     Some(msg)
 }
 

@@ -97,6 +97,20 @@ impl fmt::Debug for Error {
     }
 }
 
+/// What [`Model::reboot_now`](crate::Model::reboot_now) returns: the dispatch stops there, applies nothing it
+/// staged, and exits 0 (Juju kills the process anyway and runs the hook again after the
+/// reboot). The runtime recognises it; a handler just passes it on with `?`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebootNow;
+
+impl fmt::Display for RebootNow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the machine reboots now (juju-reboot --now); the hook runs again after it")
+    }
+}
+
+impl std::error::Error for RebootNow {}
+
 /// Adds context to any `Result` whose error converts into [`Error`].
 ///
 /// Not in the prelude: import it (`use charm_runtime::Context;`) where wanted. A charm that

@@ -201,6 +201,22 @@ impl Event {
         }
     }
 
+    /// The secret this event is about, for `secret-*` hooks.
+    pub fn secret(&self) -> Option<&SecretEvent> {
+        match self {
+            Event::Secret(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The storage instance this event is about, for storage hooks.
+    pub fn storage(&self) -> Option<&StorageEvent> {
+        match self {
+            Event::Storage(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// True for hooks that run in Juju's restricted context (`collect-metrics`), where
     /// most hook tools are unavailable.
     pub fn is_restricted(&self) -> bool {

@@ -44,6 +44,14 @@ pub enum ToolError {
         /// Why.
         message: String,
     },
+    /// The call was not made: the temporary file that carries a secret's content to the
+    /// tool could not be written (the message names the file, never the content).
+    ContentFile {
+        /// The tool.
+        tool: String,
+        /// Why.
+        message: String,
+    },
     /// The tool succeeded but printed something that could not be understood.
     BadOutput {
         /// The command line.
@@ -123,6 +131,10 @@ impl fmt::Display for ToolError {
                     "cannot run hook tool `{tool}` (is this running under Juju?): {message}"
                 )
             }
+            ToolError::ContentFile { tool, message } => write!(
+                f,
+                "`{tool}` was not run: cannot write the secret content's temporary file: {message}"
+            ),
             ToolError::BadOutput {
                 call,
                 output,

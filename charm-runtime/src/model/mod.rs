@@ -17,9 +17,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 mod action;
+mod cache;
+pub mod config;
 mod container;
+mod network;
+mod other;
 mod relation;
+pub mod secret;
+mod state;
 mod status;
+mod storage;
 
 pub use container::{Container, ContainerName};
 
@@ -62,10 +69,14 @@ impl BagState {
 /// What a handler sees of Juju during one dispatch.
 ///
 /// `is-leader`, `config-get`, `relation-ids`, `relation-list` and each bag's `relation-get`
-/// run at most once per dispatch. Relation writes, port changes and statuses are staged
-/// and applied by the runtime after the last handler returned `Ok`: one `relation-set` per
-/// changed bag, then ports, then one `status-set` for the unit (and one for the app, on the
-/// leader). A failed dispatch applies nothing.
+/// run at most once per dispatch, as do `state-get`, each secret's `secret-get`, and the
+/// network, storage, resource and credential reads. Relation writes, charm-state writes,
+/// port changes and statuses are staged and applied by the runtime after the last handler
+/// returned `Ok`: one `relation-set` per changed bag, the charm state, then ports, then
+/// one `status-set` for the unit (and one for the app, on the leader). A failed dispatch
+/// applies nothing. Secret changes, `storage-add`, `juju-log` and the action tools are
+/// calls made at once (Juju itself applies secret changes and storage requests only when
+/// the hook succeeds).
 pub struct Model<'a> {
     env: &'a HookEnv,
     tools: &'a mut dyn HookTools,
@@ -83,6 +94,8 @@ pub struct Model<'a> {
     /// Each container's per-dispatch cache (a `container::SharedCache`), type-erased so a
     /// charm that never calls `container()` links none of the plan types' code.
     containers: RefCell<HashMap<String, Rc<dyn Any>>>,
+    /// Secrets, charm state, networks, storage, resources: cached reads, staged state.
+    juju: cache::JujuCache,
 }
 
 impl<'a> Model<'a> {
@@ -107,6 +120,7 @@ impl<'a> Model<'a> {
             app_statuses: Vec::new(),
             ports: BTreeMap::new(),
             containers: RefCell::new(HashMap::new()),
+            juju: cache::JujuCache::default(),
         }
     }
 
@@ -168,7 +182,7 @@ impl<'a> Model<'a> {
     }
 
     /// The raw config (`config-get`, once per dispatch). The charm's typed config is
-    /// `model.config()` ([`ModelConfig`](crate::config::ModelConfig)).
+    /// `model.config()` ([`ModelConfig`](config::ModelConfig)).
     pub fn config_values(&mut self) -> Result<&Map<String, Value>, ToolError> {
         if self.config.is_none() {
             self.config = Some(cmd::config_get(self.tools)?);
@@ -234,7 +248,8 @@ impl<'a> Model<'a> {
 
     // ----- end of dispatch -----
 
-    /// Applies the staged writes: one `relation-set` per changed bag, the port changes (closes, then opens),
+    /// Applies the staged writes: one `relation-set` per changed bag, the charm state
+    /// (`state-set`, `state-delete`), the port changes (closes, then opens),
     /// then the collected statuses. The runtime calls this once, after every handler
     /// returned `Ok`.
     pub fn commit(&mut self) -> Result<()> {
@@ -248,6 +263,7 @@ impl<'a> Model<'a> {
         for (rel, app, changes) in writes {
             cmd::relation_set(self.tools, rel.endpoint, rel.id, app, &changes)?;
         }
+        self.commit_state()?;
         let ports = std::mem::take(&mut self.ports);
         for (port, _) in ports.iter().filter(|(_, open)| !**open) {
             cmd::close_port(self.tools, port)?;

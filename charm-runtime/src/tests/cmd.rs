@@ -5,7 +5,10 @@ use crate::hooktools::cmd::{self, BagData, SecretRead};
 use crate::hooktools::{ToolCall, ToolError};
 use crate::log::LogLevel;
 use crate::port::Port;
+use crate::secret::Secret;
 use crate::status;
+use crate::storage::{Storage, StorageKind};
+use std::path::Path;
 
 fn argv(s: &Scripted) -> Vec<Vec<String>> {
     s.calls.iter().map(|c| c.argv()).collect()
@@ -115,7 +118,10 @@ fn other_calls_have_ops_argv() {
             "secret-get --format=json secret:abc --peek",
             r#"{"username":"u"}"#,
         )
-        .answer("storage-get --format=json -s data/0 location", r#""/srv""#)
+        .answer(
+            "storage-get --format=json -s data/0",
+            r#"{"kind":"filesystem","location":"/srv"}"#,
+        )
         .answer("resource-get img", "/var/lib/juju/img\n")
         .answer(
             "network-get --format=json db",
@@ -130,8 +136,8 @@ fn other_calls_have_ops_argv() {
     ] {
         t = t.answer(
             &match c {
-                "action-set" => "action-set db-host=h db-port=5432".to_string(),
-                "action-log" => "action-log -- working".into(),
+                "action-set" => "action-set db-host=<redacted> db-port=<redacted>".to_string(),
+                "action-log" => "action-log -- <redacted>".into(),
                 "action-fail" => "action-fail -- -no db".into(),
                 "state-set" => "state-set --file -".into(),
                 _ => "state-delete k".into(),
@@ -163,17 +169,25 @@ fn other_calls_have_ops_argv() {
     cmd::state_set(&mut t, &BagData::from([("k".into(), "v".into())])).unwrap();
     cmd::state_delete(&mut t, "k").unwrap();
     assert_eq!(
-        cmd::secret_get(&mut t, "secret:abc", SecretRead::Peek).unwrap()["username"],
-        "u"
+        cmd::secret_get(&mut t, &Secret::from_id("secret:abc"), SecretRead::Peek)
+            .unwrap()
+            .get("username"),
+        Some("u")
     );
-    assert_eq!(cmd::storage_location(&mut t, "data/0").unwrap(), "/srv");
+    let info = cmd::storage_get(&mut t, &Storage::new("data", 0)).unwrap();
+    assert_eq!(info.location, Path::new("/srv"));
+    assert_eq!(info.kind, StorageKind::Filesystem);
     assert_eq!(
         cmd::resource_get(&mut t, "img").unwrap(),
-        "/var/lib/juju/img"
+        Path::new("/var/lib/juju/img")
     );
     assert_eq!(
-        cmd::network_get(&mut t, "db").unwrap()["ingress-addresses"][0],
-        "10.0.0.1"
+        cmd::network_get(&mut t, "db", None)
+            .unwrap()
+            .ingress_address()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("10.0.0.1")
     );
     let a = argv(&t);
     let expected: Vec<Vec<String>> = vec![
@@ -200,7 +214,7 @@ fn other_calls_have_ops_argv() {
         v(&["state-set", "--file", "-"]),
         v(&["state-delete", "k"]),
         v(&["secret-get", "--format=json", "secret:abc", "--peek"]),
-        v(&["storage-get", "--format=json", "-s", "data/0", "location"]),
+        v(&["storage-get", "--format=json", "-s", "data/0"]),
         v(&["resource-get", "img"]),
         v(&["network-get", "--format=json", "db"]),
     ];

@@ -2,7 +2,9 @@
 
 mod cmd;
 mod dispatch;
+mod juju;
 mod model;
+mod secret;
 
 use crate::event::{Event, HookEnv};
 use crate::hooktools::{HookTools, ToolCall, ToolError};
@@ -61,6 +63,34 @@ impl HookTools for Scripted {
                 &format!("ERROR unscripted call: {line}"),
             )),
         }
+    }
+}
+
+/// A backend that answers every call with a function of the call (stdout, or exit code
+/// and stderr) and records the calls.
+pub struct Fake<F> {
+    pub answer: F,
+    pub calls: Vec<ToolCall>,
+}
+
+impl<F: FnMut(&ToolCall) -> Result<String, (i32, String)>> Fake<F> {
+    pub fn new(answer: F) -> Self {
+        Fake {
+            answer,
+            calls: Vec::new(),
+        }
+    }
+
+    /// The calls made, as argv (the real arguments, not the redacted ones).
+    pub fn argv(&self) -> Vec<Vec<String>> {
+        self.calls.iter().map(|c| c.argv()).collect()
+    }
+}
+
+impl<F: FnMut(&ToolCall) -> Result<String, (i32, String)>> HookTools for Fake<F> {
+    fn call(&mut self, call: &ToolCall) -> Result<String, ToolError> {
+        self.calls.push(call.clone());
+        (self.answer)(call).map_err(|(code, err)| ToolError::from_exit(call, code, &err))
     }
 }
 

@@ -2,8 +2,6 @@
 //! that declares one of everything.
 
 use super::*;
-use charm_runtime::hooktools::cmd::{self, SecretRead};
-use charm_runtime::hooktools::ToolCall;
 use charm_runtime::prelude::*;
 use charm_runtime::ModelConfig;
 use serde_json::json;
@@ -162,22 +160,25 @@ impl Full {
     /// Reads the secret of the event.
     #[on(secret_changed)]
     fn secret(&self, model: &mut Model) -> Result<()> {
-        let Some(charm_runtime::Event::Secret(s)) = Some(model.event().clone()) else {
-            return Ok(());
-        };
-        let content = cmd::secret_get(model.tools(), &s.id, SecretRead::Refresh)?;
-        model.log(LogLevel::Info, format!("secret {:?}", content))?;
+        let secret = model.event_secret().expect("a secret event");
+        let content = model.refresh_secret(&secret)?;
+        model.log(
+            LogLevel::Info,
+            format!("secret {content:?}: {:?}", content.get("password")),
+        )?;
         Ok(())
     }
 
     /// Reads its storage location.
     #[on(storage_attached("data"))]
     fn storage(&self, model: &mut Model) -> Result<()> {
-        let loc = cmd::storage_location(model.tools(), "data/0")?;
-        model.log(LogLevel::Info, format!("data at {loc}"))?;
-        model
-            .tools()
-            .call(&ToolCall::new("storage-add", ["data=2"]))?;
+        let data = model.event_storage().expect("a storage event");
+        let info = model.storage_info(&data)?;
+        model.log(
+            LogLevel::Info,
+            format!("{data} at {}", info.location.display()),
+        )?;
+        model.add_storage("data", 2)?;
         Ok(())
     }
 
@@ -983,7 +984,7 @@ fn secrets_storage_and_workload_events_run() {
         .unwrap();
     assert_eq!(
         out.logs_at(LogLevel::Info),
-        ["secret {\"password\": \"new\"}"]
+        ["secret SecretContent { keys: [\"password\"] }: Some(\"new\")"]
     );
     assert_eq!(
         out.state.secret(&s.id).unwrap().tracked,
@@ -998,7 +999,7 @@ fn secrets_storage_and_workload_events_run() {
             &base().storage(data.clone()).build(),
         )
         .unwrap();
-    assert_eq!(out.logs_at(LogLevel::Info), ["data at /srv/data"]);
+    assert_eq!(out.logs_at(LogLevel::Info), ["data/0 at /srv/data"]);
     assert_eq!(out.storage_requests, [("data".to_string(), 2)]);
 
     let web = Container::new("web").can_connect(true);

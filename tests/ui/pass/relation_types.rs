@@ -84,7 +84,11 @@ struct Tools {
 impl HookTools for Tools {
     fn call(&mut self, call: &ToolCall) -> std::result::Result<String, ToolError> {
         let line = call.to_string();
-        self.calls.push(line.clone());
+        // The real argv: Display redacts values that may be confidential (action-set).
+        let argv: Vec<&str> = std::iter::once(call.tool)
+            .chain(call.args.iter().map(String::as_str))
+            .collect();
+        self.calls.push(argv.join(" "));
         let out = match line.as_str() {
             "config-get --format=json" => "{}",
             "is-leader --format=json" if self.leader => "true",

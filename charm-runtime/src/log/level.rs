@@ -1,4 +1,4 @@
-//! Log levels for `juju-log`.
+//! [`LogLevel`]: the levels `juju-log` takes.
 
 /// A `juju-log` level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,5 +37,17 @@ impl LogLevel {
             "ERROR" | "CRITICAL" => LogLevel::Error,
             _ => return None,
         })
+    }
+}
+
+impl From<log::Level> for LogLevel {
+    fn from(level: log::Level) -> Self {
+        match level {
+            log::Level::Error => LogLevel::Error,
+            log::Level::Warn => LogLevel::Warning,
+            log::Level::Info => LogLevel::Info,
+            log::Level::Debug => LogLevel::Debug,
+            log::Level::Trace => LogLevel::Trace,
+        }
     }
 }

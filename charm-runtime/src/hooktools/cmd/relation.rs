@@ -1,0 +1,141 @@
+//! `relation-ids`, `relation-list`, `relation-get`, `relation-set`.
+
+use super::util::{json, json_map, run, BagData};
+use crate::hooktools::{HookTools, ToolCall, ToolError};
+
+/// The `-r` value: `<endpoint>:<id>`.
+pub fn relation_arg(endpoint: &str, id: u64) -> String {
+    format!("{endpoint}:{id}")
+}
+
+/// `relation-ids <endpoint> --format=json`: the ids of the endpoint's live relations.
+pub fn relation_ids(tools: &mut dyn HookTools, endpoint: &str) -> Result<Vec<u64>, ToolError> {
+    let (call, out) = run(
+        tools,
+        ToolCall::new("relation-ids", [endpoint, "--format=json"]),
+    )?;
+    let ids: Option<Vec<String>> = json(&call, &out)?;
+    ids.unwrap_or_default()
+        .iter()
+        .map(|s| {
+            s.rsplit(':')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| ToolError::BadOutput {
+                    call: call.to_string(),
+                    output: out.clone(),
+                    problem: format!("relation id {s:?} is not `<endpoint>:<int>`"),
+                })
+        })
+        .collect()
+}
+
+/// `relation-list --format=json -r <ep>:<id>`: the remote units.
+pub fn relation_list(
+    tools: &mut dyn HookTools,
+    endpoint: &str,
+    id: u64,
+) -> Result<Vec<String>, ToolError> {
+    let (call, out) = run(
+        tools,
+        ToolCall::new(
+            "relation-list",
+            [
+                "--format=json".to_string(),
+                "-r".into(),
+                relation_arg(endpoint, id),
+            ],
+        ),
+    )?;
+    let units: Option<Vec<String>> = json(&call, &out)?;
+    Ok(units.unwrap_or_default())
+}
+
+/// `relation-list --format=json --app -r <ep>:<id>`: the remote application's name.
+pub fn relation_app(
+    tools: &mut dyn HookTools,
+    endpoint: &str,
+    id: u64,
+) -> Result<String, ToolError> {
+    let (call, out) = run(
+        tools,
+        ToolCall::new(
+            "relation-list",
+            [
+                "--format=json".to_string(),
+                "--app".into(),
+                "-r".into(),
+                relation_arg(endpoint, id),
+            ],
+        ),
+    )?;
+    json(&call, &out)
+}
+
+/// `relation-get --format=json -r <ep>:<id> [--app] - <unit-or-app>`: a whole bag.
+pub fn relation_get(
+    tools: &mut dyn HookTools,
+    endpoint: &str,
+    id: u64,
+    owner: &str,
+    app: bool,
+) -> Result<BagData, ToolError> {
+    let mut args = vec![
+        "--format=json".to_string(),
+        "-r".into(),
+        relation_arg(endpoint, id),
+    ];
+    if app {
+        args.push("--app".into());
+    }
+    args.push("-".into());
+    args.push(owner.into());
+    let (call, out) = run(tools, ToolCall::new("relation-get", args))?;
+    json_map(&call, &out)
+}
+
+/// `relation-set -r <ep>:<id> [--app] --file -` with the changes as JSON on stdin.
+/// A value of `""` deletes its key.
+pub fn relation_set(
+    tools: &mut dyn HookTools,
+    endpoint: &str,
+    id: u64,
+    app: bool,
+    changes: &BagData,
+) -> Result<(), ToolError> {
+    let mut args = vec!["-r".to_string(), relation_arg(endpoint, id)];
+    if app {
+        args.push("--app".into());
+    }
+    args.push("--file".into());
+    args.push("-".into());
+    let stdin = serde_json::to_string(changes).expect("a map of strings always serializes");
+    tools.call(&ToolCall::new("relation-set", args).with_stdin(stdin))?;
+    Ok(())
+}
+
+/// `relation-model-get --format=json -r <ep>:<id>`: the UUID of the model the remote
+/// application is in (Juju ≥ 3.6.2; this model's for a relation inside it).
+pub fn relation_model_get(
+    tools: &mut dyn HookTools,
+    endpoint: &str,
+    id: u64,
+) -> Result<String, ToolError> {
+    #[derive(serde::Deserialize)]
+    struct Raw {
+        uuid: String,
+    }
+    let (call, out) = run(
+        tools,
+        ToolCall::new(
+            "relation-model-get",
+            [
+                "--format=json".to_string(),
+                "-r".into(),
+                relation_arg(endpoint, id),
+            ],
+        ),
+    )?;
+    let raw: Raw = json(&call, &out)?;
+    Ok(raw.uuid)
+}

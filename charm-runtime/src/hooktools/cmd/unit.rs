@@ -1,0 +1,83 @@
+//! `config-get`, `is-leader`, `status-set`, `juju-log`, `application-version-set`.
+
+use super::util::{json, run};
+use crate::hooktools::{HookTools, ToolCall, ToolError};
+use crate::log::LogLevel;
+use crate::status::Status;
+
+/// `config-get --format=json`: every option that is set or has a default.
+pub fn config_get(
+    tools: &mut dyn HookTools,
+) -> Result<serde_json::Map<String, serde_json::Value>, ToolError> {
+    let (call, out) = run(tools, ToolCall::new("config-get", ["--format=json"]))?;
+    let m: Option<serde_json::Map<String, serde_json::Value>> = json(&call, &out)?;
+    Ok(m.unwrap_or_default())
+}
+
+/// `is-leader --format=json`.
+pub fn is_leader(tools: &mut dyn HookTools) -> Result<bool, ToolError> {
+    let (call, out) = run(tools, ToolCall::new("is-leader", ["--format=json"]))?;
+    json(&call, &out)
+}
+
+/// `status-set --application=<True|False> <status> -- <message>`.
+pub fn status_set(
+    tools: &mut dyn HookTools,
+    application: bool,
+    status: &Status,
+) -> Result<(), ToolError> {
+    let flag = if application {
+        "--application=True"
+    } else {
+        "--application=False"
+    };
+    tools.call(&ToolCall::new(
+        "status-set",
+        [flag, status.name(), "--", status.message()],
+    ))?;
+    Ok(())
+}
+
+/// The longest message ops passes to one `juju-log` (`MAX_LOG_LINE_LEN`, the Linux limit
+/// on one argument): longer ones are split, as ops's `log_split` does.
+pub const MAX_LOG_LINE_LEN: usize = 131_071;
+
+/// `juju-log --log-level <LEVEL> -- <message>`. A message longer than
+/// [`MAX_LOG_LINE_LEN`] bytes is sent in chunks (at character boundaries) after a line
+/// saying so, as ops does.
+pub fn juju_log(
+    tools: &mut dyn HookTools,
+    level: LogLevel,
+    message: &str,
+) -> Result<(), ToolError> {
+    if message.len() > MAX_LOG_LINE_LEN {
+        let note =
+            format!("Log string greater than {MAX_LOG_LINE_LEN}. Splitting into multiple chunks: ");
+        juju_log_line(tools, level, &note)?;
+        let mut rest = message;
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(MAX_LOG_LINE_LEN);
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            juju_log_line(tools, level, &rest[..cut])?;
+            rest = &rest[cut..];
+        }
+        return Ok(());
+    }
+    juju_log_line(tools, level, message)
+}
+
+fn juju_log_line(tools: &mut dyn HookTools, level: LogLevel, line: &str) -> Result<(), ToolError> {
+    tools.call(&ToolCall::new(
+        "juju-log",
+        ["--log-level", level.as_str(), "--", line],
+    ))?;
+    Ok(())
+}
+
+/// `application-version-set -- <version>`.
+pub fn application_version_set(tools: &mut dyn HookTools, version: &str) -> Result<(), ToolError> {
+    tools.call(&ToolCall::new("application-version-set", ["--", version]))?;
+    Ok(())
+}
