@@ -390,7 +390,10 @@ impl<D: Databag> Databag for Option<D> {
     fn to_bag(&self) -> Result<BagData, FieldError> {
         match self {
             Some(d) => d.to_bag(),
-            None => Ok(D::KEYS.iter().map(|k| (k.to_string(), String::new())).collect()),
+            None => Ok(D::KEYS
+                .iter()
+                .map(|k| (k.to_string(), String::new()))
+                .collect()),
         }
     }
 }
