@@ -157,7 +157,7 @@ impl Webapp {
         } else if let Some(None) = model.ok_or_blocked("Unusable database relation", database_url) {
             model.add_status(waiting("Waiting for database credentials"));
         }
-        if admin_password(model)?.is_none() {
+        if admin_secret_id(model)?.is_none() {
             model.add_status(waiting("Waiting for the admin password"));
         }
         if !model.container(Self::WEBAPP).can_connect() {

@@ -115,7 +115,7 @@ class WebappCharm(ops.CharmBase):
                     event.add_status(ops.WaitingStatus('Waiting for database credentials'))
             except ValueError as e:
                 event.add_status(ops.BlockedStatus(f'Unusable database relation: {e}'))
-        if self._admin_password() is None:
+        if self._admin_secret_id() is None:
             event.add_status(ops.WaitingStatus('Waiting for the admin password'))
         if not self.container.can_connect():
             event.add_status(ops.MaintenanceStatus('Waiting for Pebble'))
