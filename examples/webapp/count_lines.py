@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Counts the lines of the webapp charm in Rust and in Python ops + charmcraft.yaml.
 
-Usage: python3 examples/webapp/count_lines.py
+Usage: python3 examples/webapp/count_lines.py [--check]
+
+With --check, exits 1 when the Rust charm has more code lines than the Python one.
 
 Two counts per file: raw (every line, as `wc -l`) and code (non-blank lines that are not
 comments). Comments are `//` lines in Rust (`//!`, `///` included), `#` lines and
@@ -13,6 +15,7 @@ line in charmcraft.yaml, so it counts as code.
 
 import ast
 import pathlib
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 RUST = ['src/lib.rs', 'src/main.rs']
@@ -41,11 +44,15 @@ def python_code(lines: list[str]) -> int:
     for node in ast.walk(ast.parse(''.join(lines))):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             first = node.body[0] if node.body else None
-            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
-                    and isinstance(first.value.value, str)):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 docstrings.update(range(first.lineno, first.end_lineno + 1))
     return sum(
-        1 for n, line in enumerate(lines, 1)
+        1
+        for n, line in enumerate(lines, 1)
         if line.strip() and not line.strip().startswith('#') and n not in docstrings
     )
 
@@ -61,6 +68,7 @@ def count(path: str) -> tuple[int, int]:
 
 
 def main() -> None:
+    code_totals = []
     for title, files in (('Rust', RUST), ('Python ops + charmcraft.yaml', PYTHON)):
         raw_total = code_total = 0
         for path in files:
@@ -68,6 +76,10 @@ def main() -> None:
             raw_total, code_total = raw_total + raw, code_total + code
             print(f'  {path:28} {raw:4} raw {code:4} code')
         print(f'{title}: {raw_total} raw, {code_total} code\n')
+        code_totals.append(code_total)
+    rust, python = code_totals
+    if '--check' in sys.argv[1:] and rust > python:
+        sys.exit(f'the Rust charm has {rust} code lines, more than the Python one ({python})')
 
 
 if __name__ == '__main__':
