@@ -25,7 +25,7 @@ cc() {
 }
 
 target/debug/cargo-charm sim destroy -q
-cc sim deploy -n 2
+cc sim deploy -p demo-charm -n 2
 cc sim show-unit demo-api-charm/0
 cc sim delete-pod demo-api-charm/0
 cc sim show-unit demo-api-charm/0

@@ -29,7 +29,7 @@ step "cargo charm pack: the .charm checked by unzip, Python's zipfile and ops 3.
 check=target/charm-check
 rm -rf "$check"
 mkdir -p "$check/unzip"
-charm=$(cargo run -q -p cargo-charm -- pack -q -o "$check")
+charm=$(cargo run -q -p cargo-charm -- pack -q -p demo-charm -o "$check")
 unzip -tq "$charm"
 zipinfo "$charm" dispatch | grep -Eq '^-rwxr-xr-x +[0-9.]+ unx ' ||
     { echo "dispatch is not -rwxr-xr-x (Unix) in $charm:" >&2; zipinfo "$charm" >&2; exit 1; }
