@@ -77,6 +77,16 @@ impl Lock {
         }
         Ok(Lock { file })
     }
+
+    /// Whether the locked file is still the one at `path` (not removed or replaced while
+    /// this process waited for it).
+    pub fn is_at(&self, path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (self.file.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
 }
 
 impl Drop for Lock {

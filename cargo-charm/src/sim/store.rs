@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! <state>/
+//!   .cargo-charm-state    the mark: this directory was made by `deploy` (see below)
 //!   lock                  flock held by the running cargo-charm command
 //!   model.json            the model (format, app, units, relations, queue, events, logs)
 //!   charm/                the deployed charm, unpacked (pristine; new pods copy it)
@@ -13,8 +14,13 @@
 //!   units/<app>-<n>/containers/<c>/pebble.socket   each container's Pebble (see `pebble`)
 //!   units/<app>-<n>/workloads/<c>/   its root, saved state, pid file and log
 //!   tools/                hook tools: symlinks to the cargo-charm binary
-//!   run/<seq>/            one dispatch: world.json, context.json, lock (removed after)
+//!   run/<seq>/            one dispatch: world.json, context.json, the hook's pid (removed after)
 //! ```
+//!
+//! Only a marked directory is ever locked, changed or destroyed: `deploy` marks a directory
+//! it creates, or an empty one; every other command, and `deploy` into anything else, is
+//! refused before a file is written (no `lock` appears in a user's directory). A directory
+//! made before the mark existed is recognised by its `model.json` and marked then.
 
 use super::model::{Model, Step, FORMAT};
 use crate::error::{Error, Result};
@@ -24,6 +30,7 @@ use std::path::{Path, PathBuf};
 /// The names this module creates in a state directory; anything else there means the
 /// directory is not ours.
 const OWN: &[&str] = &[
+    MARK,
     "lock",
     "model.json",
     "charm",
@@ -34,6 +41,12 @@ const OWN: &[&str] = &[
     "run",
 ];
 
+/// The file that marks a directory as a state directory the simulator made.
+pub const MARK: &str = ".cargo-charm-state";
+
+/// What the mark says, for a person who finds it.
+const MARK_TEXT: &str = "This directory is a `cargo charm sim` state directory: the simulator made it and `cargo charm sim destroy --state <this directory>` removes it.\n";
+
 /// An open state directory, locked.
 pub struct Store {
     /// The directory.
@@ -42,24 +55,36 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating it when `create`) and locks the state directory.
+    /// Opens and locks the state directory. With `create` (`deploy`), a missing or empty
+    /// directory is made a state directory first; anything else must already be one (see
+    /// the module doc): a directory that is not is refused before anything is written.
     pub fn open(dir: &Path, create: bool) -> Result<Store> {
-        if !dir.is_dir() {
-            if create {
+        // A command that waited for the lock may find the directory destroyed meanwhile:
+        // then it starts over (deploy makes it anew; others find no model).
+        loop {
+            if !dir.is_dir() {
+                if !create {
+                    return Err(no_model(dir));
+                }
                 std::fs::create_dir_all(dir)
                     .map_err(|e| Error::msg(format!("creating {}: {e}", dir.display())))?;
-            } else {
-                return Err(no_model(dir));
+            }
+            let canonical = dir.canonicalize()?;
+            ensure_marked(&canonical, create)?;
+            let lock_path = canonical.join("lock");
+            let lock = Lock::exclusive(&lock_path, || {
+                eprintln!(
+                    "waiting for another cargo-charm command using {}...",
+                    canonical.display()
+                )
+            })?;
+            if lock.is_at(&lock_path) && canonical.join(MARK).is_file() {
+                return Ok(Store {
+                    dir: canonical,
+                    _lock: lock,
+                });
             }
         }
-        let dir = dir.canonicalize()?;
-        let lock = Lock::exclusive(&dir.join("lock"), || {
-            eprintln!(
-                "waiting for another cargo-charm command using {}...",
-                dir.display()
-            )
-        })?;
-        Ok(Store { dir, _lock: lock })
     }
 
     /// `model.json`.
@@ -189,12 +214,18 @@ impl Store {
     pub fn destroy(self) -> Result<()> {
         self.check_ours()?;
         let _ = std::fs::remove_file(self.model_path());
-        for name in OWN.iter().filter(|n| **n != "lock" && **n != "model.json") {
+        for name in OWN
+            .iter()
+            .filter(|n| ![MARK, "lock", "model.json"].contains(*n))
+        {
             fsutil::remove_dir(&self.dir.join(name))?;
         }
+        // The mark goes last but one: a command waiting for the lock then finds no state
+        // directory; the lock file goes when the lock is released.
+        let _ = std::fs::remove_file(self.dir.join(MARK));
         let dir = self.dir.clone();
-        drop(self);
         let _ = std::fs::remove_file(dir.join("lock"));
+        drop(self);
         let _ = std::fs::remove_dir(&dir);
         Ok(())
     }
@@ -214,6 +245,46 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Fails unless `dir` is a state directory: marked, or made before the mark existed (then
+/// it is marked now). With `create`, an empty directory is marked.
+fn ensure_marked(dir: &Path, create: bool) -> Result<()> {
+    let mark = dir.join(MARK);
+    if mark.is_file() {
+        return Ok(());
+    }
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        names.push(entry?.file_name().to_string_lossy().into_owned());
+    }
+    let empty = names.is_empty();
+    let legacy = !empty
+        && names.iter().all(|n| OWN.contains(&n.as_str()))
+        && is_saved_model(&dir.join("model.json"));
+    if (create && empty) || legacy {
+        return fsutil::write_atomic(&mark, MARK_TEXT.as_bytes());
+    }
+    if empty {
+        return Err(no_model(dir));
+    }
+    Err(Error::msg(format!(
+        "{} is not a cargo-charm state directory (`cargo charm sim deploy` did not make it: it has no {MARK}); it is left as it is: choose another --state",
+        dir.display()
+    )))
+}
+
+/// Whether `path` holds a model the simulator saved (any format): a JSON object with a
+/// numeric `format`, a `uuid` and an `app`.
+fn is_saved_model(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| {
+        v.get("format").is_some_and(|f| f.is_u64())
+            && v.get("uuid").is_some_and(|u| u.is_string())
+            && v.get("app").is_some_and(|a| a.is_object())
+    })
 }
 
 fn no_model(dir: &Path) -> Error {
