@@ -47,6 +47,24 @@ pub enum Command {
     /// One container's Pebble server (started by `sim` itself; not for users)
     #[command(name = "__pebble-server", hide = true)]
     PebbleServer(PebbleServerArgs),
+    /// One hook's process: records its pid, then runs the charm (started by `sim` itself;
+    /// not for users)
+    #[command(name = "__hook", hide = true)]
+    Hook(HookArgs),
+}
+
+/// `__hook`: what [`crate::sim::hookproc::exec`] runs.
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The dispatch's run directory (the pid is recorded there)
+    #[arg(long, value_name = "DIR")]
+    pub run_dir: PathBuf,
+    /// The pid of the cargo-charm command that runs the hook
+    #[arg(long, value_name = "PID")]
+    pub parent: u32,
+    /// The program and its arguments
+    #[arg(last = true, required = true, value_name = "PROGRAM")]
+    pub argv: Vec<String>,
 }
 
 /// `__pebble-server`: what [`crate::sim::pebble::serve`] serves.

@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 .map(|(at, host)| (at, PathBuf::from(host)))
                 .collect(),
         }),
+        Command::Hook(a) => crate::sim::hookproc::exec(&a.run_dir, a.parent, &a.argv),
     }
 }
 
@@ -75,9 +76,20 @@ fn state_dir(o: &StateOpts) -> Result<PathBuf> {
     Ok(target.join("charm-sim"))
 }
 
+/// Opens and locks the state directory, telling what recovery from a killed command did.
+fn open_store(o: &StateOpts, create: bool) -> Result<Store> {
+    let store = Store::open(&state_dir(o)?, create)?;
+    if !o.quiet {
+        for line in &store.recovered {
+            eprintln!("{line}");
+        }
+    }
+    Ok(store)
+}
+
 /// Opens the model for a command that changes it: resumes an interrupted operation first.
 fn open(o: &RunOpts) -> Result<Sim> {
-    let store = Store::open(&state_dir(&o.state)?, false)?;
+    let store = open_store(&o.state, false)?;
     let mut sim = Sim::open(store, verbosity(o))?;
     sim.resume()?;
     Ok(sim)
@@ -85,7 +97,7 @@ fn open(o: &RunOpts) -> Result<Sim> {
 
 /// Opens the model to read it.
 fn open_read(o: &StateOpts) -> Result<Sim> {
-    let store = Store::open(&state_dir(o)?, false)?;
+    let store = open_store(o, false)?;
     Sim::open(
         store,
         Verbosity {
@@ -132,7 +144,7 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 quiet: a.run.state.quiet,
             };
             let source = CharmSource::resolve(a.charm.as_deref(), &loc)?;
-            let store = Store::open(&state_dir(&a.run.state)?, true)?;
+            let store = open_store(&a.run.state, true)?;
             let (sim, summary) =
                 ops::deploy(store, &source, a.num_units, &a.config, verbosity(&a.run))?;
             report(
@@ -359,7 +371,7 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 }
                 return Ok(());
             }
-            let store = Store::open(&dir, false)?;
+            let store = open_store(&o, false)?;
             store.check_ours()?;
             pebble::process::stop_all_in(&store)?;
             store.destroy()?;

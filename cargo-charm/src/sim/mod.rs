@@ -7,6 +7,7 @@
 //! the start of the next command.
 
 pub mod charm;
+pub mod hookproc;
 pub mod model;
 pub mod ops;
 pub mod pebble;

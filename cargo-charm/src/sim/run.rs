@@ -7,7 +7,7 @@ use super::model::{EventRecord, HookStep, LogLine, Model, Task, JUJU_VERSION};
 use super::pebble::{self, namespace::Access};
 use super::store::Store;
 use super::tool::HOOK_DIR_VAR;
-use super::{storage, world};
+use super::{hookproc, storage, world};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use jujuc::{commit, ActionWorld, HookContext, StatusValue, UnitWorld};
@@ -147,6 +147,12 @@ pub fn dispatch(
     step: &HookStep,
     access: Option<&Access>,
 ) -> Result<Ran> {
+    // The sequence number is saved before anything runs: a run directory is never used
+    // twice, even if this command is killed while the hook runs (the step then runs again,
+    // in a new directory, once the next command has stopped what is left of this one).
+    let seq = model.next.dispatch;
+    model.next.dispatch += 1;
+    store.save(model)?;
     model.apply_effect(step, false);
     let unit = step.unit.clone();
     let is_install = step.hook == "install" && step.action.is_none();
@@ -184,13 +190,13 @@ pub fn dispatch(
         info: world::hook_info(model, step),
         ..Default::default()
     };
-    let seq = model.next.dispatch;
-    model.next.dispatch += 1;
-    let run_dir = store.run_dir(seq);
-    fsutil::remove_dir(&run_dir)?;
-    std::fs::create_dir_all(&run_dir)?;
+    let run_dir = store.new_run_dir(seq)?;
     write_json(&run_dir.join("world.json"), &before)?;
     write_json(&run_dir.join("context.json"), &context)?;
+    // The tools lock this file; they never create it, so a late tool call finds nothing to
+    // write into once the directory is gone.
+    std::fs::write(run_dir.join("lock"), b"")
+        .map_err(|e| Error::msg(format!("{}: {e}", run_dir.display())))?;
 
     let charm_dir = store.unit_charm_dir(&unit);
     let env = environment(store, access, model, step, &charm_dir, &run_dir, seq);
@@ -213,10 +219,11 @@ pub fn dispatch(
         None => (0, String::new(), String::new()),
         Some(program) => {
             let containers = pebble::containers_dir(store, &unit);
-            let mut command = match access {
+            let inner = match access {
                 Some(a) => a.command(&program, &containers),
                 None => Command::new(&program),
             };
+            let mut command = hookproc::command(&inner, &run_dir)?;
             let output = command
                 .env_clear()
                 .envs(env)
@@ -258,7 +265,7 @@ pub fn dispatch(
             format!("{stderr}cargo-charm: the hook's tool state is unreadable: {e}\n"),
         ),
     };
-    fsutil::remove_dir(&run_dir)?;
+    hookproc::discard(&run_dir);
 
     model.apply_effect(step, true);
     let mut triggered = Vec::new();

@@ -22,6 +22,7 @@
 //! refused before a file is written (no `lock` appears in a user's directory). A directory
 //! made before the mark existed is recognised by its `model.json` and marked then.
 
+use super::hookproc;
 use super::model::{Model, Step, FORMAT};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Lock};
@@ -47,10 +48,15 @@ pub const MARK: &str = ".cargo-charm-state";
 /// What the mark says, for a person who finds it.
 const MARK_TEXT: &str = "This directory is a `cargo charm sim` state directory: the simulator made it and `cargo charm sim destroy --state <this directory>` removes it.\n";
 
+/// How the temporary files of `model.json` saves begin ([`fsutil::write_replace`]).
+const TEMPORARY: &str = ".model.json.tmp";
+
 /// An open state directory, locked.
 pub struct Store {
     /// The directory.
     pub dir: PathBuf,
+    /// What opening it recovered from a killed command (one line each, for the user).
+    pub recovered: Vec<String>,
     _lock: Lock,
 }
 
@@ -79,10 +85,13 @@ impl Store {
                 )
             })?;
             if lock.is_at(&lock_path) && canonical.join(MARK).is_file() {
-                return Ok(Store {
+                let mut store = Store {
                     dir: canonical,
+                    recovered: Vec::new(),
                     _lock: lock,
-                });
+                };
+                store.recovered = store.recover_runs()?;
+                return Ok(store);
             }
         }
     }
@@ -189,9 +198,67 @@ impl Store {
         self.dir.join("tools")
     }
 
-    /// One dispatch's directory.
-    pub fn run_dir(&self, seq: u64) -> PathBuf {
-        self.dir.join("run").join(seq.to_string())
+    /// The directory of the dispatches.
+    pub fn runs_dir(&self) -> PathBuf {
+        self.dir.join("run")
+    }
+
+    /// Creates dispatch `seq`'s directory, which must not exist: a run directory is never
+    /// reused (a leftover one means the sequence number was not saved: refused).
+    pub fn new_run_dir(&self, seq: u64) -> Result<PathBuf> {
+        let runs = self.runs_dir();
+        std::fs::create_dir_all(&runs)
+            .map_err(|e| Error::msg(format!("creating {}: {e}", runs.display())))?;
+        let dir = runs.join(seq.to_string());
+        std::fs::create_dir(&dir)
+            .map_err(|e| Error::msg(format!("creating {}: {e}", dir.display())))?;
+        Ok(dir)
+    }
+
+    /// Removes the temporary files of `model.json` saves a kill interrupted (no save is
+    /// running while the lock is held).
+    fn remove_stale_temporaries(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(TEMPORARY) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Recovery from a killed command: stops each hook it left running (its whole process
+    /// group) and removes every run directory. Idempotent; run by every command once it
+    /// holds the lock. Returns what was stopped, for the user.
+    pub fn recover_runs(&self) -> Result<Vec<String>> {
+        self.remove_stale_temporaries();
+        let runs = self.runs_dir();
+        let entries = match std::fs::read_dir(&runs) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::msg(format!("reading {}: {e}", runs.display()))),
+        };
+        let mut stopped = Vec::new();
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            if let Some(pid) = hookproc::stop_leftover(&dir)? {
+                stopped.push(format!(
+                    "stopped the hook an interrupted command left running (process group {pid}, {})",
+                    dir.display()
+                ));
+            }
+            // Nothing of the hook is left to write into it.
+            if dir.is_dir() {
+                fsutil::remove_dir(&dir)?;
+            } else {
+                let _ = std::fs::remove_file(&dir);
+            }
+        }
+        Ok(stopped)
     }
 
     /// Fails unless the directory is empty or holds only what a state directory holds.
@@ -199,7 +266,7 @@ impl Store {
         for entry in std::fs::read_dir(&self.dir)? {
             let name = entry?.file_name();
             let name = name.to_string_lossy();
-            if !OWN.contains(&name.as_ref()) && !name.starts_with(".model.json.tmp") {
+            if !OWN.contains(&name.as_ref()) && !name.starts_with(TEMPORARY) {
                 return Err(Error::msg(format!(
                     "{} is not a cargo-charm state directory (it holds `{name}`); choose another --state",
                     self.dir.display()
@@ -214,6 +281,7 @@ impl Store {
     pub fn destroy(self) -> Result<()> {
         self.check_ours()?;
         let _ = std::fs::remove_file(self.model_path());
+        self.remove_stale_temporaries();
         for name in OWN
             .iter()
             .filter(|n| ![MARK, "lock", "model.json"].contains(*n))
@@ -260,10 +328,15 @@ fn ensure_marked(dir: &Path, create: bool) -> Result<()> {
     }
     let empty = names.is_empty();
     let legacy = !empty
-        && names.iter().all(|n| OWN.contains(&n.as_str()))
+        && names
+            .iter()
+            .all(|n| OWN.contains(&n.as_str()) || n.starts_with(TEMPORARY))
         && is_saved_model(&dir.join("model.json"));
     if (create && empty) || legacy {
-        return fsutil::write_atomic(&mark, MARK_TEXT.as_bytes());
+        // Written in place, not through a temporary file: a kill leaves an empty mark at
+        // worst, which marks the directory as well (its contents are for people).
+        return std::fs::write(&mark, MARK_TEXT)
+            .map_err(|e| Error::msg(format!("writing {}: {e}", mark.display())));
     }
     if empty {
         return Err(no_model(dir));

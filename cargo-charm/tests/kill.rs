@@ -1,0 +1,328 @@
+//! Killing `cargo charm sim` mid-command (issue 11 §2): SIGKILL to the cargo-charm process
+//! alone, or to its whole process group, at many points across deploy, pod churn and
+//! relate. Afterwards the next command recovers (it stops any hook left running and runs
+//! the interrupted step again), the state loads, every hook's writes are all-or-nothing,
+//! each unit's start counter equals the number of its `start` hooks that completed, no
+//! unit is stuck, and the command after that works as usual.
+//!
+//! The charm counts, in each unit's own bags, with two keys written by one `relation-set`
+//! (`n` and `copy`, always equal if the hook's writes are all-or-nothing): its starts in
+//! the peer relation, its `db` relation hooks in the `db` relation.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const APP: &str = "counter";
+
+/// The counting charm; `start` sleeps `start_sleep` seconds before it counts, and every
+/// hook appends `<hook> <pid>` to `log` when it begins.
+fn counter_charm(dir: &Path, start_sleep: &str, log: &Path) -> PathBuf {
+    let script = format!(
+        r#"echo "$JUJU_DISPATCH_PATH $$" >> {log}
+count() {{
+  n=$(relation-get -r "$1" n "$JUJU_UNIT_NAME")
+  n=$((${{n:-0}} + 1))
+  relation-set -r "$1" n=$n copy=$n
+}}
+case "$JUJU_DISPATCH_PATH" in
+hooks/start)
+  sleep {start_sleep}
+  count "$(relation-ids peers)" ;;
+hooks/db-relation-created|hooks/db-relation-joined|hooks/db-relation-changed)
+  count "$JUJU_RELATION_ID" ;;
+esac"#,
+        log = log.display()
+    );
+    shell_charm(
+        dir,
+        "name: counter\nsummary: s\ndescription: d\npeers:\n  peers:\n    interface: counter_peers\nrequires:\n  db:\n    interface: pgsql\n",
+        None,
+        &script,
+    )
+}
+
+/// `cargo-charm sim ARGS --state STATE -q` started in a process group of its own.
+fn spawn(state: &Path, args: &[&str]) -> Child {
+    use std::os::unix::process::CommandExt;
+    Command::new(env!("CARGO_BIN_EXE_cargo-charm"))
+        .arg("sim")
+        .args(args)
+        .args(["--state", state.to_str().unwrap(), "-q"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap()
+}
+
+fn sim(state: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["sim"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--state", state.to_str().unwrap(), "-q"]);
+    cargo_charm(&all)
+}
+
+/// SIGKILL to the command alone (`group` false) or to its whole process group.
+fn kill(child: &mut Child, group: bool) {
+    if group {
+        let pgid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+        let _ = rustix::process::kill_process_group(pgid, rustix::process::Signal::KILL);
+    } else {
+        let _ = child.kill();
+    }
+    child.wait().unwrap();
+}
+
+/// Runs `args` uninterrupted and returns how long it took.
+fn timed(state: &Path, args: &[&str]) -> Duration {
+    let t = Instant::now();
+    sim(state, args).ok();
+    t.elapsed()
+}
+
+fn model(state: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(state.join("model.json")).unwrap()).unwrap()
+}
+
+/// Processes whose environment names a run directory of `state`: hooks still running.
+fn hooks_running(state: &Path) -> Vec<String> {
+    let needle = format!("CARGO_CHARM_HOOK_DIR={}/run/", state.display());
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let zombie = std::fs::read_to_string(e.path().join("stat"))
+            .map(|s| s.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+            .unwrap_or(true);
+        let env = std::fs::read(e.path().join("environ")).unwrap_or_default();
+        if !zombie && env.split(|b| *b == 0).any(|v| v.starts_with(needle.as_bytes())) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Everything that must hold once a command has run to the end (after a kill, the
+/// recovering command included). `what` names the kill point in failures.
+fn check(state: &Path, what: &str) {
+    assert!(
+        hooks_running(state).is_empty(),
+        "{what}: hooks still running: {:?}",
+        hooks_running(state)
+    );
+    let run = state.join("run");
+    if run.exists() {
+        let left: Vec<_> = std::fs::read_dir(&run).unwrap().flatten().collect();
+        assert!(left.is_empty(), "{what}: run directories left: {left:?}");
+    }
+    // The state loads, through cargo-charm too.
+    sim(state, &["status"]).ok();
+    let m = model(state);
+    assert_eq!(m["queue"], Value::Array(vec![]), "{what}: steps left queued");
+    let events = m["events"].as_array().unwrap();
+    let mut seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    let n = seqs.len();
+    seqs.dedup();
+    assert_eq!(seqs.len(), n, "{what}: a dispatch sequence number was reused");
+    for u in m["units"].as_object().unwrap().values() {
+        let unit = u["name"].as_str().unwrap();
+        assert_eq!(u["error"], Value::Null, "{what}: {unit} is in error");
+        assert_eq!(u["life"], "alive", "{what}: {unit} is stuck dying");
+        for rel in m["relations"].as_object().unwrap().values() {
+            let key = format!("{}:{}", rel["endpoint"].as_str().unwrap(), rel["id"]);
+            let counted: &[&str] = if rel["endpoint"] == "peers" {
+                &["start"]
+            } else {
+                &[
+                    "db-relation-created",
+                    "db-relation-joined",
+                    "db-relation-changed",
+                ]
+            };
+            let completed = events
+                .iter()
+                .filter(|e| {
+                    e["unit"] == unit
+                        && e["exit_code"] == 0
+                        && counted.contains(&e["hook"].as_str().unwrap())
+                        && (rel["endpoint"] == "peers" || e["relation"] == key.as_str())
+                })
+                .count();
+            let bag = &rel["units"][unit]["data"];
+            let n = bag["n"].as_str().map_or(0, |n| n.parse::<usize>().unwrap());
+            assert_eq!(
+                bag["n"], bag["copy"],
+                "{what}: {unit} {key}: a hook's writes were split: {bag}"
+            );
+            assert_eq!(
+                n, completed,
+                "{what}: {unit} {key}: counted {n}, {completed} hook(s) completed"
+            );
+        }
+    }
+}
+
+/// The command that comes next after a kill: it recovers, and must succeed.
+fn recover(state: &Path, charm: &Path, what: &str) {
+    let r = if state.join("model.json").exists() {
+        sim(state, &["leader", &format!("{APP}/0")])
+    } else {
+        // Killed before the model was first saved: deploy again.
+        sim(state, &["deploy", charm.to_str().unwrap(), "-n", "2"])
+    };
+    assert_eq!(r.code, 0, "{what}: the next command failed: {}", r.stderr);
+}
+
+/// `n` kill points spread over `duration`, alternating kill alone and kill the group.
+fn points(n: usize, duration: Duration) -> impl Iterator<Item = (usize, Duration, bool)> {
+    (0..n).map(move |i| (i, duration.mul_f64((i as f64 + 0.5) / n as f64), i % 2 == 1))
+}
+
+/// Deploys; kills; recovers; checks; then a pod churn must count one more start.
+#[test]
+fn killed_deploys_recover() {
+    let dir = scratch("kill-deploy");
+    let log = dir.join("hooks.log");
+    let charm = counter_charm(&dir.join("charm"), "0.02", &log);
+    let probe = dir.join("probe");
+    let took = timed(&probe, &["deploy", charm.to_str().unwrap(), "-n", "2"]);
+    check(&probe, "uninterrupted deploy");
+    sim(&probe, &["destroy"]).ok();
+    for (i, at, group) in points(34, took) {
+        let state = dir.join(format!("s{i}"));
+        let what = format!("deploy killed at {at:?} (group: {group})");
+        let mut child = spawn(&state, &["deploy", charm.to_str().unwrap(), "-n", "2"]);
+        std::thread::sleep(at);
+        kill(&mut child, group);
+        recover(&state, &charm, &what);
+        check(&state, &what);
+        if i % 3 == 0 {
+            let before = model(&state)["events"].as_array().unwrap().len();
+            sim(&state, &["delete-pod", &format!("{APP}/1")]).ok();
+            check(&state, &format!("{what}, then delete-pod"));
+            assert!(model(&state)["events"].as_array().unwrap().len() > before);
+        }
+        sim(&state, &["destroy"]).ok();
+        assert!(!state.exists());
+    }
+}
+
+/// One model; delete-pod killed at points across its run, each followed by recovery.
+#[test]
+fn killed_pod_churn_recovers() {
+    let dir = scratch("kill-churn");
+    let log = dir.join("hooks.log");
+    let charm = counter_charm(&dir.join("charm"), "0.02", &log);
+    let state = dir.join("state");
+    sim(&state, &["deploy", charm.to_str().unwrap(), "-n", "2"]).ok();
+    let took = timed(&state, &["delete-pod", &format!("{APP}/0")]);
+    check(&state, "uninterrupted delete-pod");
+    for (i, at, group) in points(34, took) {
+        let unit = format!("{APP}/{}", i % 2);
+        let what = format!("delete-pod {unit} killed at {at:?} (group: {group})");
+        let mut child = spawn(&state, &["delete-pod", &unit]);
+        std::thread::sleep(at);
+        kill(&mut child, group);
+        recover(&state, &charm, &what);
+        check(&state, &what);
+    }
+    sim(&state, &["destroy"]).ok();
+}
+
+/// One model; relate and unrelate killed at points across their runs.
+#[test]
+fn killed_relate_and_unrelate_recover() {
+    let dir = scratch("kill-relate");
+    let log = dir.join("hooks.log");
+    let charm = counter_charm(&dir.join("charm"), "0.02", &log);
+    let state = dir.join("state");
+    sim(&state, &["deploy", charm.to_str().unwrap(), "-n", "2"]).ok();
+    let relate = ["relate", "db", "postgresql", "--units", "2", "--app-data", "a=b"];
+    let took_relate = timed(&state, &relate);
+    check(&state, "uninterrupted relate");
+    let took_unrelate = timed(&state, &["unrelate", "db", "postgresql"]);
+    check(&state, "uninterrupted unrelate");
+    for (i, at, group) in points(17, took_relate) {
+        let what = format!("relate killed at {at:?} (group: {group})");
+        let mut child = spawn(&state, &relate);
+        std::thread::sleep(at);
+        kill(&mut child, group);
+        recover(&state, &charm, &what);
+        check(&state, &what);
+        // Unrelate, killed at the matching point of its own run.
+        let at = took_unrelate.mul_f64((i as f64 + 0.5) / 17.0);
+        let what = format!("unrelate killed at {at:?} (group: {group})");
+        let related = model(&state)["relations"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|r| r["endpoint"] == "db" && r["dying"] == false);
+        if !related {
+            // The kill came before relate saved anything: relate again, uninterrupted.
+            sim(&state, &relate).ok();
+        }
+        let mut child = spawn(&state, &["unrelate", "db", "postgresql"]);
+        std::thread::sleep(at);
+        kill(&mut child, group);
+        recover(&state, &charm, &what);
+        check(&state, &what);
+        let still = model(&state)["relations"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|r| r["endpoint"] == "db");
+        if still {
+            sim(&state, &["unrelate", "db", "postgresql"]).ok();
+        }
+    }
+    sim(&state, &["destroy"]).ok();
+}
+
+/// The defect the red team found, step by step: the command is killed while `start`
+/// sleeps; the orphaned hook wakes up after the next command has started the step again.
+/// Before the fix that command reused the same run directory, the orphan's write landed in
+/// it, and the one `start` that completed was counted twice.
+#[test]
+fn a_hook_orphaned_by_a_kill_is_stopped_and_counted_once() {
+    let dir = scratch("kill-orphan");
+    let log = dir.join("hooks.log");
+    let charm = counter_charm(&dir.join("charm"), "1", &log);
+    let state = dir.join("state");
+    let mut child = spawn(&state, &["deploy", charm.to_str().unwrap(), "-n", "1"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let orphan = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.starts_with("hooks/start ")) {
+            break line.split(' ').nth(1).unwrap().to_string();
+        }
+        assert!(Instant::now() < deadline, "start never ran: {text}");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    kill(&mut child, false);
+    assert!(
+        !hooks_running(&state).is_empty(),
+        "the hook (pid {orphan}) outlives the killed command"
+    );
+    let r = sim(&state, &["leader", &format!("{APP}/0")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("Directory not empty"), "{}", r.stderr);
+    check(&state, "deploy killed while start slept");
+    let m = model(&state);
+    let bag = &m["relations"]["0"]["units"][format!("{APP}/0")]["data"];
+    assert_eq!(bag["n"], "1", "one start completed: {bag}");
+    // The orphan never wrote anything: it was stopped before the step ran again.
+    std::thread::sleep(Duration::from_millis(1200));
+    let m2 = model(&state);
+    assert_eq!(m2["relations"], m["relations"]);
+    sim(&state, &["destroy"]).ok();
+}
