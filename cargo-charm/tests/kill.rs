@@ -326,3 +326,94 @@ fn a_hook_orphaned_by_a_kill_is_stopped_and_counted_once() {
     assert_eq!(m2["relations"], m["relations"]);
     sim(&state, &["destroy"]).ok();
 }
+
+/// A hook busy calling hook tools when its command is killed: the next command stops it
+/// before it touches the run directory. Before the fix that command removed and reused the
+/// same directory while the orphan kept writing into it, and failed with `ERROR removing
+/// .../run/N: Directory not empty` (or counted the orphan's writes).
+#[test]
+fn a_busy_orphan_is_stopped_before_its_directory_is_removed() {
+    let dir = scratch("kill-busy");
+    let log = dir.join("hooks.log");
+    let charm = shell_charm(
+        &dir.join("charm"),
+        "name: busy\nsummary: s\ndescription: d\n",
+        None,
+        &format!(
+            r#"echo "$JUJU_DISPATCH_PATH $$" >> {}
+case "$JUJU_DISPATCH_PATH" in
+hooks/start)
+  i=0; while [ $i -lt 200 ]; do status-set maintenance "busy $i"; i=$((i+1)); done ;;
+esac"#,
+            log.display()
+        ),
+    );
+    for round in 0..3 {
+        let state = dir.join(format!("state{round}"));
+        let _ = std::fs::remove_file(&log);
+        let mut child = spawn(&state, &["deploy", charm.to_str().unwrap()]);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("hooks/start")
+        {
+            assert!(Instant::now() < deadline, "start never ran");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        kill(&mut child, round % 2 == 1);
+        let r = sim(&state, &["leader", "busy/0"]);
+        assert_eq!(r.code, 0, "round {round}: {}", r.stderr);
+        assert!(hooks_running(&state).is_empty(), "round {round}");
+        // The start that completed is the one the model shows.
+        let m = model(&state);
+        let starts = m["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["hook"] == "start" && e["exit_code"] == 0)
+            .count();
+        assert_eq!(starts, 1, "round {round}");
+        assert_eq!(m["units"]["0"]["status"]["message"], "busy 199");
+        sim(&state, &["destroy"]).ok();
+    }
+}
+
+/// A hook that leaves a process behind calling a hook tool in a loop: the tool calls that
+/// come after the dispatch ended find no dispatch (and write nothing), and removing the
+/// run directory never fails (it was `ERROR removing .../run/N: Directory not empty`).
+#[test]
+fn tools_called_after_the_hook_ended_write_nothing() {
+    let dir = scratch("kill-late-tools");
+    let charm = shell_charm(
+        &dir.join("charm"),
+        "name: late\nsummary: s\ndescription: d\n",
+        None,
+        r#"case "$JUJU_DISPATCH_PATH" in
+hooks/install)
+  ( i=0; while [ $i -lt 200 ]; do status-set maintenance "late $i" 2>/dev/null; juju-log "late $i" 2>/dev/null; i=$((i+1)); done ) >/dev/null 2>&1 &
+  ;;
+esac"#,
+    );
+    for round in 0..2 {
+        let state = dir.join(format!("state{round}"));
+        let r = sim(&state, &["deploy", charm.to_str().unwrap(), "-n", "2"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        for _ in 0..3 {
+            let r = sim(&state, &["delete-pod", "late/0"]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            assert!(!r.stderr.contains("Directory not empty"), "{}", r.stderr);
+        }
+        // The loops end on their own; then nothing is left in run/.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !hooks_running(&state).is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        sim(&state, &["status"]).ok();
+        let left: Vec<_> = std::fs::read_dir(state.join("run"))
+            .map(|d| d.flatten().map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{left:?}");
+        sim(&state, &["destroy"]).ok();
+    }
+}
