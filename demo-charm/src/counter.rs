@@ -14,8 +14,9 @@
 //! At `u64::MAX` the counter refuses to wrap: the hook fails with an error naming the
 //! relation, bag and key, and nothing is written.
 
-use crate::DemoCharm;
 use charm_runtime::prelude::*;
+use charm_runtime::relation::Peer;
+use charm_runtime::Endpoint;
 
 /// What the tutorial keeps under `unit_stats`: `{"started_counter": N}`.
 #[json_value]
@@ -34,9 +35,10 @@ pub struct PeerData {
     pub unit_stats: Option<UnitStats>,
 }
 
-/// Counts one start: the leader in the application bag, other units in their own bag.
-pub fn count_start(model: &mut Model) -> Result<()> {
-    let Some(peers) = model.relation(DemoCharm::FASTAPI_PEER)? else {
+/// Counts one start on the peer relation of `endpoint`: the leader in the application
+/// bag, other units in their own bag.
+pub fn count_start(model: &mut Model, endpoint: Endpoint<Peer>) -> Result<()> {
+    let Some(peers) = model.relation(endpoint)? else {
         model.log(
             LogLevel::Warning,
             "fastapi-peer does not exist yet; this start is not counted",

@@ -21,15 +21,12 @@
 //! Nothing here puts a password in an error or a log line: errors name relations, bags,
 //! keys and secret ids; [`DatabaseInfo`]'s `Debug` hides the password.
 
-use crate::DemoCharm;
 use charm_runtime::prelude::*;
 use charm_runtime::relation::Requires;
+use charm_runtime::Endpoint;
 use charm_runtime::{Secret, SecretError};
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// The database this charm asks for.
-pub const DATABASE_NAME: &str = "names_db";
 
 /// The fields asked for as secrets: the library's `RequirerData.SECRET_FIELDS`.
 pub const REQUESTED_SECRETS: [&str; 5] = ["username", "password", "tls", "tls-ca", "uris"];
@@ -113,94 +110,116 @@ pub enum Database {
     Unusable(String),
 }
 
-/// Leader only, on `database-relation-created`: asks for `names_db` and for the
-/// credentials as secrets.
-pub fn request(model: &mut Model) -> Result<()> {
-    let Some(rel) = model.event_relation(DemoCharm::DATABASE)? else {
-        return Ok(());
-    };
-    let Some(leader) = model.leader()? else {
-        return Ok(());
-    };
-    let request = DatabaseRequest {
-        database: Some(DATABASE_NAME.to_string()),
-        requested_secrets: Some(REQUESTED_SECRETS.map(String::from).to_vec()),
-    };
-    model.save(&rel, Own::App(leader), &request)?;
-    Ok(())
+/// The requirer of one endpoint, asking for one database (the library's
+/// `DatabaseRequires(charm, relation_name, database_name)`).
+#[derive(Debug, Clone, Copy)]
+pub struct DatabaseRequires {
+    /// The endpoint.
+    pub endpoint: Endpoint<Requires>,
+    /// The database to ask for.
+    pub database_name: &'static str,
 }
 
-/// The label under which the library (and this charm) reads the `secret-user` secret.
-pub fn user_secret_label(rel: &Relation<Requires>) -> String {
-    format!("{}.{}.user.secret", rel.endpoint, rel.id)
-}
-
-/// On `secret-changed` for the credentials secret: track its new revision, so this
-/// dispatch reads the new password. Other secrets are not this module's.
-pub fn refresh_if_ours(model: &mut Model) -> Result<()> {
-    let Some(secret) = model.event_secret() else {
-        return Ok(());
-    };
-    let Some(rel) = model.relation(DemoCharm::DATABASE)? else {
-        return Ok(());
-    };
-    if secret.label.as_deref() != Some(user_secret_label(&rel).as_str()) {
-        return Ok(());
-    }
-    match model.refresh_secret(secret) {
-        Ok(_) => Ok(()),
-        // Revoked with the relation on its way out: the status will say so.
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Reads the provider's data (cached for the dispatch). Hook-tool failures are errors;
-/// data that cannot be used is [`Database::Unusable`].
-pub fn database(model: &mut Model) -> Result<Database> {
-    let Some(rel) = model.relation(DemoCharm::DATABASE)? else {
-        return Ok(Database::NotRelated);
-    };
-    let data: DatabaseData = model.load(&rel, Bag::RemoteApp)?;
-    let unusable = |key: &str, problem: String| {
-        Database::Unusable(format!(
-            "relation {rel}, remote application bag, key `{key}`: {problem}"
-        ))
-    };
-    let (mut username, mut password) = (data.username, data.password);
-    if let Some(uri) = &data.secret_user {
-        let handle = Secret::from_id(uri.as_str()).with_label(user_secret_label(&rel));
-        match model.secret_content(handle) {
-            Ok(content) => {
-                if let Some(u) = content.get("username") {
-                    username = Some(u.to_string());
-                }
-                if let Some(p) = content.get("password") {
-                    password = Some(p.to_string());
-                }
-            }
-            Err(e @ SecretError::NotFound { .. }) => {
-                return Ok(unusable("secret-user", e.to_string()))
-            }
-            Err(e) => return Err(e.into()),
+impl DatabaseRequires {
+    /// The requirer of `endpoint`, asking for `database_name`.
+    pub const fn new(endpoint: Endpoint<Requires>, database_name: &'static str) -> Self {
+        DatabaseRequires {
+            endpoint,
+            database_name,
         }
     }
-    let (Some(endpoints), Some(username), Some(password)) = (data.endpoints, username, password)
-    else {
-        return Ok(Database::Waiting);
-    };
-    match first_endpoint(&endpoints) {
-        Some((host, port)) => Ok(Database::Ready(DatabaseInfo {
-            host: host.to_string(),
-            port: port.to_string(),
-            username,
-            password,
-        })),
-        None => Ok(unusable(
-            "endpoints",
-            format!("{endpoints:?} is not `host:port`"),
-        )),
+
+    /// Leader only, on `-relation-created`: asks for the database and for the
+    /// credentials as secrets.
+    pub fn request(&self, model: &mut Model) -> Result<()> {
+        let Some(rel) = model.event_relation(self.endpoint)? else {
+            return Ok(());
+        };
+        let Some(leader) = model.leader()? else {
+            return Ok(());
+        };
+        let request = DatabaseRequest {
+            database: Some(self.database_name.to_string()),
+            requested_secrets: Some(REQUESTED_SECRETS.map(String::from).to_vec()),
+        };
+        model.save(&rel, Own::App(leader), &request)?;
+        Ok(())
     }
+
+    /// On `secret-changed` for the credentials secret: track its new revision, so this
+    /// dispatch reads the new password. Other secrets are not this requirer's.
+    pub fn refresh_if_ours(&self, model: &mut Model) -> Result<()> {
+        let Some(secret) = model.event_secret() else {
+            return Ok(());
+        };
+        let Some(rel) = model.relation(self.endpoint)? else {
+            return Ok(());
+        };
+        if secret.label.as_deref() != Some(user_secret_label(&rel).as_str()) {
+            return Ok(());
+        }
+        match model.refresh_secret(secret) {
+            Ok(_) => Ok(()),
+            // Revoked with the relation on its way out: the status will say so.
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Reads the provider's data (cached for the dispatch). Hook-tool failures are
+    /// errors; data that cannot be used is [`Database::Unusable`].
+    pub fn database(&self, model: &mut Model) -> Result<Database> {
+        let Some(rel) = model.relation(self.endpoint)? else {
+            return Ok(Database::NotRelated);
+        };
+        let data: DatabaseData = model.load(&rel, Bag::RemoteApp)?;
+        let unusable = |key: &str, problem: String| {
+            Database::Unusable(format!(
+                "relation {rel}, remote application bag, key `{key}`: {problem}"
+            ))
+        };
+        let (mut username, mut password) = (data.username, data.password);
+        if let Some(uri) = &data.secret_user {
+            let handle = Secret::from_id(uri.as_str()).with_label(user_secret_label(&rel));
+            match model.secret_content(handle) {
+                Ok(content) => {
+                    if let Some(u) = content.get("username") {
+                        username = Some(u.to_string());
+                    }
+                    if let Some(p) = content.get("password") {
+                        password = Some(p.to_string());
+                    }
+                }
+                Err(e @ SecretError::NotFound { .. }) => {
+                    return Ok(unusable("secret-user", e.to_string()))
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let (Some(endpoints), Some(username), Some(password)) =
+            (data.endpoints, username, password)
+        else {
+            return Ok(Database::Waiting);
+        };
+        match first_endpoint(&endpoints) {
+            Some((host, port)) => Ok(Database::Ready(DatabaseInfo {
+                host: host.to_string(),
+                port: port.to_string(),
+                username,
+                password,
+            })),
+            None => Ok(unusable(
+                "endpoints",
+                format!("{endpoints:?} is not `host:port`"),
+            )),
+        }
+    }
+}
+
+/// The label under which the library (and this charm) reads the `secret-user` secret:
+/// `<endpoint>.<relation id>.user.secret`.
+pub fn user_secret_label(rel: &Relation<Requires>) -> String {
+    format!("{}.{}.user.secret", rel.endpoint, rel.id)
 }
 
 /// The first of `host:port[,host:port...]`, if it is one: a host, and a port of 1 to

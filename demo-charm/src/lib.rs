@@ -29,7 +29,7 @@ pub mod workload;
 
 pub use config::{Config, InvalidPort};
 pub use counter::{PeerData, UnitStats};
-pub use database::{Database, DatabaseInfo};
+pub use database::{Database, DatabaseInfo, DatabaseRequires};
 pub use workload::workload_layer;
 
 use charm_runtime::log;
@@ -39,6 +39,9 @@ use workload::ServiceState;
 /// The charm. A new value is built for every dispatch; it holds no state of its own.
 #[derive(Default)]
 pub struct DemoCharm;
+
+/// The `database` requirer, asking for `names_db`.
+pub const DATABASE: DatabaseRequires = DatabaseRequires::new(DemoCharm::DATABASE, "names_db");
 
 #[charm(
     name = "demo-api-charm",
@@ -72,21 +75,21 @@ impl DemoCharm {
     /// Counts pod starts: the leader in the app bag, other units in their own unit bag.
     #[on(start)]
     fn count_start(&self, model: &mut Model) -> Result<()> {
-        counter::count_start(model)
+        counter::count_start(model, Self::FASTAPI_PEER)
     }
 
     /// Asks the database for `names_db` and for its credentials as secrets (leader only:
     /// it is the application's request).
     #[on(relation_created("database"))]
     fn request_database(&self, model: &mut Model) -> Result<()> {
-        database::request(model)
+        DATABASE.request(model)
     }
 
     /// The provider changed the credentials secret: track the new revision (before
     /// [`configure`](Self::configure) reads it).
     #[on(secret_changed)]
     fn refresh_credentials(&self, model: &mut Model) -> Result<()> {
-        database::refresh_if_ours(model)
+        DATABASE.refresh_if_ours(model)
     }
 
     /// Opens the configured port and closes the previous one; an invalid port changes
@@ -117,8 +120,8 @@ impl DemoCharm {
                 return Ok(());
             }
         };
-        let db = database::database(model)?;
-        match workload::update(model, port, &db)? {
+        let db = DATABASE.database(model)?;
+        match workload::update(model, Self::DEMO_SERVER, port, &db)? {
             workload::Update::NotReady => Ok(()),
             _ => workload::update_version(model, port),
         }
@@ -128,13 +131,14 @@ impl DemoCharm {
     #[on(relation_joined("metrics-endpoint"), config_changed, update_status)]
     fn publish_scrape_job(&self, model: &mut Model) -> Result<()> {
         let port = model.config()?.port().ok();
-        metrics::publish(model, port)
+        let charm_name = Self::metadata().name;
+        metrics::publish(model, Self::METRICS_ENDPOINT, &charm_name, port)
     }
 
     /// Reports how to reach the database; the credentials only with `show-password=true`.
     #[on(action("get-db-info"))]
     fn get_db_info(&self, model: &mut Model, params: GetDbInfo) -> Result<()> {
-        let db = match database::database(model)? {
+        let db = match DATABASE.database(model)? {
             Database::Ready(db) => db,
             Database::Unusable(why) => {
                 model.action_fail(&format!("Unusable database relation: {why}"))?;
@@ -162,7 +166,7 @@ impl DemoCharm {
         if let Err(invalid) = model.config()?.port() {
             model.add_status(blocked(invalid.to_string()));
         }
-        match database::database(model)? {
+        match DATABASE.database(model)? {
             Database::NotRelated => model.add_status(blocked("Waiting for database relation")),
             Database::Waiting => model.add_status(waiting("Waiting for database relation")),
             Database::Unusable(why) => {
@@ -170,7 +174,7 @@ impl DemoCharm {
             }
             Database::Ready(_) => {}
         }
-        match workload::service_state(model) {
+        match workload::service_state(model, Self::DEMO_SERVER) {
             ServiceState::NoPebble => {
                 model.add_status(maintenance("Waiting for Pebble in workload container"))
             }

@@ -15,8 +15,9 @@
 //! which the library leaves empty too when there is no external URL (an empty value is no
 //! key in Juju).
 
-use crate::DemoCharm;
 use charm_runtime::prelude::*;
+use charm_runtime::relation::Provides;
+use charm_runtime::Endpoint;
 
 /// The Juju topology, in the library's key order (`JujuTopology.as_dict()`).
 #[json_value]
@@ -81,10 +82,16 @@ pub fn scrape_jobs(port: u16) -> Vec<ScrapeJob> {
     }]
 }
 
-/// Publishes this unit's address on every `metrics-endpoint` relation and, on the leader
-/// with a usable port, the scrape job (`None`: the job already published stays).
-pub fn publish(model: &mut Model, port: Option<u16>) -> Result<()> {
-    let relations = model.relations(DemoCharm::METRICS_ENDPOINT)?;
+/// Publishes this unit's address on every relation of `endpoint` and, on the leader with
+/// a usable port, the scrape job (`None`: the job already published stays). `charm_name`
+/// goes into the topology.
+pub fn publish(
+    model: &mut Model,
+    endpoint: Endpoint<Provides>,
+    charm_name: &str,
+    port: Option<u16>,
+) -> Result<()> {
+    let relations = model.relations(endpoint)?;
     if relations.is_empty() {
         return Ok(());
     }
@@ -95,7 +102,7 @@ pub fn publish(model: &mut Model, port: Option<u16>) -> Result<()> {
         model_uuid: env.model_uuid.clone(),
         application: env.app_name.clone(),
         unit: env.unit_name.clone(),
-        charm_name: <DemoCharm as Charm>::metadata().name,
+        charm_name: charm_name.to_string(),
     };
     for rel in relations {
         let address = model

@@ -2,12 +2,12 @@
 //! layer `fastapi_demo`, and its version, read from the server's `/version`.
 
 use crate::database::Database;
-use crate::DemoCharm;
 use charm_runtime::hooktools::cmd;
 use charm_runtime::log;
 use charm_runtime::pebble::http::{read_response, Request};
 use charm_runtime::pebble::{Layer, PebbleError, Service};
 use charm_runtime::prelude::*;
+use charm_runtime::ContainerName;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{BufReader, Write};
@@ -57,11 +57,16 @@ fn not_ready(e: &PebbleError) -> Result<Update> {
     Ok(Update::NotReady)
 }
 
-/// Makes the plan run the FastAPI server on `port` with the database's environment,
+/// Makes the plan of `container` run the FastAPI server on `port` with the database's environment,
 /// unless it already does. With unusable database data the running service keeps the
 /// environment it has (the last good credentials): the workload keeps serving.
-pub fn update(model: &mut Model, port: u16, db: &Database) -> Result<Update> {
-    let container = model.container(DemoCharm::DEMO_SERVER);
+pub fn update(
+    model: &mut Model,
+    container: ContainerName,
+    port: u16,
+    db: &Database,
+) -> Result<Update> {
+    let container = model.container(container);
     let plan = match container.get_plan() {
         Ok(plan) => plan,
         Err(e) if e.is_cannot_connect() => return not_ready(&e),
@@ -124,8 +129,8 @@ pub enum ServiceState {
 
 /// Asks Pebble about the service (one request). Any Pebble error counts as "no Pebble
 /// yet": a status, never a failed hook.
-pub fn service_state(model: &mut Model) -> ServiceState {
-    match model.container(DemoCharm::DEMO_SERVER).get_service(SERVICE) {
+pub fn service_state(model: &mut Model, container: ContainerName) -> ServiceState {
+    match model.container(container).get_service(SERVICE) {
         Ok(Some(s)) if s.is_running() => ServiceState::Running,
         Ok(Some(_)) => ServiceState::Stopped,
         Ok(None) | Err(_) => ServiceState::NoPebble,
