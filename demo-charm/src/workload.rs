@@ -2,16 +2,11 @@
 //! layer `fastapi_demo`, and its version, read from the server's `/version`.
 
 use crate::database::Database;
-use charm_runtime::hooktools::cmd;
 use charm_runtime::log;
-use charm_runtime::pebble::http::{read_response, Request};
 use charm_runtime::pebble::{Layer, PebbleError, Service};
 use charm_runtime::prelude::*;
 use charm_runtime::ContainerName;
 use std::collections::BTreeMap;
-use std::fmt;
-use std::io::{BufReader, Write};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 /// The layer's label.
@@ -87,11 +82,7 @@ pub fn update(
     }
     // Shown while Pebble restarts the service, as the tutorial shows it; collect-status
     // sets the unit's real status at the end of the dispatch.
-    cmd::status_set(
-        model.tools(),
-        false,
-        &maintenance("Assembling Pebble layers"),
-    )?;
+    model.set_status_now(&maintenance("Assembling Pebble layers"))?;
     let applied = container
         .add_layer(LAYER, &layer, true)
         .and_then(|()| container.replan());
@@ -137,63 +128,13 @@ pub fn service_state(model: &mut Model, container: ContainerName) -> ServiceStat
     }
 }
 
-/// Why the version could not be read.
-#[derive(Debug)]
-pub struct VersionError(String);
-
-impl fmt::Display for VersionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for VersionError {}
-
-/// `GET http://localhost:<port>/version` and its JSON field `version`. Each address
-/// `localhost` has is tried with `timeout` to connect; reads time out after `timeout` too.
-/// Nothing listening is a refused connection, which fails at once.
-pub fn fetch_version(port: u16, timeout: Duration) -> Result<String, VersionError> {
-    let url = format!("http://localhost:{port}/version");
-    let fail = |what: String| VersionError(format!("GET {url}: {what}"));
-    let addrs = ("localhost", port)
-        .to_socket_addrs()
-        .map_err(|e| fail(format!("cannot resolve localhost: {e}")))?;
-    let mut last = None;
-    let mut stream = None;
-    for addr in addrs {
-        match TcpStream::connect_timeout(&addr, timeout) {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
-            Err(e) => last = Some(e),
-        }
-    }
-    let Some(mut stream) = stream else {
-        return Err(fail(match last {
-            Some(e) => format!("cannot connect: {e}"),
-            None => "localhost has no address".into(),
-        }));
-    };
-    let io = |e: std::io::Error| fail(e.to_string());
-    stream.set_read_timeout(Some(timeout)).map_err(io)?;
-    stream.set_write_timeout(Some(timeout)).map_err(io)?;
-    stream
-        .write_all(&Request::new("GET", "/version").to_bytes())
-        .map_err(io)?;
-    let response =
-        read_response(&mut BufReader::new(stream), false).map_err(|e| fail(e.to_string()))?;
-    if !(200..300).contains(&response.status) {
-        return Err(fail(format!(
-            "HTTP {} {}",
-            response.status, response.reason
-        )));
-    }
-    let body: charm_runtime::serde_json::Value =
-        charm_runtime::serde_json::from_slice(&response.body)
-            .map_err(|e| fail(format!("the answer is not JSON: {e}")))?;
+/// `GET http://localhost:<port>/version` and its JSON field `version`.
+pub fn fetch_version(port: u16, timeout: Duration) -> Result<String> {
+    let body = charm_runtime::http::get_json(port, "/version", timeout)?;
     match body.get("version").and_then(|v| v.as_str()) {
         Some(v) => Ok(v.to_string()),
-        None => Err(fail("the answer has no string `version`".into())),
+        None => Err(Error::msg(format!(
+            "GET http://localhost:{port}/version: the answer has no string `version`"
+        ))),
     }
 }
