@@ -16,6 +16,7 @@ mod error;
 mod fsutil;
 mod pack;
 mod progress;
+mod runs_on;
 mod sim;
 mod usage;
 mod workspace;

@@ -101,10 +101,20 @@ fn hooks_running(state: &Path) -> Vec<String> {
             continue;
         }
         let zombie = std::fs::read_to_string(e.path().join("stat"))
-            .map(|s| s.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+            .map(|s| {
+                s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
             .unwrap_or(true);
         let env = std::fs::read(e.path().join("environ")).unwrap_or_default();
-        if !zombie && env.split(|b| *b == 0).any(|v| v.starts_with(needle.as_bytes())) {
+        if !zombie
+            && env
+                .split(|b| *b == 0)
+                .any(|v| v.starts_with(needle.as_bytes()))
+        {
             out.push(name);
         }
     }
@@ -127,12 +137,20 @@ fn check(state: &Path, what: &str) {
     // The state loads, through cargo-charm too.
     sim(state, &["status"]).ok();
     let m = model(state);
-    assert_eq!(m["queue"], Value::Array(vec![]), "{what}: steps left queued");
+    assert_eq!(
+        m["queue"],
+        Value::Array(vec![]),
+        "{what}: steps left queued"
+    );
     let events = m["events"].as_array().unwrap();
     let mut seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     let n = seqs.len();
     seqs.dedup();
-    assert_eq!(seqs.len(), n, "{what}: a dispatch sequence number was reused");
+    assert_eq!(
+        seqs.len(),
+        n,
+        "{what}: a dispatch sequence number was reused"
+    );
     for u in m["units"].as_object().unwrap().values() {
         let unit = u["name"].as_str().unwrap();
         assert_eq!(u["error"], Value::Null, "{what}: {unit} is in error");
@@ -246,7 +264,15 @@ fn killed_relate_and_unrelate_recover() {
     let charm = counter_charm(&dir.join("charm"), "0.02", &log);
     let state = dir.join("state");
     sim(&state, &["deploy", charm.to_str().unwrap(), "-n", "2"]).ok();
-    let relate = ["relate", "db", "postgresql", "--units", "2", "--app-data", "a=b"];
+    let relate = [
+        "relate",
+        "db",
+        "postgresql",
+        "--units",
+        "2",
+        "--app-data",
+        "a=b",
+    ];
     let took_relate = timed(&state, &relate);
     check(&state, "uninterrupted relate");
     let took_unrelate = timed(&state, &["unrelate", "db", "postgresql"]);

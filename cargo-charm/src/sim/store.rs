@@ -240,9 +240,7 @@ impl Store {
             Err(e) => return Err(Error::msg(format!("reading {}: {e}", runs.display()))),
         };
         let mut stopped = Vec::new();
-        let mut dirs: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
+        let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         dirs.sort();
         for dir in dirs {
             if let Some(pid) = hookproc::stop_leftover(&dir)? {

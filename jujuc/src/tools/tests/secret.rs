@@ -547,7 +547,11 @@ fn a_uri_naming_another_model_does_not_resolve_to_a_local_secret() {
         not_found
     );
     assert_eq!(t.fail(&["secret-remove", &foreign]), not_found);
-    assert_eq!(t.h.secrets_after.as_ref().unwrap().len(), 1, "nothing removed");
+    assert_eq!(
+        t.h.secrets_after.as_ref().unwrap().len(),
+        1,
+        "nothing removed"
+    );
     // A malformed model part is not a URI at all.
     assert_eq!(
         t.fail(&["secret-get", &format!("secret://not-a-uuid/{id}")]),
