@@ -106,7 +106,8 @@ impl Store {
         self.model_path().exists()
     }
 
-    /// Loads the model, refusing a missing, unreadable or corrupt one with a one-line error.
+    /// Loads the model, refusing a missing, unreadable or corrupt one with a one-line error
+    /// that names the file and what is wrong (the field, for a value of the wrong type).
     pub fn load(&self) -> Result<Model> {
         let path = self.model_path();
         let bytes = match std::fs::read(&path) {
@@ -114,25 +115,33 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(no_model(&self.dir)),
             Err(e) => return Err(Error::msg(format!("reading {}: {e}", path.display()))),
         };
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        let corrupt = |what: String| {
             Error::msg(format!(
-                "the model in {} is corrupt: model.json is not valid JSON ({e}); remove the directory or run `cargo charm sim destroy`",
+                "the model in {} is corrupt: model.json{what}; restore it, or run `cargo charm sim destroy` to start over",
                 self.dir.display()
             ))
-        })?;
+        };
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| corrupt(format!(" is not valid JSON ({})", bounded(&e.to_string()))))?;
+        if !value.is_object() {
+            return Err(corrupt(" is not a JSON object".into()));
+        }
         let format = value.get("format").and_then(|f| f.as_u64());
         if format != Some(FORMAT as u64) {
             return Err(Error::msg(format!(
-                "the model in {} has format {} but this cargo-charm reads format {FORMAT}; run `cargo charm sim destroy`",
+                "the model in {} has format {} in model.json, but this cargo-charm reads format {FORMAT}; run `cargo charm sim destroy`",
                 self.dir.display(),
-                format.map_or("none".to_string(), |f| f.to_string())
+                format.map_or("none (no numeric `format`)".to_string(), |f| f.to_string())
             )));
         }
-        let model: Model = serde_json::from_value(value).map_err(|e| {
-            Error::msg(format!(
-                "the model in {} is corrupt: model.json: {e}; remove the directory or run `cargo charm sim destroy`",
-                self.dir.display()
-            ))
+        let model: Model = serde_path_to_error::deserialize(value).map_err(|e| {
+            let at = e.path().to_string();
+            let at = if at == "." {
+                String::new()
+            } else {
+                format!(" (at `{}`)", bounded(&at))
+            };
+            corrupt(format!(": {}{at}", bounded(&e.into_inner().to_string())))
         })?;
         for u in model.units.values() {
             // A step interrupted halfway through replacing or removing the directory
@@ -356,6 +365,15 @@ fn is_saved_model(path: &Path) -> bool {
             && v.get("uuid").is_some_and(|u| u.is_string())
             && v.get("app").is_some_and(|a| a.is_object())
     })
+}
+
+/// At most 200 characters of `text` (a value quoted in an error may be huge).
+fn bounded(text: &str) -> String {
+    const MAX: usize = 200;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((at, _)) => format!("{}... ({} bytes in all)", &text[..at], text.len()),
+    }
 }
 
 fn no_model(dir: &Path) -> Error {

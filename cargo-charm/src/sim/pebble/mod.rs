@@ -91,13 +91,26 @@ impl Workload {
     }
 
     /// The saved state (an empty Pebble before the server first saved it), with the
-    /// container's root and mounts so that its files can be read.
+    /// container's root and mounts so that its files can be read. A state file that cannot
+    /// be read is a one-line error naming it and what is wrong.
     pub fn load(&self) -> Result<Pebble, String> {
         let path = self.state_file();
         if !path.exists() {
             return Ok(Pebble::default().with_root(self.root()));
         }
-        let mut state = Pebble::load(&path)?;
+        let mut state = Pebble::load(&path).map_err(|e| {
+            let read_error = format!("cannot read {}: ", path.display());
+            let e = e.strip_prefix(&read_error).map_or(e.clone(), str::to_string);
+            let e = match e.char_indices().nth(300) {
+                Some((at, _)) => format!("{}...", &e[..at]),
+                None => e,
+            };
+            format!(
+                "the Pebble state of {} is corrupt: {}: {e}; restore it, or run `cargo charm sim destroy` to start over",
+                self.label(),
+                path.display()
+            )
+        })?;
         state.root = Some(self.root());
         Ok(state)
     }
