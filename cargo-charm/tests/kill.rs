@@ -67,6 +67,26 @@ fn points(n: usize, duration: Duration) -> impl Iterator<Item = (usize, Duration
     (0..n).map(move |i| (i, duration.mul_f64((i as f64 + 0.5) / n as f64), i % 2 == 1))
 }
 
+/// How many series of kill points run at once, each on a state directory of its own
+/// (a command here mostly waits for the processes it starts: three series take the time
+/// of about one and a half).
+const LANES: usize = 3;
+
+/// Runs `each(lane, i, at, group)` for the `n` [`points`] over `duration`, point `i` in
+/// lane `i % LANES`, the lanes at once and each lane's points in order.
+fn in_lanes(n: usize, duration: Duration, each: impl Fn(usize, usize, Duration, bool) + Sync) {
+    std::thread::scope(|s| {
+        for lane in 0..LANES {
+            let each = &each;
+            s.spawn(move || {
+                for (i, at, group) in points(n, duration).filter(|(i, _, _)| i % LANES == lane) {
+                    each(lane, i, at, group);
+                }
+            });
+        }
+    });
+}
+
 /// Deploys; kills; recovers; checks; then a pod churn must count one more start.
 #[test]
 fn killed_deploys_recover() {
@@ -77,7 +97,7 @@ fn killed_deploys_recover() {
     let took = timed(&probe, &["deploy", charm.to_str().unwrap(), "-n", "2"]);
     check(&probe, "uninterrupted deploy");
     sim(&probe, &["destroy"]).ok();
-    for (i, at, group) in points(34, took) {
+    in_lanes(34, took, |_, i, at, group| {
         let state = dir.join(format!("s{i}"));
         let what = format!("deploy killed at {at:?} (group: {group})");
         let mut child = spawn(&state, &["deploy", charm.to_str().unwrap(), "-n", "2"]);
@@ -85,7 +105,7 @@ fn killed_deploys_recover() {
         kill(&mut child, group);
         recover(&state, &charm, &what);
         check(&state, &what);
-        if i % 3 == 0 {
+        if i % 4 == 0 {
             let before = model(&state)["events"].as_array().unwrap().len();
             sim(&state, &["delete-pod", &format!("{APP}/1")]).ok();
             check(&state, &format!("{what}, then delete-pod"));
@@ -93,7 +113,7 @@ fn killed_deploys_recover() {
         }
         sim(&state, &["destroy"]).ok();
         assert!(!state.exists());
-    }
+    });
 }
 
 /// One model; delete-pod killed at points across its run, each followed by recovery.
@@ -102,20 +122,25 @@ fn killed_pod_churn_recovers() {
     let dir = scratch("kill-churn");
     let log = dir.join("hooks.log");
     let charm = counter_charm(&dir.join("charm"), "0.02", &log);
-    let state = dir.join("state");
-    sim(&state, &["deploy", charm.to_str().unwrap(), "-n", "2"]).ok();
-    let took = timed(&state, &["delete-pod", &format!("{APP}/0")]);
-    check(&state, "uninterrupted delete-pod");
-    for (i, at, group) in points(34, took) {
+    let states: Vec<_> = (0..LANES).map(|l| dir.join(format!("state{l}"))).collect();
+    for state in &states {
+        sim(state, &["deploy", charm.to_str().unwrap(), "-n", "2"]).ok();
+    }
+    let took = timed(&states[0], &["delete-pod", &format!("{APP}/0")]);
+    check(&states[0], "uninterrupted delete-pod");
+    in_lanes(34, took, |lane, i, at, group| {
+        let state = &states[lane];
         let unit = format!("{APP}/{}", i % 2);
         let what = format!("delete-pod {unit} killed at {at:?} (group: {group})");
-        let mut child = spawn(&state, &["delete-pod", &unit]);
+        let mut child = spawn(state, &["delete-pod", &unit]);
         std::thread::sleep(at);
         kill(&mut child, group);
-        recover(&state, &charm, &what);
-        check(&state, &what);
+        recover(state, &charm, &what);
+        check(state, &what);
+    });
+    for state in &states {
+        sim(state, &["destroy"]).ok();
     }
-    sim(&state, &["destroy"]).ok();
 }
 
 /// One model; relate and unrelate killed at points across their runs.
@@ -124,8 +149,10 @@ fn killed_relate_and_unrelate_recover() {
     let dir = scratch("kill-relate");
     let log = dir.join("hooks.log");
     let charm = counter_charm(&dir.join("charm"), "0.02", &log);
-    let state = dir.join("state");
-    sim(&state, &["deploy", charm.to_str().unwrap(), "-n", "2"]).ok();
+    let states: Vec<_> = (0..LANES).map(|l| dir.join(format!("state{l}"))).collect();
+    for state in &states {
+        sim(state, &["deploy", charm.to_str().unwrap(), "-n", "2"]).ok();
+    }
     let relate = [
         "relate",
         "db",
@@ -135,44 +162,47 @@ fn killed_relate_and_unrelate_recover() {
         "--app-data",
         "a=b",
     ];
-    let took_relate = timed(&state, &relate);
-    check(&state, "uninterrupted relate");
-    let took_unrelate = timed(&state, &["unrelate", "db", "postgresql"]);
-    check(&state, "uninterrupted unrelate");
-    for (i, at, group) in points(17, took_relate) {
+    let took_relate = timed(&states[0], &relate);
+    check(&states[0], "uninterrupted relate");
+    let took_unrelate = timed(&states[0], &["unrelate", "db", "postgresql"]);
+    check(&states[0], "uninterrupted unrelate");
+    in_lanes(17, took_relate, |lane, i, at, group| {
+        let state = &states[lane];
         let what = format!("relate killed at {at:?} (group: {group})");
-        let mut child = spawn(&state, &relate);
+        let mut child = spawn(state, &relate);
         std::thread::sleep(at);
         kill(&mut child, group);
-        recover(&state, &charm, &what);
-        check(&state, &what);
+        recover(state, &charm, &what);
+        check(state, &what);
         // Unrelate, killed at the matching point of its own run.
         let at = took_unrelate.mul_f64((i as f64 + 0.5) / 17.0);
         let what = format!("unrelate killed at {at:?} (group: {group})");
-        let related = model(&state)["relations"]
+        let related = model(state)["relations"]
             .as_object()
             .unwrap()
             .values()
             .any(|r| r["endpoint"] == "db" && r["dying"] == false);
         if !related {
             // The kill came before relate saved anything: relate again, uninterrupted.
-            sim(&state, &relate).ok();
+            sim(state, &relate).ok();
         }
-        let mut child = spawn(&state, &["unrelate", "db", "postgresql"]);
+        let mut child = spawn(state, &["unrelate", "db", "postgresql"]);
         std::thread::sleep(at);
         kill(&mut child, group);
-        recover(&state, &charm, &what);
-        check(&state, &what);
-        let still = model(&state)["relations"]
+        recover(state, &charm, &what);
+        check(state, &what);
+        let still = model(state)["relations"]
             .as_object()
             .unwrap()
             .values()
             .any(|r| r["endpoint"] == "db");
         if still {
-            sim(&state, &["unrelate", "db", "postgresql"]).ok();
+            sim(state, &["unrelate", "db", "postgresql"]).ok();
         }
+    });
+    for state in &states {
+        sim(state, &["destroy"]).ok();
     }
-    sim(&state, &["destroy"]).ok();
 }
 
 /// The defect the red team found, step by step: the command is killed while `start`

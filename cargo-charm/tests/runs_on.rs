@@ -8,10 +8,26 @@
 
 mod common;
 
-use common::*;
+use common::{cargo_charm, scratch, Model};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The demo packed once for this file, not quiet: `(the .charm, what pack printed)`.
+fn packed() -> &'static (PathBuf, String) {
+    static PACKED: std::sync::OnceLock<(PathBuf, String)> = std::sync::OnceLock::new();
+    PACKED.get_or_init(|| {
+        let out = scratch("runs-on-pack");
+        let r = cargo_charm(&["pack", "-p", "demo-charm", "-o", out.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (PathBuf::from(r.stdout.trim()), r.stderr)
+    })
+}
+
+/// The demo's `.charm`.
+fn demo_charm() -> &'static Path {
+    &packed().0
+}
 
 /// `(name, data)` of every entry of a `.charm`.
 fn entries(charm: &Path) -> Vec<(String, Vec<u8>)> {
@@ -143,17 +159,10 @@ fn the_demo_binary_built_here_passes_and_says_what_it_needs() {
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(".");
-    // Not quiet: pack says what it checked.
-    let r = cargo_charm(&[
-        "pack",
-        "-p",
-        "demo-charm",
-        "-o",
-        scratch("runs-on-pack").to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Not quiet, pack says what it checked.
+    let stderr = &packed().1;
     let line = format!("Checked dispatch: amd64, needs glibc {shown} (ubuntu@22.04 has 2.35)");
-    assert!(r.stderr.contains(&line), "{line:?} not in {}", r.stderr);
+    assert!(stderr.contains(&line), "{line:?} not in {stderr}");
 }
 
 #[test]
