@@ -9,7 +9,6 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const META: &str = "name: rot
@@ -46,38 +45,6 @@ fn deployed(name: &str) -> Model {
     m.sim(&["relate", "db", "postgresql"]).ok();
     m.sim(&["add-secret", "postgresql", "password=x"]).ok();
     m
-}
-
-/// Every file under `dir` (relative path → contents; directories and sockets by kind).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let p = e.path();
-            let rel = p.strip_prefix(root).unwrap().display().to_string();
-            let kind = std::fs::symlink_metadata(&p).unwrap().file_type();
-            if kind.is_dir() {
-                out.insert(rel, b"<dir>".to_vec());
-                walk(root, &p, out);
-            } else if kind.is_symlink() {
-                out.insert(
-                    rel,
-                    std::fs::read_link(&p)
-                        .unwrap()
-                        .into_os_string()
-                        .into_encoded_bytes(),
-                );
-            } else if kind.is_file() {
-                out.insert(rel, std::fs::read(&p).unwrap());
-            } else {
-                out.insert(rel, b"<socket>".to_vec());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// Pids of the Pebble servers serving sockets under `state`.
