@@ -130,9 +130,54 @@ impl Leftover {
     }
 }
 
-/// Stops what is left of the hook that ran in `run_dir`: kills its process group and
-/// waits until no process of it is left. Returns the pid if anything was running.
+/// The wrappers (`cargo-charm __hook --run-dir <run_dir> ...`) of `run_dir` that have not
+/// become the charm yet: each is the leader of its own process group.
+fn wrappers(run_dir: &Path) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let want = run_dir.as_os_str().as_encoded_bytes();
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+                return false;
+            };
+            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+            args.contains(&SUBCOMMAND.as_bytes())
+                && args
+                    .windows(2)
+                    .any(|w| w[0] == b"--run-dir" && w[1] == want)
+                && stat(*pid).is_some_and(|s| s.state != 'Z')
+        })
+        .collect()
+}
+
+/// Stops what is left of the hook that ran in `run_dir`: first any wrapper that had not
+/// recorded itself or become the charm yet (it would write its pid file into the run
+/// directory while it is removed: `Directory not empty`), then the hook's process group,
+/// and waits until no process of it is left. Returns the pid if a hook was running.
 pub fn stop_leftover(run_dir: &Path) -> Result<Option<u32>> {
+    let deadline = Instant::now() + STOP_TIMEOUT;
+    loop {
+        let left = wrappers(run_dir);
+        if left.is_empty() {
+            break;
+        }
+        for pid in left {
+            if let Some(group) = Pid::from_raw(pid as i32) {
+                let _ = kill_process_group(group, Signal::KILL);
+            }
+        }
+        if Instant::now() > deadline {
+            return Err(Error::msg(format!(
+                "the hook wrapper of {} left by an interrupted command did not stop within {} s of SIGKILL",
+                run_dir.display(),
+                STOP_TIMEOUT.as_secs()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Read only now: a wrapper records the pid before it becomes the charm.
     let Some(h) = Leftover::read(run_dir) else {
         return Ok(None);
     };
@@ -224,6 +269,31 @@ mod tests {
         assert!(members(pid).is_empty());
         // Idempotent.
         assert_eq!(stop_leftover(dir.path()).unwrap(), None);
+        // A wrapper that had not recorded itself yet (its command line names the run
+        // directory): stopped, with its group, before the directory is removed.
+        let _ = std::fs::remove_file(dir.path().join(PID_FILE));
+        let run_dir = dir.path().to_str().unwrap();
+        let mut wrapper = Command::new("/bin/sh")
+            .args([
+                "-c",
+                "sleep 30 & sleep 30",
+                SUBCOMMAND,
+                "--run-dir",
+                run_dir,
+            ])
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let pid = wrapper.id();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while members(pid).len() < 3 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(wrappers(dir.path()), [pid]);
+        assert_eq!(stop_leftover(dir.path()).unwrap(), None);
+        let _ = wrapper.wait();
+        assert!(members(pid).is_empty(), "the wrapper's group is gone");
+        assert!(wrappers(dir.path()).is_empty());
         // Garbage in the pid file: nothing to stop.
         for bad in ["", "x y", "1 5", "-4 3", "12"] {
             std::fs::write(dir.path().join(PID_FILE), bad).unwrap();
