@@ -44,9 +44,38 @@ pub enum Command {
     /// A simulated Juju model in a state directory, speaking Juju's protocol to the charm.
     #[command(subcommand, arg_required_else_help = true, verbatim_doc_comment)]
     Sim(SimCommand),
+    /// Put a `juju` that drives simulated models first on PATH
+    ///
+    /// Write DIR/juju, a symlink to this binary, which then runs as the Juju CLI over
+    /// simulated models (one simulator state directory per model under
+    /// $CARGO_CHARM_JUJU_HOME, default <target-dir>/juju). With DIR first on PATH,
+    /// integration tests written with jubilant / pytest-jubilant run against the simulator
+    /// unchanged. `cargo charm juju ARGS` runs the same without the link.
+    #[command(verbatim_doc_comment)]
+    JujuShim(JujuShimArgs),
+    /// The Juju CLI over simulated models (`juju --help` lists its commands)
+    #[command(disable_help_flag = true)]
+    Juju(JujuArgs),
     /// One container's Pebble server (started by `sim` itself; not for users)
     #[command(name = "__pebble-server", hide = true)]
     PebbleServer(PebbleServerArgs),
+}
+
+/// `juju-shim`.
+#[derive(Debug, Args)]
+pub struct JujuShimArgs {
+    /// The directory to put the `juju` link in
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// `juju` (only reached for `--help`: `cargo charm juju ...` goes to the front end before
+/// this parser).
+#[derive(Debug, Args)]
+pub struct JujuArgs {
+    /// The juju command and its arguments
+    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
 }
 
 /// `__pebble-server`: what [`crate::sim::pebble::serve`] serves.

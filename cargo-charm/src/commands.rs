@@ -14,6 +14,22 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Pack(a) => run_pack(a),
         Command::Sim(c) => run_sim(c),
+        Command::JujuShim(a) => {
+            let link = crate::juju::shim::install(&a.dir)?;
+            let dir = std::path::absolute(&a.dir)?;
+            eprintln!(
+                "{} -> the simulator's juju; put it first on PATH:\n  export PATH={}:$PATH",
+                link.display(),
+                dir.display()
+            );
+            println!("{}", link.display());
+            Ok(())
+        }
+        // The juju front end printed its own error.
+        Command::Juju(a) => match crate::juju::run_args(a.args) {
+            0 => Ok(()),
+            code => std::process::exit(code.into()),
+        },
         Command::PebbleServer(a) => pebble::serve::run(&pebble::serve::ServeArgs {
             socket: a.socket,
             root: a.root,

@@ -1,0 +1,220 @@
+//! `juju run` (an action) and `juju exec`.
+
+use super::cli::ModelOpt;
+use super::format::task::{self, TaskResult};
+use super::format::{self, Format};
+use super::home::Home;
+use super::status::resolve_unit;
+use super::{sim_access, snapshot, unsupported, Failed, Outcome};
+use crate::error::Error;
+use crate::sim::ops;
+use clap::Args;
+
+/// `juju run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The unit (`app/0` or `app/leader`)
+    #[arg(value_name = "UNIT")]
+    pub unit: String,
+    /// The action
+    #[arg(value_name = "ACTION NAME")]
+    pub action: String,
+    /// Action parameters, key=value (values parsed as YAML)
+    #[arg(value_name = "KEY=VALUE")]
+    pub params_kv: Vec<String>,
+    /// Path to yaml-formatted params file
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<String>,
+    /// Use raw string values of CLI args
+    #[arg(long)]
+    pub string_args: bool,
+    /// Specify output format (json|plain|yaml)
+    #[arg(long, value_name = "FORMAT", default_value = "plain")]
+    pub format: String,
+    /// Maximum wait time for a task to complete
+    #[arg(long, value_name = "DURATION")]
+    pub wait: Option<String>,
+    /// Run the task in the background
+    #[arg(long)]
+    pub background: bool,
+    /// Show times in UTC
+    #[arg(long)]
+    pub utc: bool,
+    /// Disable ANSI color codes in output
+    #[arg(long)]
+    pub no_color: bool,
+    /// Use ANSI color codes in output
+    #[arg(long)]
+    pub color: bool,
+    /// Which model.
+    #[command(flatten)]
+    pub model: ModelOpt,
+}
+
+/// `juju exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// One or more unit names
+    #[arg(short = 'u', long = "unit", value_name = "UNIT")]
+    pub unit: Vec<String>,
+    /// One or more application names
+    #[arg(short = 'a', long = "application", value_name = "APP")]
+    pub application: Vec<String>,
+    /// One or more machine ids
+    #[arg(long = "machine", value_name = "MACHINE")]
+    pub machine: Vec<String>,
+    /// Run the commands on all the machines
+    #[arg(long)]
+    pub all: bool,
+    /// Specify output format (json|plain|yaml)
+    #[arg(long, value_name = "FORMAT", default_value = "plain")]
+    pub format: String,
+    /// Maximum wait time for a task to complete
+    #[arg(long, value_name = "DURATION")]
+    pub wait: Option<String>,
+    /// Run the task in the background
+    #[arg(long)]
+    pub background: bool,
+    /// Which model.
+    #[command(flatten)]
+    pub model: ModelOpt,
+    /// The command to run
+    #[arg(value_name = "COMMAND", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<String>,
+}
+
+/// `--params FILE` and `key=value` arguments as the simulator's `key=YAML` pairs: the file's
+/// values keep their types (strings are quoted when YAML would read them otherwise), the
+/// arguments are parsed as YAML (or kept as strings with `--string-args`); nested keys
+/// (`a.b=1`) become maps.
+fn params(a: &RunArgs) -> Result<Vec<(String, String)>, Error> {
+    let mut map = serde_yaml::Mapping::new();
+    if let Some(file) = &a.params {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Error::msg(format!("reading params file {file:?}: {e}")))?;
+        if !text.trim().is_empty() {
+            let doc: serde_yaml::Mapping = serde_yaml::from_str(&text)
+                .map_err(|e| Error::msg(format!("params file {file:?}: {e}")))?;
+            map.extend(doc);
+        }
+    }
+    for kv in &a.params_kv {
+        let (k, v) = kv.split_once('=').ok_or_else(|| {
+            Error::usage(format!("argument {kv:?} must be of the form key...=value"))
+        })?;
+        let value = if a.string_args {
+            serde_yaml::Value::String(v.to_string())
+        } else {
+            serde_yaml::from_str(v).unwrap_or_else(|_| serde_yaml::Value::String(v.to_string()))
+        };
+        let parts: Vec<&str> = k.split('.').collect();
+        insert_nested(&mut map, &parts, value);
+    }
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| {
+            let key = k.as_str().unwrap_or_default().to_string();
+            (key, format::yaml(&v).trim_end().to_string())
+        })
+        .collect())
+}
+
+fn insert_nested(m: &mut serde_yaml::Mapping, parts: &[&str], v: serde_yaml::Value) {
+    match parts {
+        [] => {}
+        [last] => {
+            m.insert((*last).into(), v);
+        }
+        [first, rest @ ..] => {
+            let entry = m
+                .entry((*first).into())
+                .or_insert_with(|| serde_yaml::Value::Mapping(Default::default()));
+            if !entry.is_mapping() {
+                *entry = serde_yaml::Value::Mapping(Default::default());
+            }
+            if let serde_yaml::Value::Mapping(inner) = entry {
+                insert_nested(inner, rest, v);
+            }
+        }
+    }
+}
+
+pub fn run(home: &Home, a: RunArgs) -> Outcome {
+    let format = Format::parse(&a.format, &["plain"])?;
+    if a.background && a.wait.is_some() {
+        return Err(Error::msg("cannot specify both --wait and --background").into());
+    }
+    if a.background {
+        return Err(unsupported("run --background", "actions run to completion").into());
+    }
+    let rec = home.resolve(a.model.model.as_deref())?;
+    let params = params(&a)?;
+    let mut sim = sim_access::write(home, &rec)?.ok_or_else(|| {
+        Error::msg(format!("unit {:?} not found", a.unit))
+    })?;
+    let unit = resolve_unit(&sim.model, &a.unit)
+        .ok_or_else(|| Error::msg(format!("unit {:?} not found", a.unit)))?;
+    let ran = ops::run_action(&mut sim, &unit, &a.action, &params)?;
+    let t = snapshot::task(&ran);
+    eprintln!("Running operation {} with 1 task", t.id);
+    eprintln!("  - task {} on unit-{}", t.id, unit.replace('/', "-"));
+    eprintln!();
+    eprintln!("Waiting for task {}...", t.id);
+    print_tasks(&[t], format)
+}
+
+/// Prints the results, then fails as Juju does when a task exited non-zero.
+fn print_tasks(tasks: &[TaskResult], format: Format) -> Outcome {
+    let value = task::tasks_value(tasks);
+    match format::machine(&value, format) {
+        Some(out) => print!("{out}"),
+        None => {
+            for t in tasks {
+                print!("{}", task::plain(t));
+            }
+        }
+    }
+    let failed: Vec<(String, i32)> = tasks
+        .iter()
+        .filter(|t| t.return_code != 0)
+        .map(|t| (t.id.clone(), t.return_code))
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failed {
+            message: task::failed_error(&failed),
+            code: 1,
+        })
+    }
+}
+
+pub fn exec(home: &Home, a: ExecArgs) -> Result<(), Error> {
+    Format::parse(&a.format, &["plain"])?;
+    if a.command.is_empty() {
+        return Err(Error::usage("no commands specified"));
+    }
+    if !a.machine.is_empty() || a.all {
+        return Err(Error::msg(
+            "--all and --machine are not supported on Kubernetes models",
+        ));
+    }
+    if a.unit.is_empty() && a.application.is_empty() {
+        return Err(Error::usage(
+            "You must specify a target, either through --all, --machine, --application or --unit",
+        ));
+    }
+    let rec = home.resolve(a.model.model.as_deref())?;
+    let sim = sim_access::read(home, &rec)?;
+    for u in &a.unit {
+        if sim.as_ref().and_then(|s| resolve_unit(&s.model, u)).is_none() {
+            return Err(Error::msg(format!("unit {u:?} not found")));
+        }
+    }
+    // TODO(multiapp sim::api): run the command in the unit's charm container, with the
+    // hook tools, as Juju's exec does on Kubernetes.
+    Err(unsupported(
+        "juju exec",
+        "the simulated units have no charm container to run commands in; look into a workload container with `cargo charm sim pebble UNIT CONTAINER` (plan, services, files, pull)",
+    ))
+}
