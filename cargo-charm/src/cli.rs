@@ -533,6 +533,9 @@ pub struct StatusArgs {
     /// Also list storage: unit, storage id, type, mount point, status
     #[arg(long)]
     pub storage: bool,
+    /// Output format: the simulator's view, or `juju status --format json|yaml`'s shape
+    #[arg(long, value_name = "FORMAT", default_value = "tabular", value_parser = ["tabular", "json", "yaml"])]
+    pub format: String,
     /// Where the model is.
     #[command(flatten)]
     pub state: StateOpts,

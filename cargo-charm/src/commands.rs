@@ -2,6 +2,7 @@
 
 use crate::cli::{self, Cli, Command, RunOpts, SimCommand, StateOpts};
 use crate::error::{Error, Result};
+use crate::juju::format::Format;
 use crate::pack;
 use crate::sim::ops::{self, CharmSource};
 use crate::sim::store::Store;
@@ -285,6 +286,10 @@ fn run_sim(command: SimCommand) -> Result<()> {
         }
         SimCommand::Status(a) => {
             let sim = open_read(&a.state)?;
+            if let Ok(f @ (Format::Json | Format::Yaml)) = Format::parse(&a.format, &["tabular"]) {
+                print!("{}", crate::juju::snapshot::sim_status(&sim.model, f));
+                return Ok(());
+            }
             let workloads: Vec<_> = sim
                 .model
                 .units

@@ -21,7 +21,7 @@ mod logs;
 mod models;
 mod secrets;
 mod sim_access;
-mod snapshot;
+pub mod snapshot;
 mod status;
 
 use crate::error::Error;

@@ -171,6 +171,20 @@ pub fn status(rec: &ModelRecord, model: Option<&Model>) -> Status {
     out
 }
 
+/// `juju status --format json|yaml` of a simulator state directory's model (`cargo charm
+/// sim status --format`): named as the simulator names it.
+pub fn sim_status(model: &Model, format: super::format::Format) -> String {
+    let rec = ModelRecord {
+        name: model.name.clone(),
+        uuid: model.uuid.clone(),
+        created: model.events.first().map_or_else(fsutil::now_secs, |e| e.at),
+        constraints: BTreeMap::new(),
+        config: BTreeMap::new(),
+    };
+    let s = status(&rec, Some(model));
+    super::format::machine(&s, format).unwrap_or_default()
+}
+
 /// `juju show-unit UNIT`.
 pub fn unit_info(model: &Model, unit: &str) -> Result<UnitInfo> {
     let u = model
