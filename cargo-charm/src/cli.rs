@@ -74,7 +74,11 @@ pub struct JujuShimArgs {
 #[derive(Debug, Args)]
 pub struct JujuArgs {
     /// The juju command and its arguments
-    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub args: Vec<String>,
 }
 

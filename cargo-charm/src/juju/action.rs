@@ -79,7 +79,11 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub model: ModelOpt,
     /// The command to run
-    #[arg(value_name = "COMMAND", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "COMMAND",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub command: Vec<String>,
 }
 
@@ -149,9 +153,8 @@ pub fn run(home: &Home, a: RunArgs) -> Outcome {
     }
     let rec = home.resolve(a.model.model.as_deref())?;
     let params = params(&a)?;
-    let mut sim = sim_access::write(home, &rec)?.ok_or_else(|| {
-        Error::msg(format!("unit {:?} not found", a.unit))
-    })?;
+    let mut sim = sim_access::write(home, &rec)?
+        .ok_or_else(|| Error::msg(format!("unit {:?} not found", a.unit)))?;
     let unit = resolve_unit(&sim.model, &a.unit)
         .ok_or_else(|| Error::msg(format!("unit {:?} not found", a.unit)))?;
     let ran = ops::run_action(&mut sim, &unit, &a.action, &params)?;
@@ -207,7 +210,11 @@ pub fn exec(home: &Home, a: ExecArgs) -> Result<(), Error> {
     let rec = home.resolve(a.model.model.as_deref())?;
     let sim = sim_access::read(home, &rec)?;
     for u in &a.unit {
-        if sim.as_ref().and_then(|s| resolve_unit(&s.model, u)).is_none() {
+        if sim
+            .as_ref()
+            .and_then(|s| resolve_unit(&s.model, u))
+            .is_none()
+        {
             return Err(Error::msg(format!("unit {u:?} not found")));
         }
     }

@@ -265,9 +265,7 @@ pub fn deploy(home: &Home, a: DeployArgs) -> Result<()> {
         sim.model.app.meta.base.clone()
     };
     eprintln!("Located local charm \"{charm}\", revision 0");
-    eprintln!(
-        "Deploying \"{charm}\" from local charm \"{charm}\", revision 0 on {base}/stable"
-    );
+    eprintln!("Deploying \"{charm}\" from local charm \"{charm}\", revision 0 on {base}/stable");
     Ok(())
 }
 
@@ -324,7 +322,9 @@ pub fn config(home: &Home, a: ConfigArgs) -> Result<()> {
         ));
     }
     if gets.len() > 1 {
-        return Err(Error::msg("can only retrieve a single value, or all values"));
+        return Err(Error::msg(
+            "can only retrieve a single value, or all values",
+        ));
     }
     if changing {
         let mut pairs = Vec::new();
@@ -344,7 +344,9 @@ pub fn config(home: &Home, a: ConfigArgs) -> Result<()> {
     let options = snapshot::options(&sim.model);
     if let Some(key) = gets.first() {
         let o = options.iter().find(|o| o.name == **key).ok_or_else(|| {
-            Error::msg(format!("key {key:?} not found in {app:?} application config or charm settings."))
+            Error::msg(format!(
+                "key {key:?} not found in {app:?} application config or charm settings."
+            ))
         })?;
         print!(
             "{}",

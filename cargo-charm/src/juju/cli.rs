@@ -145,8 +145,18 @@ mod tests {
     fn jubilant_argument_orders() {
         // jubilant inserts `--model M` right after the command.
         let Command::Deploy(d) = parse(&[
-            "deploy", "--model", "m", "./x.charm", "app", "--num-units", "2", "--resource",
-            "img=r:1", "--config", "a=1", "--trust",
+            "deploy",
+            "--model",
+            "m",
+            "./x.charm",
+            "app",
+            "--num-units",
+            "2",
+            "--resource",
+            "img=r:1",
+            "--config",
+            "a=1",
+            "--trust",
         ]) else {
             panic!("not deploy")
         };
@@ -156,8 +166,17 @@ mod tests {
         assert_eq!(d.num_units, 2);
         assert!(d.trust);
         let Command::Run(r) = parse(&[
-            "run", "--model", "m", "--format", "json", "a/leader", "act", "--wait", "60.0s",
-            "--params", "/tmp/p.yaml",
+            "run",
+            "--model",
+            "m",
+            "--format",
+            "json",
+            "a/leader",
+            "act",
+            "--wait",
+            "60.0s",
+            "--params",
+            "/tmp/p.yaml",
         ]) else {
             panic!("not run")
         };
@@ -183,8 +202,9 @@ mod tests {
             panic!("not destroy-model")
         };
         assert!(d.no_prompt && d.destroy_storage && d.force);
-        let Command::Exec(e) = parse(&["exec", "--format", "json", "--unit", "a/0", "--", "ls", "-l"])
-        else {
+        let Command::Exec(e) = parse(&[
+            "exec", "--format", "json", "--unit", "a/0", "--", "ls", "-l",
+        ]) else {
             panic!("not exec")
         };
         assert_eq!(e.command, ["ls", "-l"]);

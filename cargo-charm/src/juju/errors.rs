@@ -152,7 +152,8 @@ mod tests {
             "option needs an argument: --format"
         );
         assert!(
-            err(&["deploy", "./x", "-n", "two"]).starts_with("invalid value \"two\" for option --num-units"),
+            err(&["deploy", "./x", "-n", "two"])
+                .starts_with("invalid value \"two\" for option --num-units"),
             "{}",
             err(&["deploy", "./x", "-n", "two"])
         );

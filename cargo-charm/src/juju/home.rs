@@ -165,7 +165,9 @@ impl Home {
         let name = match flag.map(str::to_string).or(env) {
             Some(m) => short_name(&m).to_string(),
             None => self.current()?.ok_or_else(|| {
-                Error::msg("no model in focus; use --model, JUJU_MODEL, `juju switch` or `juju add-model`")
+                Error::msg(
+                    "no model in focus; use --model, JUJU_MODEL, `juju switch` or `juju add-model`",
+                )
             })?,
         };
         self.record(&name)?

@@ -79,7 +79,11 @@ fn rank(level: &str) -> u8 {
 pub fn debug_log(home: &Home, a: DebugLogArgs) -> Result<()> {
     let level = match a.level.as_deref().map(str::to_uppercase) {
         None => None,
-        Some(l) if ["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"].contains(&l.as_str()) => Some(l),
+        Some(l)
+            if ["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"].contains(&l.as_str()) =>
+        {
+            Some(l)
+        }
         Some(l) => return Err(Error::usage(format!("unknown log level {l:?}"))),
     };
     let rec = home.resolve(a.model.model.as_deref())?;

@@ -276,7 +276,9 @@ pub fn models(home: &Home, a: ModelsArgs) -> Result<()> {
 pub fn destroy_model(home: &Home, a: DestroyModelArgs) -> Result<()> {
     let name = home::short_name(&a.model).to_string();
     if home.record(&name)?.is_none() {
-        return Err(Error::msg(format!("model {CONTROLLER}:admin/{name} not found")));
+        return Err(Error::msg(format!(
+            "model {CONTROLLER}:admin/{name} not found"
+        )));
     }
     if a.destroy_storage && a.release_storage {
         return Err(Error::usage(
@@ -315,7 +317,9 @@ pub fn switch(home: &Home, a: SwitchArgs) -> Result<()> {
     };
     let name = home::short_name(&m).to_string();
     if home.record(&name)?.is_none() {
-        return Err(Error::msg(format!("model {CONTROLLER}:admin/{name} not found")));
+        return Err(Error::msg(format!(
+            "model {CONTROLLER}:admin/{name} not found"
+        )));
     }
     let before = home.current()?;
     home.set_current(&name)?;

@@ -74,9 +74,11 @@ fn details(model: &Model, s: &Secret, reveal: Option<u64>) -> Result<SecretDetai
         None => None,
         Some(rev) => {
             let rev = if rev == 0 { latest } else { rev };
-            let data = s.secret.revisions.get(&rev).ok_or_else(|| {
-                Error::msg(format!("secret revision {rev} not found"))
-            })?;
+            let data = s
+                .secret
+                .revisions
+                .get(&rev)
+                .ok_or_else(|| Error::msg(format!("secret revision {rev} not found")))?;
             Some(SecretContent { data: data.clone() })
         }
     };
@@ -138,9 +140,16 @@ pub fn secrets(home: &Home, a: SecretsArgs) -> Result<()> {
     match format::machine(&all, format) {
         Some(out) => print!("{out}"),
         None => {
-            let mut rows = vec![["ID", "Name", "Owner", "Rotation", "Revision", "Last updated"]
-                .map(String::from)
-                .to_vec()];
+            let mut rows = vec![[
+                "ID",
+                "Name",
+                "Owner",
+                "Rotation",
+                "Revision",
+                "Last updated",
+            ]
+            .map(String::from)
+            .to_vec()];
             for (id, d) in &all {
                 rows.push(vec![
                     id.clone(),

@@ -24,8 +24,13 @@ pub fn install(dir: &Path) -> Result<PathBuf> {
         }
         Err(_) => {}
     }
-    std::os::unix::fs::symlink(&exe, &link)
-        .map_err(|e| Error::msg(format!("linking {} to {}: {e}", link.display(), exe.display())))?;
+    std::os::unix::fs::symlink(&exe, &link).map_err(|e| {
+        Error::msg(format!(
+            "linking {} to {}: {e}",
+            link.display(),
+            exe.display()
+        ))
+    })?;
     Ok(link)
 }
 
@@ -37,7 +42,10 @@ mod tests {
     fn links_and_relinks_but_keeps_files() {
         let dir = tempfile::tempdir().unwrap();
         let link = install(dir.path()).unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         install(dir.path()).unwrap();
         let other = tempfile::tempdir().unwrap();
         std::fs::write(other.path().join("juju"), "#!/bin/sh\n").unwrap();

@@ -135,7 +135,12 @@ pub fn status(rec: &ModelRecord, model: Option<&Model>) -> Status {
     }
     let meta = &app.meta;
     let mut endpoint_bindings = BTreeMap::from([(String::new(), "alpha".to_string())]);
-    for ep in meta.peers.iter().chain(&meta.provides).chain(&meta.requires) {
+    for ep in meta
+        .peers
+        .iter()
+        .chain(&meta.provides)
+        .chain(&meta.requires)
+    {
         endpoint_bindings.insert(ep.name.clone(), "alpha".into());
     }
     let (base, channel) = meta.base.split_once('@').unwrap_or(("ubuntu", "22.04"));

@@ -97,9 +97,15 @@ mod tests {
         ];
         let v = config_value("a", "a", false, &opts);
         let s = super::super::json::to_string(&v);
-        assert!(s.starts_with(r#"{"application":"a","application-config":{"trust":{"default":false,"#), "{s}");
+        assert!(
+            s.starts_with(r#"{"application":"a","application-config":{"trust":{"default":false,"#),
+            "{s}"
+        );
         assert!(s.contains(r#""port":{"default":8000,"description":"p","source":"default","type":"int","value":8000}"#), "{s}");
-        assert!(s.contains(r#""name":{"description":"n","source":"unset","type":"string"}"#), "{s}");
+        assert!(
+            s.contains(r#""name":{"description":"n","source":"unset","type":"string"}"#),
+            "{s}"
+        );
         assert_eq!(single_value(Some(&Value::from("x"))), "x\n");
         assert_eq!(single_value(Some(&Value::from(3))), "3\n");
     }

@@ -128,7 +128,10 @@ pub struct AppStatus {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub version: String,
     /// Endpoint → space (`alpha`), with `""` for the default.
-    #[serde(rename = "endpoint-bindings", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        rename = "endpoint-bindings",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub endpoint_bindings: BTreeMap<String, String>,
 }
 
