@@ -1,11 +1,12 @@
 //! `juju run` (an action) and `juju exec`.
 
-use super::cli::ModelOpt;
 use super::format::task::{self, TaskResult};
 use super::format::{self, Format};
 use super::home::Home;
+use super::opts::ModelOpt;
+use super::outcome::{unsupported, Failed, Outcome};
 use super::status::resolve_unit;
-use super::{sim_access, snapshot, unsupported, Failed, Outcome};
+use super::{sim_access, snapshot};
 use crate::error::Error;
 use crate::sim::ops;
 use clap::Args;

@@ -1,10 +1,11 @@
 //! Application commands: `deploy`, `add-unit`, `remove-unit`, `config`, `refresh`,
 //! `integrate`, `remove-relation`, `remove-application`.
 
-use super::cli::ModelOpt;
 use super::format::{self, Format};
 use super::home::{self, Home};
-use super::{sim_access, snapshot, unsupported};
+use super::opts::ModelOpt;
+use super::outcome::unsupported;
+use super::{sim_access, snapshot};
 use crate::error::{Error, Result};
 use crate::sim::ops::{self, CharmSource};
 use crate::sim::store::Store;
@@ -137,10 +138,10 @@ pub struct RefreshArgs {
 /// `juju integrate` / `juju remove-relation`.
 #[derive(Debug, Args)]
 pub struct IntegrateArgs {
-    /// <application>[:<endpoint>]
+    /// The application, or APPLICATION:ENDPOINT
     #[arg(value_name = "APPLICATION[:ENDPOINT]")]
     pub a: String,
-    /// <application>[:<endpoint>]
+    /// The application, or APPLICATION:ENDPOINT
     #[arg(value_name = "OTHER APPLICATION[:ENDPOINT]")]
     pub b: String,
     /// Force remove a relation

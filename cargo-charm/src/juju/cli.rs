@@ -48,17 +48,6 @@ pub struct Global {
     pub logging_config: Option<String>,
 }
 
-/// `-m`/`--model` and `-B`.
-#[derive(Debug, Clone, Args)]
-pub struct ModelOpt {
-    /// Model to operate in. Accepts [<controller name>:]<model name>
-    #[arg(short = 'm', long = "model", value_name = "MODEL")]
-    pub model: Option<String>,
-    /// Do not use web browser for authentication
-    #[arg(short = 'B', long = "no-browser-login")]
-    pub no_browser_login: bool,
-}
-
 /// `juju <command>`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -112,18 +101,7 @@ pub enum Command {
     /// Displays log messages for a model.
     DebugLog(logs::DebugLogArgs),
     /// Print the Juju CLI client version.
-    Version(VersionArgs),
-}
-
-/// `juju version`.
-#[derive(Debug, Args)]
-pub struct VersionArgs {
-    /// Prints all version information
-    #[arg(long)]
-    pub all: bool,
-    /// Specify output format (json|smart|yaml)
-    #[arg(long, value_name = "FORMAT", default_value = "smart")]
-    pub format: String,
+    Version(models::VersionArgs),
 }
 
 #[cfg(test)]

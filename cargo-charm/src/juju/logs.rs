@@ -2,8 +2,8 @@
 //! unit.<app>/<n>.<module> message`, as Juju 3.6 prints them. The simulator's log is
 //! finite: the command prints and exits (it never follows the log).
 
-use super::cli::ModelOpt;
 use super::home::Home;
+use super::opts::ModelOpt;
 use super::sim_access;
 use crate::error::{Error, Result};
 use crate::fsutil;

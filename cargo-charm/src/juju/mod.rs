@@ -19,37 +19,18 @@ mod application;
 mod errors;
 mod logs;
 mod models;
+mod opts;
+mod outcome;
 mod secrets;
 mod sim_access;
 pub mod snapshot;
 mod status;
 
-use crate::error::Error;
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 use home::Home;
+use outcome::{Failed, Outcome};
 use std::process::ExitCode;
-
-/// What a command ended with when it already printed its own error (`juju run` with a
-/// failed task prints the results, then the error).
-pub struct Failed {
-    /// The error text (may be several lines).
-    pub message: String,
-    /// The exit code.
-    pub code: u8,
-}
-
-/// A command's outcome.
-pub type Outcome = std::result::Result<(), Failed>;
-
-impl From<Error> for Failed {
-    fn from(e: Error) -> Failed {
-        Failed {
-            message: e.message,
-            code: e.code,
-        }
-    }
-}
 
 /// Runs `juju ARGS` (without the program name).
 pub fn main(args: Vec<String>) -> ExitCode {
@@ -113,10 +94,4 @@ fn run(cli: Cli) -> Outcome {
         Command::Version(_) => unreachable!("handled above"),
     }
     Ok(())
-}
-
-/// A command-line error Juju would give for a command the simulator does not offer (yet):
-/// names what is missing.
-fn unsupported(what: &str, why: &str) -> Error {
-    Error::msg(format!("{what} is not supported by the simulator: {why}"))
 }

@@ -1,11 +1,11 @@
 //! Model commands: `add-model`, `models`, `destroy-model`, `switch`, `show-model`,
 //! `set-model-constraints`, `model-constraints`, and `version`.
 
-use super::cli::{ModelOpt, VersionArgs};
 use super::format::model::{binary_version, ModelInfo, ModelList, ModelUser, VersionDetail};
 use super::format::status::StatusInfo;
 use super::format::{self, tabular, time, Format};
 use super::home::{self, Home, ModelRecord, CONTROLLER};
+use super::opts::ModelOpt;
 use super::snapshot::CLOUD;
 use crate::error::{Error, Result};
 use crate::fsutil;
@@ -18,6 +18,17 @@ use std::io::BufRead;
 
 /// The controller's UUID (one simulated controller).
 const CONTROLLER_UUID: &str = "00000000-0000-4000-8000-00000000c0de";
+
+/// `juju version`.
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Prints all version information
+    #[arg(long)]
+    pub all: bool,
+    /// Specify output format (json|smart|yaml)
+    #[arg(long, value_name = "FORMAT", default_value = "smart")]
+    pub format: String,
+}
 
 /// `juju add-model`.
 #[derive(Debug, Args)]

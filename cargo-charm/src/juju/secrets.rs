@@ -1,9 +1,9 @@
 //! `juju show-secret` and `juju secrets`.
 
-use super::cli::ModelOpt;
 use super::format::secret::{self, SecretContent, SecretDetails};
 use super::format::{self, time, Format};
 use super::home::Home;
+use super::opts::ModelOpt;
 use super::sim_access;
 use crate::error::{Error, Result};
 use crate::sim::model::{Model, Secret};

@@ -1,8 +1,8 @@
 //! `juju status` and `juju show-unit`.
 
-use super::cli::ModelOpt;
 use super::format::{self, tabular, unit, Format};
 use super::home::Home;
+use super::opts::ModelOpt;
 use super::{sim_access, snapshot};
 use crate::error::{Error, Result};
 use clap::Args;

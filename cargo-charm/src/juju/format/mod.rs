@@ -4,7 +4,7 @@
 //!
 //! - [`status`]: `juju status --format json|yaml` and the tabular view
 //!   (`cmd/juju/status/formatted.go`, `output_tabular.go`);
-//! - [`unit`]: `juju show-unit` (`cmd/juju/application/showunit.go`);
+//! - [`unit`](mod@unit): `juju show-unit` (`cmd/juju/application/showunit.go`);
 //! - [`task`]: `juju run` / `juju exec` results (`cmd/juju/action/common.go`);
 //! - [`model`]: `juju models`, `juju show-model`, `juju version`;
 //! - [`secret`]: `juju show-secret` (`cmd/juju/secrets`);
