@@ -5,7 +5,7 @@
 //! The binary becomes `juju` when started under that name (`cargo charm juju-shim DIR`
 //! puts a `juju` symlink to it in DIR; put DIR first on `PATH`), or as `cargo charm juju
 //! ...`. Each model is a simulator state directory under the juju home ([`home`]).
-//! Commands parse as Juju 3.6's ([`cli`]), print Juju 3.6's output shapes ([`format`]),
+//! Commands parse as Juju 3.6's ([`cli`]), print Juju 3.6's output shapes ([`format`](mod@format)),
 //! and fail as Juju does: `ERROR <message>` on stderr and a non-zero exit (2 for usage
 //! errors).
 

@@ -1,4 +1,4 @@
-//! What the front end reads from a simulated model, in Juju's shapes ([`super::format`]).
+//! What the front end reads from a simulated model, in Juju's shapes ([`super::format`](mod@super::format)).
 //!
 //! TODO(multiapp sim::api): this reads the single-application model directly (`Model::app`,
 //! `Model::units`); it moves onto the simulator's status-snapshot API once several
