@@ -167,11 +167,15 @@ pub enum SimCommand {
     ///
     /// Deploy a charm: CHARM is a .charm file, an unpacked charm directory (with an executable
     /// `dispatch`), or a charm crate; without CHARM, the charm crate around the current
-    /// directory is packed first. Each unit gets its own copy of the charm directory, its
+    /// directory is packed first. A CHARM that is no path is a store charm's name, found
+    /// through the local Charmhub stand-in (CARGO_CHARM_CHARMHUB=name=path,... or a YAML
+    /// file of name: path named by CARGO_CHARM_CHARMHUB_MAP). A model holds any number of
+    /// applications: deploying into an existing model adds one (named after the charm, or
+    /// --app). Each unit gets its own copy of the charm directory, its
     /// storage (each declared storage's minimum count, under units/<app>-<n>/root/) and a
     /// Pebble per container (a server on units/<app>-<n>/containers/<c>/pebble.socket, which
     /// the charm's hooks see at /charm/containers/<c>/pebble.socket); peer relations are
-    /// created; unit 0 leads. Each unit runs install, <peer>-relation-created,
+    /// created; the first unit leads. Each unit runs install, <peer>-relation-created,
     /// leader-elected (leader) or leader-settings-changed, config-changed, start,
     /// <storage>-storage-attached, <container>-pebble-ready; then the peers join.
     #[command(verbatim_doc_comment)]
@@ -215,6 +219,22 @@ pub enum SimCommand {
     /// units read it with `secret-get` while the relation lives; no hook runs.
     #[command(verbatim_doc_comment)]
     AddSecret(AddSecretArgs),
+    /// Relate two deployed applications (both sides' hooks run)
+    ///
+    /// Relate two deployed applications, each named APP or APP:ENDPOINT (the endpoints are
+    /// inferred from their interfaces when not given, as `juju integrate` does). Every unit
+    /// of both runs -relation-created; then each unit runs the application-level
+    /// -relation-changed if the other application's bag is already set, and
+    /// -relation-joined / -relation-changed for each unit of the other side; what the
+    /// charms write reaches the other side as -relation-changed.
+    #[command(verbatim_doc_comment)]
+    Integrate(IntegrateArgs),
+    /// Remove a relation between two applications (departed, broken on both sides)
+    ///
+    /// Remove the relation between two applications (APP or APP:ENDPOINT): every unit in it
+    /// runs -relation-departed for each unit it has seen join, then -relation-broken.
+    #[command(verbatim_doc_comment)]
+    RemoveRelation(IntegrateArgs),
     /// Remove a relation (departed, broken)
     ///
     /// Remove a relation: every unit runs -relation-departed for each remote unit, then
@@ -228,6 +248,15 @@ pub enum SimCommand {
     /// results; exits 1 if the action failed.
     #[command(verbatim_doc_comment)]
     Run(RunArgs),
+    /// Resolve a unit's hook error (retry the hook, or skip it with --no-retry)
+    ///
+    /// A unit whose hook failed is in error: it runs no other hook (its actions still run)
+    /// until the hook succeeds on a retry (the simulator retries it at the start of each
+    /// command that changes the model, as Juju retries it with a back-off) or the error is
+    /// resolved. resolve runs the failed hook again (the unit stays in error if it fails
+    /// again); with --no-retry the hook is skipped. Then the hooks that waited run.
+    #[command(verbatim_doc_comment)]
+    Resolve(ResolveArgs),
     /// Move leadership to a unit
     ///
     /// Move leadership to UNIT: it runs leader-elected, the others leader-settings-changed.
@@ -299,7 +328,7 @@ pub enum SimCommand {
 /// `sim deploy`.
 #[derive(Debug, Args)]
 pub struct DeployArgs {
-    /// A .charm file, a charm directory or a charm crate [default: the crate around here]
+    /// A .charm file, a charm directory, a charm crate, or a store charm's name [default: the crate around here]
     #[arg(value_name = "CHARM")]
     pub charm: Option<String>,
     /// Number of units
@@ -308,6 +337,9 @@ pub struct DeployArgs {
     /// Config values
     #[arg(long, value_name = "k=v", num_args = 1.., value_parser = key_value)]
     pub config: Vec<(String, String)>,
+    /// The application's name [default: the charm's name]
+    #[arg(long, value_name = "NAME")]
+    pub app: Option<String>,
     /// The charm crate, in a workspace with several
     #[arg(short, long, value_name = "NAME")]
     pub package: Option<String>,
@@ -327,6 +359,28 @@ pub struct UnitArgs {
     pub run: RunOpts,
 }
 
+/// `--app`: which application a command is about.
+#[derive(Debug, Clone, Args)]
+pub struct AppOpt {
+    /// The application [default: the model's only application]
+    #[arg(long, value_name = "APP")]
+    pub app: Option<String>,
+}
+
+/// `sim integrate` / `sim remove-relation`.
+#[derive(Debug, Args)]
+pub struct IntegrateArgs {
+    /// One end: a deployed application, optionally with its endpoint
+    #[arg(value_name = "APP[:ENDPOINT]")]
+    pub a: String,
+    /// The other end
+    #[arg(value_name = "APP[:ENDPOINT]")]
+    pub b: String,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
 /// `sim config`.
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
@@ -336,6 +390,9 @@ pub struct ConfigArgs {
     /// Reset an option to its default
     #[arg(long, value_name = "KEY")]
     pub reset: Vec<String>,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -362,6 +419,9 @@ pub struct RelateArgs {
     /// Remote units
     #[arg(long, value_name = "N", default_value = "1", value_parser = number::<u32>)]
     pub units: u32,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -379,6 +439,9 @@ pub struct SetDataArgs {
     /// Keys to set (an empty value deletes the key)
     #[arg(value_name = "KEY=VALUE", required = true, value_parser = key_value)]
     pub data: Vec<(String, String)>,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -393,6 +456,9 @@ pub struct AddSecretArgs {
     /// The secret's content
     #[arg(value_name = "KEY=VALUE", required = true, value_parser = key_value)]
     pub content: Vec<(String, String)>,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub state: StateOpts,
@@ -407,6 +473,9 @@ pub struct UnrelateArgs {
     /// The remote application's name
     #[arg(value_name = "REMOTE_APP")]
     pub remote_app: String,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -429,12 +498,29 @@ pub struct RunArgs {
     pub run: RunOpts,
 }
 
+/// `sim resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The unit, e.g. my-app/0
+    #[arg(value_name = "UNIT")]
+    pub unit: String,
+    /// Skip the failed hook instead of running it again
+    #[arg(long)]
+    pub no_retry: bool,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
 /// `sim scale`.
 #[derive(Debug, Args)]
 pub struct ScaleArgs {
     /// The number of units
     #[arg(value_name = "N", value_parser = units)]
     pub units: u32,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
