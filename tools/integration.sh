@@ -7,13 +7,16 @@
 #
 # Usage: tools/integration.sh [SUITE...]   # suites: demo webapp store (default: all)
 #
+# The store suite deploys `postgresql-k8s` by its store name: the simulator's Charmhub
+# stand-in maps it to fixtures/fake-postgresql (CARGO_CHARM_CHARMHUB=name=path).
+#
 # Needs the venv (tools/python-venv.sh: jubilant 1.14.0, pytest-jubilant 2.3.0). Prints each
 # suite's wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 suites=("$@")
-[[ ${#suites[@]} -gt 0 ]] || suites=(demo webapp)
+[[ ${#suites[@]} -gt 0 ]] || suites=(demo webapp store)
 
 out=target/integration
 mkdir -p "$out"
@@ -21,7 +24,10 @@ cargo build -q -p cargo-charm
 cargo_charm=target/debug/cargo-charm
 DEMO_CHARM=$(realpath "$($cargo_charm pack -q -p demo-charm -o "$out/charms")")
 WEBAPP_CHARM=$(realpath "$($cargo_charm pack -q --manifest-path examples/webapp/Cargo.toml -o "$out/charms")")
-export DEMO_CHARM WEBAPP_CHARM
+FAKE_POSTGRESQL_CHARM=$(realpath "$($cargo_charm pack -q --manifest-path fixtures/fake-postgresql/Cargo.toml -o "$out/charms")")
+export DEMO_CHARM WEBAPP_CHARM FAKE_POSTGRESQL_CHARM
+# The Charmhub stand-in: `juju deploy postgresql-k8s` deploys the fake provider.
+export CARGO_CHARM_CHARMHUB="postgresql-k8s=$FAKE_POSTGRESQL_CHARM"
 
 # The simulator's juju, first on PATH; its models under a fresh juju home.
 $cargo_charm juju-shim "$out/bin" >/dev/null 2>&1

@@ -3,8 +3,10 @@
 # Juju; tools/integration.sh runs them against the simulator by putting
 # `cargo charm juju-shim`'s `juju` first on PATH.
 #
-# The charms come from the environment, as the operator examples' CHARM_PATH: DEMO_CHARM and
-# WEBAPP_CHARM are packed .charm files (tools/integration.sh packs them).
+# The charms come from the environment, as the operator examples' CHARM_PATH: DEMO_CHARM,
+# WEBAPP_CHARM and FAKE_POSTGRESQL_CHARM are packed .charm files (tools/integration.sh packs
+# them). test_store.py deploys postgresql-k8s from "Charmhub": against the simulator, its
+# Charmhub stand-in maps the name to fixtures/fake-postgresql (CARGO_CHARM_CHARMHUB).
 
 import os
 import pathlib
@@ -32,6 +34,12 @@ def demo_charm() -> pathlib.Path:
 def webapp_charm() -> pathlib.Path:
     """The webapp example, packed."""
     return _charm("WEBAPP_CHARM")
+
+
+@pytest.fixture(scope="session")
+def fake_postgresql_charm() -> pathlib.Path:
+    """fixtures/fake-postgresql, a postgresql_client provider, packed."""
+    return _charm("FAKE_POSTGRESQL_CHARM")
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,9 @@ use super::format::{self, Format};
 use super::home::Home;
 use super::opts::ModelOpt;
 use super::outcome::{unsupported, Failed, Outcome};
-use super::status::resolve_unit;
 use super::{sim_access, snapshot};
 use crate::error::Error;
-use crate::sim::ops;
+use crate::sim::api;
 use clap::Args;
 
 /// `juju run`.
@@ -88,59 +87,30 @@ pub struct ExecArgs {
     pub command: Vec<String>,
 }
 
-/// `--params FILE` and `key=value` arguments as the simulator's `key=YAML` pairs: the file's
-/// values keep their types (strings are quoted when YAML would read them otherwise), the
-/// arguments are parsed as YAML (or kept as strings with `--string-args`); nested keys
-/// (`a.b=1`) become maps.
-fn params(a: &RunArgs) -> Result<Vec<(String, String)>, Error> {
-    let mut map = serde_yaml::Mapping::new();
-    if let Some(file) = &a.params {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| Error::msg(format!("reading params file {file:?}: {e}")))?;
-        if !text.trim().is_empty() {
-            let doc: serde_yaml::Mapping = serde_yaml::from_str(&text)
-                .map_err(|e| Error::msg(format!("params file {file:?}: {e}")))?;
-            map.extend(doc);
+/// `--params FILE` and `key=value` arguments, as `juju run` parses them: the file's YAML
+/// map overridden by the arguments (YAML values, dotted keys as nested maps; raw strings
+/// with `--string-args`).
+fn params(a: &RunArgs) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    let kv: Vec<String> = if a.string_args {
+        a.params_kv
+            .iter()
+            .map(|kv| match kv.split_once('=') {
+                // A YAML single-quoted string is the raw text.
+                Some((k, v)) => format!("{k}='{}'", v.replace('\'', "''")),
+                None => kv.clone(),
+            })
+            .collect()
+    } else {
+        a.params_kv.clone()
+    };
+    match &a.params {
+        Some(file) => {
+            // The simulator's API takes the file's text (its `file` parameter).
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| Error::msg(format!("reading params file {file:?}: {e}")))?;
+            api::parse_params_with_file(&text, &kv)
         }
-    }
-    for kv in &a.params_kv {
-        let (k, v) = kv.split_once('=').ok_or_else(|| {
-            Error::usage(format!("argument {kv:?} must be of the form key...=value"))
-        })?;
-        let value = if a.string_args {
-            serde_yaml::Value::String(v.to_string())
-        } else {
-            serde_yaml::from_str(v).unwrap_or_else(|_| serde_yaml::Value::String(v.to_string()))
-        };
-        let parts: Vec<&str> = k.split('.').collect();
-        insert_nested(&mut map, &parts, value);
-    }
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| {
-            let key = k.as_str().unwrap_or_default().to_string();
-            (key, format::yaml(&v).trim_end().to_string())
-        })
-        .collect())
-}
-
-fn insert_nested(m: &mut serde_yaml::Mapping, parts: &[&str], v: serde_yaml::Value) {
-    match parts {
-        [] => {}
-        [last] => {
-            m.insert((*last).into(), v);
-        }
-        [first, rest @ ..] => {
-            let entry = m
-                .entry((*first).into())
-                .or_insert_with(|| serde_yaml::Value::Mapping(Default::default()));
-            if !entry.is_mapping() {
-                *entry = serde_yaml::Value::Mapping(Default::default());
-            }
-            if let serde_yaml::Value::Mapping(inner) = entry {
-                insert_nested(inner, rest, v);
-            }
-        }
+        None => api::parse_params(&kv),
     }
 }
 
@@ -153,12 +123,10 @@ pub fn run(home: &Home, a: RunArgs) -> Outcome {
         return Err(unsupported("run --background", "actions run to completion").into());
     }
     let rec = home.resolve(a.model.model.as_deref())?;
+    let dir = sim_access::dir(home, &rec)?;
     let params = params(&a)?;
-    let mut sim = sim_access::write(home, &rec)?
-        .ok_or_else(|| Error::msg(format!("unit {:?} not found", a.unit)))?;
-    let unit = resolve_unit(&sim.model, &a.unit)
-        .ok_or_else(|| Error::msg(format!("unit {:?} not found", a.unit)))?;
-    let ran = ops::run_action(&mut sim, &unit, &a.action, &params)?;
+    let ran = api::run_action(&dir, &a.unit, &a.action, params)?;
+    let unit = ran.unit.clone();
     let t = snapshot::task(&ran);
     eprintln!("Running operation {} with 1 task", t.id);
     eprintln!("  - task {} on unit-{}", t.id, unit.replace('/', "-"));
@@ -209,17 +177,11 @@ pub fn exec(home: &Home, a: ExecArgs) -> Result<(), Error> {
         ));
     }
     let rec = home.resolve(a.model.model.as_deref())?;
-    let sim = sim_access::read(home, &rec)?;
+    let dir = sim_access::dir(home, &rec)?;
     for u in &a.unit {
-        if sim
-            .as_ref()
-            .and_then(|s| resolve_unit(&s.model, u))
-            .is_none()
-        {
-            return Err(Error::msg(format!("unit {u:?} not found")));
-        }
+        api::resolve_unit(&dir, u)?;
     }
-    // TODO(multiapp sim::api): run the command in the unit's charm container, with the
+    // TODO(sim::api): run the command in the unit's charm container, with the
     // hook tools, as Juju's exec does on Kubernetes.
     Err(unsupported(
         "juju exec",

@@ -2,14 +2,12 @@
 //! `integrate`, `remove-relation`, `remove-application`.
 
 use super::format::{self, Format};
-use super::home::{self, Home};
+use super::home::Home;
 use super::opts::ModelOpt;
 use super::outcome::unsupported;
 use super::{sim_access, snapshot};
 use crate::error::{Error, Result};
-use crate::sim::ops::{self, CharmSource};
-use crate::sim::store::Store;
-use crate::workspace::Locate;
+use crate::sim::api;
 use clap::Args;
 use std::path::Path;
 
@@ -206,80 +204,68 @@ fn config_pairs(items: &[String], app: Option<&str>) -> Result<Vec<(String, Stri
 
 pub fn deploy(home: &Home, a: DeployArgs) -> Result<()> {
     let rec = home.resolve(a.model.model.as_deref())?;
+    let dir = sim_access::dir(home, &rec)?;
     if a.num_units == 0 {
         return Err(Error::msg("--num-units must be a positive integer"));
     }
-    let local = a.charm.starts_with('.') || a.charm.starts_with('/');
-    if !local {
-        if Path::new(&a.charm).exists() {
-            return Err(Error::msg(format!(
-                "The charm or bundle {:?} is ambiguous, please use \"./{}\"",
-                a.charm, a.charm
-            )));
-        }
-        // TODO(multiapp sim::api): the Charmhub stand-in (a store name mapped to a local
-        // charm) comes with the multi-application simulator.
-        return Err(unsupported(
-            &format!("deploying {:?} from Charmhub", a.charm),
-            "the store stand-in is not available in this build",
-        ));
-    }
-    let dir = home.state_dir(&rec.name);
-    if home::has_sim_model(&dir) {
-        // TODO(multiapp sim::api): several applications in one model.
-        let existing = sim_access::read(home, &rec)?
-            .map(|s| s.model.app.name.clone())
-            .unwrap_or_default();
+    let local = api::is_local(&a.charm);
+    if !local && Path::new(&a.charm).exists() {
         return Err(Error::msg(format!(
-            "cannot add application {:?}: application {existing:?} is deployed and this simulator holds one application per model",
-            a.app.as_deref().unwrap_or(&a.charm)
+            "The charm or bundle {:?} is ambiguous, please use \"./{}\"",
+            a.charm, a.charm
         )));
     }
-    let loc = Locate {
-        manifest_path: None,
-        package: None,
-        quiet: true,
-    };
-    let source = CharmSource::resolve(Some(&a.charm), &loc)?;
-    if matches!(source, CharmSource::Crate(_)) {
+    if local && Path::new(&a.charm).join("Cargo.toml").is_file() {
         return Err(Error::msg(format!(
             "{:?} is a cargo crate, not a charm: pack it first (`cargo charm pack`)",
             a.charm
         )));
     }
-    let config = config_pairs(&a.config, a.app.as_deref())?;
-    let store = Store::open(&dir, true)?;
-    let (sim, _summary) = ops::deploy(store, &source, a.num_units, &config, sim_access::quiet())?;
-    let charm = sim.model.app.meta.name.clone();
-    if let Some(app) = &a.app {
-        if *app != charm {
-            // TODO(multiapp sim::api): application names other than the charm's.
-            return Err(unsupported(
-                &format!("the application name {app:?}"),
-                &format!("this simulator names the application after its charm ({charm:?})"),
-            ));
-        }
+    let mut resources = Vec::new();
+    for r in &a.resource {
+        let (k, v) = r
+            .split_once('=')
+            .ok_or_else(|| Error::msg(format!("invalid resource {r:?}: expected name=value")))?;
+        resources.push((k.to_string(), v.to_string()));
     }
-    let base = if sim.model.app.meta.base.is_empty() {
-        "ubuntu@22.04".to_string()
-    } else {
-        sim.model.app.meta.base.clone()
+    let request = api::DeployRequest {
+        charm: a.charm.clone(),
+        app: a.app.clone(),
+        units: a.num_units,
+        config: config_pairs(&a.config, a.app.as_deref())?,
+        resources,
+        trust: a.trust,
+        channel: a.channel.clone(),
     };
-    eprintln!("Located local charm \"{charm}\", revision 0");
-    eprintln!("Deploying \"{charm}\" from local charm \"{charm}\", revision 0 on {base}/stable");
+    let (app, _) = api::deploy(&dir, &request)?;
+    let snap = api::status(&dir)?;
+    let view = snap.apps.iter().find(|v| v.name == app);
+    let (charm, rev) = view.map_or((app.clone(), 0), |v| (v.charm.clone(), v.charm_rev));
+    if local {
+        eprintln!("Located local charm \"{charm}\", revision {rev}");
+        eprintln!(
+            "Deploying \"{app}\" from local charm \"{charm}\", revision {rev} on ubuntu@22.04/stable"
+        );
+    } else {
+        let channel = view.and_then(|v| v.channel.clone()).unwrap_or_default();
+        eprintln!("Located charm \"{charm}\" in charm-hub, channel {channel}");
+        eprintln!(
+            "Deploying \"{app}\" from charm-hub charm \"{charm}\", revision {rev} in channel {channel} on ubuntu@22.04/stable"
+        );
+    }
     Ok(())
 }
 
 pub fn add_unit(home: &Home, a: AddUnitArgs) -> Result<()> {
     let rec = home.resolve(a.model.model.as_deref())?;
-    let mut sim = sim_access::with_app(home, &rec, &a.app, true)?;
-    let target = sim.model.units.len() as u32 + a.num_units;
-    ops::scale(&mut sim, target)?;
+    let dir = sim_access::dir(home, &rec)?;
+    api::add_unit(&dir, &a.app, a.num_units)?;
     Ok(())
 }
 
 pub fn remove_unit(home: &Home, a: RemoveUnitArgs) -> Result<()> {
     let rec = home.resolve(a.model.model.as_deref())?;
+    let dir = sim_access::dir(home, &rec)?;
     if a.targets.len() != 1 || a.targets[0].contains('/') {
         return Err(Error::msg(
             "removing units by name is not supported on Kubernetes models; pass the application name and --num-units",
@@ -290,20 +276,32 @@ pub fn remove_unit(home: &Home, a: RemoveUnitArgs) -> Result<()> {
             "specify the number of units (> 0) to remove using --num-units",
         ));
     }
-    let mut sim = sim_access::with_app(home, &rec, &a.targets[0], true)?;
-    let current = sim.model.units.len() as u32;
-    if a.num_units >= current {
+    let app = &a.targets[0];
+    let snap = api::status(&dir)?;
+    let view = snap
+        .apps
+        .iter()
+        .find(|v| v.name == *app)
+        .ok_or_else(|| Error::msg(format!("application {app:?} not found")))?;
+    let n = a.num_units as usize;
+    if n >= view.units.len() {
         return Err(Error::msg(format!(
-            "cannot remove {} unit(s) from {:?}: it has {current}; use remove-application to remove them all",
-            a.num_units, a.targets[0]
+            "cannot remove {n} unit(s) from {app:?}: it has {}; use remove-application to remove them all",
+            view.units.len()
         )));
     }
-    ops::scale(&mut sim, current - a.num_units)?;
+    // Kubernetes scales a StatefulSet down: the highest-numbered pods go.
+    let names: Vec<String> = view.units[view.units.len() - n..]
+        .iter()
+        .map(|u| u.name.clone())
+        .collect();
+    api::remove_unit(&dir, &names)?;
     Ok(())
 }
 
 pub fn config(home: &Home, a: ConfigArgs) -> Result<()> {
     let rec = home.resolve(a.model.model.as_deref())?;
+    let dir = sim_access::dir(home, &rec)?;
     let app = &a.args[0];
     let rest = &a.args[1..];
     let sets: Vec<&String> = rest.iter().filter(|s| s.contains('=')).collect();
@@ -337,12 +335,11 @@ pub fn config(home: &Home, a: ConfigArgs) -> Result<()> {
                 .filter_map(|s| s.split_once('='))
                 .map(|(k, v)| (k.to_string(), v.to_string())),
         );
-        let mut sim = sim_access::with_app(home, &rec, app, true)?;
-        ops::config(&mut sim, &pairs, &resets)?;
+        api::set_config(&dir, app, &pairs, &resets)?;
         return Ok(());
     }
-    let sim = sim_access::with_app(home, &rec, app, false)?;
-    let options = snapshot::options(&sim.model);
+    let (charm, entries) = api::config(&dir, app)?;
+    let options = snapshot::options(entries);
     if let Some(key) = gets.first() {
         let o = options.iter().find(|o| o.name == **key).ok_or_else(|| {
             Error::msg(format!(
@@ -355,8 +352,12 @@ pub fn config(home: &Home, a: ConfigArgs) -> Result<()> {
         );
         return Ok(());
     }
+    let trust = api::status(&dir)?
+        .apps
+        .iter()
+        .any(|v| v.name == *app && v.trust);
     let format = Format::parse(&a.format, &["default"])?;
-    let value = format::config::config_value(app, &sim.model.app.meta.name, false, &options);
+    let value = format::config::config_value(app, &charm, trust, &options);
     print!(
         "{}",
         format::machine(&value, format).unwrap_or_else(|| format::yaml(&value))
@@ -366,37 +367,40 @@ pub fn config(home: &Home, a: ConfigArgs) -> Result<()> {
 
 pub fn refresh(home: &Home, a: RefreshArgs) -> Result<()> {
     let rec = home.resolve(a.model.model.as_deref())?;
-    sim_access::with_app(home, &rec, &a.app, false)?;
-    // TODO(multiapp sim::api): refresh (a new charm revision, upgrade-charm on every unit).
-    Err(unsupported(
-        "refresh",
-        "the simulator's refresh comes with the multi-application model",
-    ))
+    let dir = sim_access::dir(home, &rec)?;
+    let Some(path) = &a.path else {
+        return Err(unsupported(
+            "refresh from Charmhub",
+            "refresh a local charm with --path",
+        ));
+    };
+    api::refresh(&dir, &a.app, path)?;
+    Ok(())
 }
 
 pub fn integrate(home: &Home, a: IntegrateArgs) -> Result<()> {
-    home.resolve(a.model.model.as_deref())?;
-    // TODO(multiapp sim::api): integrate two deployed applications.
-    Err(unsupported(
-        "integrate",
-        "relations between deployed applications come with the multi-application model",
-    ))
+    let rec = home.resolve(a.model.model.as_deref())?;
+    let dir = sim_access::dir(home, &rec)?;
+    if a.via.is_some() {
+        return Err(unsupported("--via", "there are no cross-model relations"));
+    }
+    api::integrate(&dir, &a.a, &a.b)?;
+    Ok(())
 }
 
 pub fn remove_relation(home: &Home, a: IntegrateArgs) -> Result<()> {
-    home.resolve(a.model.model.as_deref())?;
-    // TODO(multiapp sim::api): remove a relation between deployed applications.
-    Err(unsupported(
-        "remove-relation",
-        "relations between deployed applications come with the multi-application model",
-    ))
+    let rec = home.resolve(a.model.model.as_deref())?;
+    let dir = sim_access::dir(home, &rec)?;
+    api::remove_relation(&dir, &a.a, &a.b)?;
+    Ok(())
 }
 
 pub fn remove_application(home: &Home, a: RemoveApplicationArgs) -> Result<()> {
-    home.resolve(a.model.model.as_deref())?;
-    // TODO(multiapp sim::api): remove one application of several.
-    Err(unsupported(
-        "remove-application",
-        "it comes with the multi-application model",
-    ))
+    let rec = home.resolve(a.model.model.as_deref())?;
+    let dir = sim_access::dir(home, &rec)?;
+    for app in &a.apps {
+        eprintln!("will remove application {app}");
+        api::remove_application(&dir, app)?;
+    }
+    Ok(())
 }

@@ -14,7 +14,7 @@ use crate::fsutil;
 use crate::workspace::{self, Locate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The environment variable naming the juju home.
 pub const HOME_VAR: &str = "CARGO_CHARM_JUJU_HOME";
@@ -196,11 +196,6 @@ pub fn check_name(name: &str) -> Result<()> {
             "{name:?} is not a valid name: model names may only contain lowercase letters, digits and hyphens"
         )))
     }
-}
-
-/// Whether `dir` holds a simulated model (something was deployed).
-pub fn has_sim_model(dir: &Path) -> bool {
-    dir.join("model.json").is_file()
 }
 
 #[cfg(test)]

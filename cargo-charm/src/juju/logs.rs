@@ -6,7 +6,7 @@ use super::home::Home;
 use super::opts::ModelOpt;
 use super::sim_access;
 use crate::error::{Error, Result};
-use crate::fsutil;
+use crate::sim::api;
 use clap::Args;
 
 /// `juju debug-log`.
@@ -87,30 +87,16 @@ pub fn debug_log(home: &Home, a: DebugLogArgs) -> Result<()> {
         Some(l) => return Err(Error::usage(format!("unknown log level {l:?}"))),
     };
     let rec = home.resolve(a.model.model.as_deref())?;
-    let Some(sim) = sim_access::read(home, &rec)? else {
-        return Ok(());
-    };
+    let dir = sim_access::dir(home, &rec)?;
     let min = level.as_deref().map_or(0, rank);
-    let lines: Vec<String> = sim
-        .model
-        .logs
+    let lines: Vec<String> = api::debug_log(&dir, None)?
         .iter()
         .filter(|l| rank(&l.level) >= min)
         .filter(|l| {
             (a.include.is_empty() || a.include.iter().any(|e| matches(&l.unit, e)))
                 && !a.exclude.iter().any(|e| matches(&l.unit, e))
         })
-        .map(|l| {
-            format!(
-                "unit-{}: {} {} unit.{}.{} {}",
-                l.unit.replace('/', "-"),
-                fsutil::hms(l.at),
-                l.level,
-                l.unit,
-                l.source,
-                l.message
-            )
-        })
+        .map(api::log_line)
         .collect();
     let keep = match (a.limit, a.lines) {
         (0, None) => lines.len(),

@@ -10,8 +10,6 @@ use super::snapshot::CLOUD;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::sim::model::JUJU_VERSION;
-use crate::sim::pebble;
-use crate::sim::store::Store;
 use clap::Args;
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -179,6 +177,7 @@ pub fn add_model(home: &Home, a: AddModelArgs) -> Result<()> {
             }
         }
     }
+    crate::sim::api::create_model(&home.state_dir(&a.name), &a.name)?;
     let rec = ModelRecord {
         name: a.name.clone(),
         uuid: fsutil::uuid4(),
@@ -259,10 +258,8 @@ pub fn models(home: &Home, a: ModelsArgs) -> Result<()> {
     .to_vec()];
     for r in &records {
         let marker = if r.name == current { "*" } else { "" };
-        let units = super::sim_access::read(home, r)
-            .ok()
-            .flatten()
-            .map_or(0, |s| s.model.units.len());
+        let units = crate::sim::api::status(&home.state_dir(&r.name))
+            .map_or(0, |s| s.apps.iter().map(|a| a.scale).sum());
         rows.push(vec![
             format!("{}{marker}", r.name),
             format!("{}/{}", CLOUD.0, CLOUD.1),
@@ -306,13 +303,8 @@ pub fn destroy_model(home: &Home, a: DestroyModelArgs) -> Result<()> {
             return Err(Error::msg("model destruction: aborted"));
         }
     }
-    let dir = home.state_dir(&name);
-    if home::has_sim_model(&dir) {
-        let store = Store::open(&dir, false)?;
-        pebble::process::stop_all_in(&store)?;
-        drop(store);
-    }
     eprintln!("Destroying model");
+    crate::sim::api::destroy(&home.state_dir(&name))?;
     home.remove(&name)?;
     eprintln!("Model destroyed.");
     Ok(())

@@ -1,54 +1,43 @@
-//! What the front end reads from a simulated model, in Juju's shapes ([`super::format`](mod@super::format)).
-//!
-//! TODO(multiapp sim::api): this reads the single-application model directly (`Model::app`,
-//! `Model::units`); it moves onto the simulator's status-snapshot API once several
-//! applications share a model.
+//! What the front end reads from a simulated model ([`crate::sim::api`]'s plain data), in
+//! Juju's shapes ([`super::format`](mod@super::format)).
 
 use super::format::config::OptionInfo;
+use super::format::secret::{SecretContent, SecretDetails};
 use super::format::status::{
-    self, AppRelation, AppStatus, Base, ControllerStatus, ModelStatus, RelationRow, Status,
-    StatusInfo, UnitStatus,
+    AppRelation, AppStatus, Base, ControllerStatus, ModelStatus, RelationRow, Status, StatusInfo,
+    UnitStatus,
 };
 use super::format::task::TaskResult;
 use super::format::time;
 use super::format::unit::{RelationData, UnitInfo, UnitRelationData};
 use super::home::{ModelRecord, CONTROLLER};
-use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::sim::api::{ConfigEntry, SecretView, Snapshot, StatusView, UnitDetail};
 use crate::sim::model::{Model, Task, JUJU_VERSION};
-use crate::sim::{charm, show};
 use std::collections::BTreeMap;
 
 /// The cloud and region every simulated model is on.
 pub const CLOUD: (&str, &str) = ("local", "k8s");
 
-/// The charm URL of a locally deployed charm.
-pub fn charm_url(model: &Model) -> String {
-    format!("local:{}-0", model.app.meta.name)
-}
-
-/// When `unit` last ran a hook (its statuses' `since`), else when anything last ran.
-fn last_change(model: &Model, unit: Option<&str>) -> i64 {
-    model
-        .events
-        .iter()
-        .rev()
-        .find(|e| unit.is_none_or(|u| e.unit == u))
-        .map(|e| e.at)
-        .unwrap_or_else(fsutil::now_secs)
-}
-
-fn info(current: &str, message: &str, at: i64) -> StatusInfo {
+fn info(s: &StatusView) -> StatusInfo {
     StatusInfo {
-        current: current.into(),
-        message: message.into(),
-        since: time::since(at),
+        current: s.current.clone(),
+        message: s.message.clone(),
+        since: time::since(s.since),
         version: String::new(),
     }
 }
 
-/// `juju status` of the model `rec`; `model` is `None` before anything is deployed.
-pub fn status(rec: &ModelRecord, model: Option<&Model>) -> Status {
+/// The interface and peer-ness of each relation, by id.
+fn relation_kinds(snap: &Snapshot) -> BTreeMap<u64, (String, bool)> {
+    snap.relations
+        .iter()
+        .map(|r| (r.id, (r.interface.clone(), r.kind == "peer")))
+        .collect()
+}
+
+/// `juju status` of the model `rec`.
+pub fn status(rec: &ModelRecord, snap: &Snapshot) -> Status {
     let now = fsutil::now_secs();
     let mut out = Status {
         model: ModelStatus {
@@ -57,8 +46,12 @@ pub fn status(rec: &ModelRecord, model: Option<&Model>) -> Status {
             controller: CONTROLLER.into(),
             cloud: CLOUD.0.into(),
             region: CLOUD.1.into(),
-            version: JUJU_VERSION.into(),
-            model_status: info("available", "", rec.created),
+            version: snap.version.clone(),
+            model_status: StatusInfo {
+                current: "available".into(),
+                since: time::since(rec.created),
+                ..StatusInfo::default()
+            },
             sla: "unsupported".into(),
         },
         machines: BTreeMap::new(),
@@ -69,110 +62,96 @@ pub fn status(rec: &ModelRecord, model: Option<&Model>) -> Status {
         },
         relations: vec![],
     };
-    let Some(model) = model else {
-        return out;
-    };
-    let app = &model.app;
-    let mut units = BTreeMap::new();
-    for u in model.units.values() {
-        let at = last_change(model, Some(&u.name));
-        let shown = show::shown_status(model, &u.name);
-        let agent = if u.life == "dying" {
-            "executing"
-        } else {
-            "idle"
-        };
-        units.insert(
-            u.name.clone(),
-            UnitStatus {
-                workload_status: info(&shown.status, &shown.message, at),
-                juju_status: StatusInfo {
-                    version: JUJU_VERSION.into(),
-                    ..info(agent, "", at)
-                },
-                leader: model.is_leader(&u.name),
-                open_ports: u.ports.iter().cloned().collect(),
-                address: u.address.clone(),
-                provider_id: u.name.replace('/', "-"),
-            },
-        );
-    }
-    let application_status = match &app.status {
-        Some(s) => info(&s.status, &s.message, last_change(model, None)),
-        None => {
-            let all: Vec<&StatusInfo> = units.values().map(|u| &u.workload_status).collect();
-            status::derive(&all)
-        }
-    };
-    let mut relations: BTreeMap<String, Vec<AppRelation>> = BTreeMap::new();
-    for r in model.relations.values() {
-        relations
-            .entry(r.endpoint.clone())
-            .or_default()
-            .push(AppRelation {
-                related_application: r.remote_app.clone(),
-                interface: r.interface.clone(),
-                scope: "global".into(),
-            });
-        let local = format!("{}:{}", app.name, r.endpoint);
-        let remote = format!("{}:{}", r.remote_app, r.remote_endpoint);
-        let (provider, requirer) = if r.role == "requires" {
-            (remote, local)
-        } else {
-            (local, remote)
-        };
+    // endpoint (app:endpoint) → interface, for the applications' relation lists.
+    let mut interfaces: BTreeMap<String, String> = BTreeMap::new();
+    for r in &snap.relations {
+        interfaces.insert(r.provider.clone(), r.interface.clone());
+        interfaces.insert(r.requirer.clone(), r.interface.clone());
         out.relations.push(RelationRow {
-            provider,
-            requirer,
+            provider: r.provider.clone(),
+            requirer: r.requirer.clone(),
             interface: r.interface.clone(),
-            kind: if r.is_peer() { "peer" } else { "regular" }.into(),
-            message: if r.dying {
-                "removing".into()
-            } else {
+            kind: r.kind.clone(),
+            message: if r.status == "joined" {
                 String::new()
+            } else {
+                r.status.clone()
             },
         });
     }
-    let meta = &app.meta;
-    let mut endpoint_bindings = BTreeMap::from([(String::new(), "alpha".to_string())]);
-    for ep in meta
-        .peers
-        .iter()
-        .chain(&meta.provides)
-        .chain(&meta.requires)
-    {
-        endpoint_bindings.insert(ep.name.clone(), "alpha".into());
+    for app in &snap.apps {
+        let units = app
+            .units
+            .iter()
+            .map(|u| {
+                let mut agent = info(&u.agent);
+                agent.version = JUJU_VERSION.into();
+                (
+                    u.name.clone(),
+                    UnitStatus {
+                        workload_status: info(&u.workload),
+                        juju_status: agent,
+                        leader: u.leader,
+                        open_ports: u.ports.clone(),
+                        address: u.address.clone(),
+                        provider_id: u.provider_id.clone(),
+                    },
+                )
+            })
+            .collect();
+        let relations = app
+            .relations
+            .iter()
+            .map(|(endpoint, related)| {
+                let interface = interfaces
+                    .get(&format!("{}:{endpoint}", app.name))
+                    .cloned()
+                    .unwrap_or_default();
+                let list = related
+                    .iter()
+                    .map(|r| AppRelation {
+                        related_application: r.clone(),
+                        interface: interface.clone(),
+                        scope: "global".into(),
+                    })
+                    .collect();
+                (endpoint.clone(), list)
+            })
+            .collect();
+        let mut endpoint_bindings = BTreeMap::from([(String::new(), "alpha".to_string())]);
+        for e in &app.endpoints {
+            endpoint_bindings.insert(e.clone(), "alpha".into());
+        }
+        let store = app.charm_origin == "charmhub";
+        out.applications.insert(
+            app.name.clone(),
+            AppStatus {
+                charm: if store {
+                    app.charm.clone()
+                } else {
+                    format!("local:{}-{}", app.charm, app.charm_rev)
+                },
+                base: Some(Base {
+                    name: "ubuntu".into(),
+                    channel: "22.04".into(),
+                }),
+                charm_origin: app.charm_origin.clone(),
+                charm_name: app.charm.clone(),
+                charm_rev: app.charm_rev,
+                charm_channel: app.channel.clone().unwrap_or_default(),
+                scale: app.scale,
+                provider_id: String::new(),
+                address: app.address.clone(),
+                exposed: false,
+                life: String::new(),
+                application_status: info(&app.status),
+                relations,
+                units,
+                version: app.workload_version.clone(),
+                endpoint_bindings,
+            },
+        );
     }
-    let (base, channel) = meta.base.split_once('@').unwrap_or(("ubuntu", "22.04"));
-    out.applications.insert(
-        app.name.clone(),
-        AppStatus {
-            charm: charm_url(model),
-            base: Some(Base {
-                name: base.into(),
-                channel: channel.into(),
-            }),
-            charm_origin: "local".into(),
-            charm_name: meta.name.clone(),
-            charm_rev: 0,
-            charm_channel: String::new(),
-            scale: model.units.len(),
-            provider_id: String::new(),
-            address: app.address.clone(),
-            exposed: false,
-            life: String::new(),
-            application_status,
-            relations,
-            units,
-            version: model
-                .units
-                .values()
-                .map(|u| u.workload_version.clone())
-                .find(|v| !v.is_empty())
-                .unwrap_or_default(),
-            endpoint_bindings,
-        },
-    );
     out
 }
 
@@ -186,97 +165,102 @@ pub fn sim_status(model: &Model, format: super::format::Format) -> String {
         constraints: BTreeMap::new(),
         config: BTreeMap::new(),
     };
-    let s = status(&rec, Some(model));
+    let snap = crate::sim::api::snapshot(model);
+    let s = status(&rec, &snap);
     super::format::machine(&s, format).unwrap_or_default()
 }
 
-/// `juju show-unit UNIT`.
-pub fn unit_info(model: &Model, unit: &str) -> Result<UnitInfo> {
-    let u = model
-        .unit(unit)
-        .ok_or_else(|| Error::msg(format!("unit {unit:?} not found")))?;
-    let mut relation_info = Vec::new();
-    for r in model.relations.values() {
-        let Some(ru) = r.units.get(unit) else {
-            continue;
-        };
-        let mut related_units = BTreeMap::new();
-        let local_unit = if r.is_peer() {
-            for (other, oru) in &r.units {
-                if other != unit && model.unit(other).is_some() {
-                    related_units.insert(
-                        other.clone(),
-                        UnitRelationData {
-                            in_scope: oru.created,
-                            data: Some(oru.data.clone()),
-                        },
-                    );
-                }
+/// `juju show-unit UNIT`, given the model's status (for the relations' kinds).
+pub fn unit_info(d: UnitDetail, snap: &Snapshot) -> UnitInfo {
+    let kinds = relation_kinds(snap);
+    let relation_info = d
+        .relations
+        .into_iter()
+        .map(|r| {
+            let peer = kinds.get(&r.id).is_some_and(|(_, p)| *p);
+            RelationData {
+                relation_id: r.id,
+                endpoint: r.endpoint,
+                cross_model: false,
+                related_endpoint: r.related_endpoint,
+                application_data: r.application_data,
+                // Juju lists the unit itself among the related units of a peer relation
+                // only (see format::unit).
+                local_unit: peer.then_some(UnitRelationData {
+                    in_scope: true,
+                    data: Some(r.local_unit),
+                }),
+                related_units: r
+                    .related_units
+                    .into_iter()
+                    .map(|(n, data)| {
+                        (
+                            n,
+                            UnitRelationData {
+                                in_scope: true,
+                                data: Some(data),
+                            },
+                        )
+                    })
+                    .collect(),
             }
-            Some(UnitRelationData {
-                in_scope: ru.created,
-                data: Some(ru.data.clone()),
-            })
-        } else {
-            for (name, data) in &r.remote_units {
-                related_units.insert(
-                    name.clone(),
-                    UnitRelationData {
-                        in_scope: true,
-                        data: Some(data.clone()),
-                    },
-                );
-            }
-            None
-        };
-        relation_info.push(RelationData {
-            relation_id: r.id,
-            endpoint: r.endpoint.clone(),
-            cross_model: false,
-            related_endpoint: r.remote_endpoint.clone(),
-            application_data: if r.is_peer() {
-                r.app_data.clone()
-            } else {
-                r.remote_app_data.clone()
-            },
-            local_unit,
-            related_units,
-        });
-    }
-    Ok(UnitInfo {
-        workload_version: u.workload_version.clone(),
-        opened_ports: if u.ports.is_empty() {
-            None
-        } else {
-            Some(u.ports.iter().cloned().collect())
-        },
-        charm: charm_url(model),
-        leader: model.is_leader(unit),
-        life: u.life.clone(),
+        })
+        .collect();
+    UnitInfo {
+        workload_version: d.workload_version,
+        opened_ports: (!d.opened_ports.is_empty()).then_some(d.opened_ports),
+        charm: d.charm,
+        leader: d.leader,
+        life: d.life,
         relation_info,
-        provider_id: unit.replace('/', "-"),
-        address: u.address.clone(),
-    })
+        provider_id: d.provider_id,
+        address: d.address,
+    }
 }
 
-/// The charm's options with their defaults and the user's values, for `juju config`.
-pub fn options(model: &Model) -> Vec<OptionInfo> {
-    model
-        .app
-        .meta
-        .config
-        .iter()
-        .map(|o| OptionInfo {
-            name: o.name.clone(),
-            kind: serde_json::to_value(o.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_else(|| "string".into()),
-            description: o.description.clone().unwrap_or_default(),
-            default: charm::config_default(o),
-            user: model.app.config.get(&o.name).cloned(),
+/// The charm's options, for `juju config`.
+pub fn options(entries: Vec<ConfigEntry>) -> Vec<OptionInfo> {
+    entries
+        .into_iter()
+        .map(|e| OptionInfo {
+            user: (e.source == "user").then(|| e.value.clone()).flatten(),
+            name: e.name,
+            kind: e.kind,
+            description: e.description,
+            default: e.default,
         })
         .collect()
+}
+
+/// A Juju tag (`application-x`, `unit-x-0`) as `juju secrets` names the owner.
+fn owner_name(tag: &str) -> String {
+    if let Some(app) = tag.strip_prefix("application-") {
+        return app.to_string();
+    }
+    if let Some(unit) = tag.strip_prefix("unit-") {
+        if let Some((app, n)) = unit.rsplit_once('-') {
+            return format!("{app}/{n}");
+        }
+    }
+    tag.to_string()
+}
+
+/// A secret, for `juju show-secret` / `juju secrets`.
+pub fn secret(s: &SecretView, reveal: bool, at: i64) -> SecretDetails {
+    SecretDetails {
+        revision: s.revision,
+        checksum: String::new(),
+        expires: s.expire.clone(),
+        rotation: s.rotation.clone(),
+        owner: owner_name(&s.owner),
+        description: s.description.clone(),
+        label: s.label.clone(),
+        created: time::rfc3339(at),
+        updated: time::rfc3339(at),
+        content: reveal.then(|| SecretContent {
+            data: s.content.clone(),
+        }),
+    }
 }
 
 /// A task the simulator ran, for `juju run`.
@@ -292,5 +276,16 @@ pub fn task(t: &Task) -> TaskResult {
         stderr: t.stderr.clone(),
         return_code: t.return_code,
         at: fsutil::now_secs(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners() {
+        assert_eq!(owner_name("application-db"), "db");
+        assert_eq!(owner_name("unit-my-app-3"), "my-app/3");
     }
 }

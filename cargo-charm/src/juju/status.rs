@@ -5,6 +5,7 @@ use super::home::Home;
 use super::opts::ModelOpt;
 use super::{sim_access, snapshot};
 use crate::error::{Error, Result};
+use crate::sim::api;
 use clap::Args;
 
 /// `juju status`.
@@ -62,8 +63,9 @@ pub struct ShowUnitArgs {
 pub fn status(home: &Home, a: StatusArgs) -> Result<()> {
     let format = Format::parse(&a.format, &["tabular"])?;
     let rec = home.resolve(a.model.model.as_deref())?;
-    let sim = sim_access::read(home, &rec)?;
-    let mut s = snapshot::status(&rec, sim.as_ref().map(|s| &s.model));
+    let dir = sim_access::dir(home, &rec)?;
+    let snap = api::status(&dir)?;
+    let mut s = snapshot::status(&rec, &snap);
     if !a.selectors.is_empty() {
         s.applications.retain(|name, app| {
             a.selectors.iter().any(|sel| {
@@ -86,19 +88,15 @@ pub fn status(home: &Home, a: StatusArgs) -> Result<()> {
 pub fn show_unit(home: &Home, a: ShowUnitArgs) -> Result<()> {
     let format = Format::parse(&a.format, &[])?;
     let rec = home.resolve(a.model.model.as_deref())?;
-    let sim = sim_access::read(home, &rec)?;
+    let dir = sim_access::dir(home, &rec)?;
+    let snap = api::status(&dir)?;
     let mut infos = Vec::new();
     let mut errors = Vec::new();
     for name in &a.units {
-        let found = sim
-            .as_ref()
-            .and_then(|s| resolve_unit(&s.model, name))
-            .and_then(|u| {
-                let model = &sim.as_ref()?.model;
-                snapshot::unit_info(model, &u).ok().map(|i| (u, i))
-            });
-        match found {
-            Some((u, mut info)) => {
+        match api::show_unit(&dir, name) {
+            Ok(detail) => {
+                let unit = detail.name.clone();
+                let mut info = snapshot::unit_info(detail, &snap);
                 for r in &mut info.relation_info {
                     if a.endpoint.as_deref().is_some_and(|e| e != r.endpoint) {
                         r.application_data.clear();
@@ -114,9 +112,9 @@ pub fn show_unit(home: &Home, a: ShowUnitArgs) -> Result<()> {
                         r.local_unit = None;
                     }
                 }
-                infos.push((u, info));
+                infos.push((unit, info));
             }
-            None => errors.push(format!("unit {name:?} not found")),
+            Err(e) => errors.push(e.message),
         }
     }
     if !errors.is_empty() {
@@ -124,14 +122,4 @@ pub fn show_unit(home: &Home, a: ShowUnitArgs) -> Result<()> {
     }
     print!("{}", unit::show_units(infos, format));
     Ok(())
-}
-
-/// A unit name or `<app>/leader`, as the unit's name.
-pub fn resolve_unit(model: &crate::sim::model::Model, name: &str) -> Option<String> {
-    if let Some(app) = name.strip_suffix("/leader") {
-        return (model.app.name == app)
-            .then(|| model.app.leader.clone())
-            .flatten();
-    }
-    model.unit(name).map(|u| u.name.clone())
 }

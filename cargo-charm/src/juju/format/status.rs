@@ -192,35 +192,6 @@ pub struct RelationRow {
     pub message: String,
 }
 
-/// Juju's application status when the leader set none (`status.DeriveStatus`): the unit
-/// status of highest severity (error, blocked, maintenance, waiting, active, terminated,
-/// unknown), its message included; `unknown` without units.
-pub fn derive(units: &[&StatusInfo]) -> StatusInfo {
-    let severity = |s: &str| match s {
-        "error" => 100,
-        "blocked" => 90,
-        "maintenance" => 80,
-        "waiting" => 70,
-        "active" => 60,
-        "terminated" => 50,
-        "unknown" => 40,
-        _ => 0,
-    };
-    let mut out = StatusInfo {
-        current: "unknown".into(),
-        ..StatusInfo::default()
-    };
-    for u in units {
-        if severity(&u.current) > severity(&out.current) {
-            out = StatusInfo {
-                version: String::new(),
-                ..(*u).clone()
-            };
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,18 +202,6 @@ mod tests {
             message: m.into(),
             ..Default::default()
         }
-    }
-
-    #[test]
-    fn derived_status_is_the_most_severe() {
-        let a = st("active", "");
-        let b = st("blocked", "need db");
-        let w = st("waiting", "x");
-        let m = st("maintenance", "y");
-        assert_eq!(derive(&[&a, &w, &b]), b);
-        assert_eq!(derive(&[&a, &w, &m]), m);
-        assert_eq!(derive(&[&a]), a);
-        assert_eq!(derive(&[]).current, "unknown");
     }
 
     #[test]
