@@ -53,6 +53,8 @@ impl Juju {
             .args(args)
             .env("CARGO_CHARM_JUJU_HOME", &self.home)
             .env_remove("JUJU_MODEL")
+            .env_remove("CARGO_CHARM_CHARMHUB")
+            .env_remove("CARGO_CHARM_CHARMHUB_MAP")
             .current_dir(root())
             .output()
             .unwrap();
@@ -140,6 +142,17 @@ fn a_model_from_add_model_to_destroy_model() {
 
     let dir = scratch("juju-model-charm");
     let charm = charm(&dir);
+    // A store charm needs the Charmhub stand-in's mapping; the error names it.
+    let r = j.run(&[
+        "deploy",
+        "--model",
+        "m",
+        "postgresql-k8s",
+        "--channel",
+        "14/stable",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("CARGO_CHARM_CHARMHUB"), "{}", r.stderr);
     // A local charm path must be explicit (./ or /), as Juju wants.
     let r = j.run(&["deploy", "--model", "m", "Cargo.toml"]);
     assert!(r.stderr.contains("ambiguous"), "{}", r.stderr);

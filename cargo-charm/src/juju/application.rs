@@ -1,5 +1,5 @@
 //! Application commands: `deploy`, `add-unit`, `remove-unit`, `config`, `refresh`,
-//! `integrate`, `remove-relation`, `remove-application`.
+//! `integrate`, `remove-relation`, `remove-application`, `resolve`.
 
 use super::format::{self, Format};
 use super::home::Home;
@@ -168,6 +168,23 @@ pub struct RemoveApplicationArgs {
     /// Completely remove an application and all its dependencies
     #[arg(long)]
     pub force: bool,
+    /// Which model.
+    #[command(flatten)]
+    pub model: ModelOpt,
+}
+
+/// `juju resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The units in error
+    #[arg(value_name = "UNIT", required = true)]
+    pub units: Vec<String>,
+    /// Do not re-execute failed hooks on the unit
+    #[arg(long)]
+    pub no_retry: bool,
+    /// Marks all units in error as resolved
+    #[arg(long)]
+    pub all: bool,
     /// Which model.
     #[command(flatten)]
     pub model: ModelOpt,
@@ -401,6 +418,18 @@ pub fn remove_application(home: &Home, a: RemoveApplicationArgs) -> Result<()> {
     for app in &a.apps {
         eprintln!("will remove application {app}");
         api::remove_application(&dir, app)?;
+    }
+    Ok(())
+}
+
+pub fn resolve(home: &Home, a: ResolveArgs) -> Result<()> {
+    let rec = home.resolve(a.model.model.as_deref())?;
+    let dir = sim_access::dir(home, &rec)?;
+    if a.all {
+        return Err(unsupported("resolve --all", "name the units"));
+    }
+    for unit in &a.units {
+        api::resolve(&dir, unit, !a.no_retry)?;
     }
     Ok(())
 }

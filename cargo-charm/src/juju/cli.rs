@@ -85,6 +85,9 @@ pub enum Command {
     RemoveRelation(application::IntegrateArgs),
     /// Remove applications from the model.
     RemoveApplication(application::RemoveApplicationArgs),
+    /// Marks unit errors resolved and re-executes failed hooks.
+    #[command(alias = "resolved")]
+    Resolve(application::ResolveArgs),
     /// Report the status of the model, its machines, applications and units.
     Status(status::StatusArgs),
     /// Displays information about a unit.

@@ -84,6 +84,7 @@ fn run(cli: Cli) -> Outcome {
         Command::Integrate(a) => application::integrate(&home, a)?,
         Command::RemoveRelation(a) => application::remove_relation(&home, a)?,
         Command::RemoveApplication(a) => application::remove_application(&home, a)?,
+        Command::Resolve(a) => application::resolve(&home, a)?,
         Command::Status(a) => status::status(&home, a)?,
         Command::ShowUnit(a) => status::show_unit(&home, a)?,
         Command::Run(a) => return action::run(&home, a),
