@@ -765,3 +765,202 @@ pub fn log_line(l: &LogLine) -> String {
 pub fn app_of(unit: &str) -> &str {
     app_of_unit(unit)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The API end to end, with shell charms that call no hook tool (in a unit test the
+    //! tools would be the test binary).
+
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A charm directory: `metadata.yaml`, optional `config.yaml` / `actions.yaml`, and a
+    /// `dispatch` running `script`.
+    fn charm(dir: &Path, meta: &str, config: &str, actions: &str, script: &str) -> String {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("metadata.yaml"), meta).unwrap();
+        if !config.is_empty() {
+            std::fs::write(dir.join("config.yaml"), config).unwrap();
+        }
+        if !actions.is_empty() {
+            std::fs::write(dir.join("actions.yaml"), actions).unwrap();
+        }
+        let dispatch = dir.join("dispatch");
+        std::fs::write(&dispatch, format!("#!/bin/sh\n{script}\n")).unwrap();
+        std::fs::set_permissions(&dispatch, std::fs::Permissions::from_mode(0o755)).unwrap();
+        dir.display().to_string()
+    }
+
+    fn request(charm: &str, units: u32) -> DeployRequest {
+        DeployRequest {
+            charm: charm.into(),
+            units,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn two_applications_through_the_api() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = tmp.path().join("state");
+        let db = charm(
+            &tmp.path().join("db"),
+            "name: db\nsummary: s\ndescription: d\nprovides:\n  database:\n    interface: pg\n",
+            "",
+            "",
+            "true",
+        );
+        let app = charm(
+            &tmp.path().join("app"),
+            "name: app\nsummary: s\ndescription: d\nrequires:\n  db:\n    interface: pg\n",
+            "options:\n  fail:\n    type: boolean\n    default: false\n  name:\n    type: string\n",
+            "go:\n  params:\n    flag:\n      type: boolean\n    n:\n      type: integer\n      default: 3\n",
+            // config-changed fails while the marker file exists.
+            r#"[ "$JUJU_HOOK_NAME" = config-changed ] && [ -e "$JUJU_CHARM_DIR/../../../fail" ] && exit 1; true"#,
+        );
+
+        create_model(&state, "testing").unwrap();
+        assert!(has_model(&state));
+        assert!(create_model(&state, "again").is_err());
+        let (name, out) = deploy(&state, &request(&app, 2)).unwrap();
+        assert_eq!(name, "app");
+        assert!(out.failed.is_empty());
+        let (name, _) = deploy(
+            &state,
+            &DeployRequest {
+                app: Some("pg".into()),
+                trust: true,
+                ..request(&db, 1)
+            },
+        )
+        .unwrap();
+        assert_eq!(name, "pg");
+        // The same charm again, under another name: a third application.
+        assert_eq!(deploy(&state, &request(&db, 1)).unwrap().0, "db");
+        let e = deploy(&state, &request(&app, 1)).err().unwrap();
+        assert!(
+            e.message.contains("(application app is deployed)"),
+            "{}",
+            e.message
+        );
+        // A store name without a mapping.
+        let e = deploy(&state, &request("postgresql-k8s", 1)).err().unwrap();
+        assert!(e.message.contains("Charmhub stand-in"), "{}", e.message);
+
+        let (id, _) = integrate(&state, "app", "pg").unwrap();
+        let s = status(&state).unwrap();
+        assert_eq!(s.model, "testing");
+        let names: Vec<&str> = s.apps.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["app", "db", "pg"]);
+        let pg = s.apps.iter().find(|a| a.name == "pg").unwrap();
+        assert_eq!((pg.charm.as_str(), pg.charm_rev, pg.trust), ("db", 0, true));
+        assert_eq!(pg.relations["database"], ["app"]);
+        let a = s.apps.iter().find(|a| a.name == "app").unwrap();
+        assert_eq!(a.units.len(), 2);
+        assert!(a.units[0].leader && !a.units[1].leader);
+        assert_eq!(a.units[0].agent.current, "idle");
+        let rel = s.relations.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(
+            (rel.provider.as_str(), rel.requirer.as_str()),
+            ("pg:database", "app:db")
+        );
+
+        let u = show_unit(&state, "app/leader").unwrap();
+        assert_eq!(u.name, "app/0");
+        let r = u.relations.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(
+            (r.endpoint.as_str(), r.related_endpoint.as_str()),
+            ("db", "database")
+        );
+        assert!(r.related_units["pg/0"].contains_key("ingress-address"));
+        let u = show_unit(&state, "pg/0").unwrap();
+        let r = &u.relations[0];
+        assert_eq!(
+            r.related_units.keys().collect::<Vec<_>>(),
+            ["app/0", "app/1"]
+        );
+
+        // Config.
+        let (charm_name, entries) = config(&state, "app").unwrap();
+        assert_eq!(charm_name, "app");
+        assert_eq!(entries[0].name, "fail");
+        assert_eq!(entries[0].source, "default");
+        assert_eq!(entries[1].source, "unset");
+        assert!(
+            set_config(&state, "app", &[("name".into(), "x".into())], &[])
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            set_config(&state, "app", &[("name".into(), "x".into())], &[])
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(config(&state, "app").unwrap().1[1].source, "user");
+
+        // Actions: params as juju run reads them, on app/leader.
+        let params = parse_params(&["flag=yes".to_string()]).unwrap();
+        let task = run_action(&state, "app/leader", "go", params).unwrap();
+        assert_eq!(task.unit, "app/0");
+        assert_eq!(task.status, "completed");
+        assert_eq!(
+            Value::Object(task.params),
+            serde_json::json!({"flag": true, "n": 3})
+        );
+        let e = run_action(
+            &state,
+            "app/0",
+            "go",
+            parse_params(&["flag=maybe".into()]).unwrap(),
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("must be of type boolean"),
+            "{}",
+            e.message
+        );
+        let file = parse_params_with_file("n: 5\nflag: false\n", &["flag=on".into()]).unwrap();
+        assert_eq!(
+            Value::Object(file),
+            serde_json::json!({"n": 5, "flag": true})
+        );
+
+        // A failing hook: the unit is in error until resolved.
+        std::fs::write(state.join("fail"), "").unwrap();
+        let out = set_config(&state, "app", &[("name".into(), "y".into())], &[])
+            .unwrap()
+            .unwrap();
+        assert_eq!(out.failed.len(), 2);
+        let s = status(&state).unwrap();
+        let u0 = &s.apps[0].units[0];
+        assert_eq!(u0.workload.current, "error");
+        assert_eq!(u0.agent.current, "error");
+        assert_eq!(u0.agent.message, "hook failed: \"config-changed\"");
+        std::fs::remove_file(state.join("fail")).unwrap();
+        resolve(&state, "app/0", true).unwrap();
+        resolve(&state, "app/1", false).unwrap();
+        let s = status(&state).unwrap();
+        assert!(s.apps[0].units.iter().all(|u| u.agent.current == "idle"));
+        assert!(resolve(&state, "app/0", true).is_err());
+
+        // Units, relations and applications go.
+        add_unit(&state, "pg", 1).unwrap();
+        assert_eq!(
+            show_unit(&state, "app/0").unwrap().relations[0]
+                .related_units
+                .len(),
+            2
+        );
+        remove_unit(&state, &["pg/1".into()]).unwrap();
+        remove_relation(&state, "pg", "app:db").unwrap();
+        assert!(show_unit(&state, "app/0").unwrap().relations.is_empty());
+        remove_application(&state, "pg").unwrap();
+        let s = status(&state).unwrap();
+        assert_eq!(s.apps.len(), 2);
+        assert!(secrets(&state).unwrap().is_empty());
+        assert!(debug_log(&state, Some(1)).unwrap().len() <= 1);
+        assert_eq!(resolve_unit(&state, "db/leader").unwrap(), "db/0");
+        destroy(&state).unwrap();
+        assert!(!state.exists());
+    }
+}

@@ -15,7 +15,6 @@ mod saved;
 mod steps;
 
 pub use saved::upgrade;
-pub use steps::pod_address;
 
 /// The version of `model.json`'s layout: 2 since a model holds several applications
 /// (format 1, one application, is upgraded as it loads: [`upgrade`]).
@@ -328,6 +327,11 @@ impl Side<'_> {
     pub fn key(&self, id: u64) -> String {
         format!("{}:{id}", self.endpoint)
     }
+}
+
+/// The pod address with index `k`: `10.1.0.10`, `10.1.0.11`, ...
+pub fn pod_address(k: u32) -> String {
+    format!("10.1.{}.{}", k / 200, k % 200 + 10)
 }
 
 /// The application of a unit name (`app/0` → `app`).

@@ -58,11 +58,6 @@ impl Step {
     }
 }
 
-/// The pod address with index `k`: `10.1.0.10`, `10.1.0.11`, ...
-pub fn pod_address(k: u32) -> String {
-    format!("10.1.{}.{}", k / 200, k % 200 + 10)
-}
-
 impl Unit {
     /// Unit `n` of `app`, as Juju creates it: waiting for its agent, at its pod address.
     pub fn new(app: &str, n: u32, address: String) -> Unit {
