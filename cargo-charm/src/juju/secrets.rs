@@ -60,6 +60,13 @@ pub fn show_secret(home: &Home, a: ShowSecretArgs) -> Result<()> {
     let format = Format::parse(&a.format, &[])?;
     let rec = home.resolve(a.model.model.as_deref())?;
     let dir = sim_access::dir(home, &rec)?;
+    if a.revisions {
+        // TODO(sim::api): the revisions' metadata.
+        return Err(super::outcome::unsupported(
+            "show-secret --revisions",
+            "the simulator keeps no revision metadata (show the latest with --reveal)",
+        ));
+    }
     let want = unique_id(&a.id);
     let all = api::secrets(&dir)?;
     let s = all
