@@ -30,7 +30,7 @@ fn refused(name: &str, charm: &Path, expect: &str) {
         lines[0]
     );
     assert_eq!(r.code, 1);
-    for left in ["model.json", "charm", "charm.new", "units"] {
+    for left in ["model.json", "charm", "charm.new", "charms", "units"] {
         assert!(!m.state.join(left).exists(), "{left} left behind");
     }
 }

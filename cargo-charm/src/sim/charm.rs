@@ -162,13 +162,22 @@ pub fn config_value(meta: &CharmMetadata, key: &str, raw: &str) -> Result<Value>
     })
 }
 
-/// Checks `juju run` parameters against the action's schema and fills in defaults, as
-/// Juju does before the action runs. `raw` values are parsed as YAML scalars
-/// (`n=3` is an integer, `flag=true` a boolean), as `juju run` parses them.
+/// Checks `juju run` parameters given as `key=value` pairs (values read as `juju run`
+/// reads them: [`super::params`]) against the action's schema and fills in defaults.
 pub fn action_params(
     meta: &CharmMetadata,
     action: &str,
     raw: &[(String, String)],
+) -> Result<Map<String, Value>> {
+    check_action_params(meta, action, super::params::from_pairs(Map::new(), raw)?)
+}
+
+/// Checks parameters against the action's schema and fills in defaults, as Juju does
+/// before the action runs.
+pub fn check_action_params(
+    meta: &CharmMetadata,
+    action: &str,
+    mut params: Map<String, Value>,
 ) -> Result<Map<String, Value>> {
     let declared = meta.action(action).ok_or_else(|| {
         let mut names: Vec<String> = meta.actions.iter().map(|a| a.name.clone()).collect();
@@ -179,18 +188,6 @@ pub fn action_params(
             list(&names)
         ))
     })?;
-    let mut params = Map::new();
-    for (k, v) in raw {
-        let value = match serde_yaml::from_str::<serde_yaml::Value>(v) {
-            Ok(y) if !v.is_empty() => serde_json::to_value(y).unwrap_or(Value::from(v.as_str())),
-            _ => Value::from(v.as_str()),
-        };
-        let value = match value {
-            Value::Null => Value::from(v.as_str()),
-            other => other,
-        };
-        params.insert(k.clone(), value);
-    }
     for (k, v) in &params {
         match declared.params.iter().find(|p| p.name == *k) {
             None if !declared.additional_properties => {

@@ -3,7 +3,7 @@
 //! an environment built from scratch, then commit on success (or keep only the immediate
 //! effects on failure) and the record of what happened.
 
-use super::model::{EventRecord, HookStep, LogLine, Model, Task, JUJU_VERSION};
+use super::model::{app_of_unit, EventRecord, HookStep, LogLine, Model, Task, JUJU_VERSION};
 use super::pebble::{self, namespace::Access};
 use super::store::Store;
 use super::tool::HOOK_DIR_VAR;
@@ -89,10 +89,13 @@ fn environment(
         env.push(("JUJU_DISPATCH_PATH".into(), format!("hooks/{}", step.hook)));
         env.push(("JUJU_HOOK_NAME".into(), step.hook.clone()));
     }
-    if let Some(rel) = step.relation.and_then(|id| model.relations.get(&id)) {
-        env.push(("JUJU_RELATION".into(), rel.endpoint.clone()));
-        env.push(("JUJU_RELATION_ID".into(), rel.key()));
-        env.push(("JUJU_REMOTE_APP".into(), rel.remote_app.clone()));
+    if let Some((rel, side)) = step.relation.and_then(|id| {
+        let rel = model.relations.get(&id)?;
+        Some((rel, rel.side(app_of_unit(unit))?))
+    }) {
+        env.push(("JUJU_RELATION".into(), side.endpoint.to_string()));
+        env.push(("JUJU_RELATION_ID".into(), side.key(rel.id)));
+        env.push(("JUJU_REMOTE_APP".into(), side.remote_app.to_string()));
         env.push((
             "JUJU_REMOTE_UNIT".into(),
             step.remote_unit.clone().unwrap_or_default(),
@@ -111,12 +114,13 @@ fn environment(
             env.push(("JUJU_STORAGE_KIND".into(), s.kind.clone()));
         }
     }
-    if !model.app.meta.containers.is_empty() {
+    let meta = model.meta_of(unit);
+    if !meta.containers.is_empty() {
         env.push((
             pebble::namespace::CONTAINERS_DIR_VAR.into(),
             pebble::namespace::containers_dir_var(
                 &pebble::containers_dir(store, unit),
-                &model.app.meta,
+                meta,
                 access,
             ),
         ));
@@ -297,11 +301,14 @@ pub fn dispatch(
         let remount: Vec<_> = pebble::workloads(store, model, &unit)
             .into_iter()
             .filter(|w| {
-                model.app.meta.container(&w.container).is_some_and(|c| {
-                    c.mounts
-                        .iter()
-                        .any(|m| ctx.storage_adds.iter().any(|(name, _)| *name == m.storage))
-                })
+                model
+                    .meta_of(&unit)
+                    .container(&w.container)
+                    .is_some_and(|c| {
+                        c.mounts
+                            .iter()
+                            .any(|m| ctx.storage_adds.iter().any(|(name, _)| *name == m.storage))
+                    })
             })
             .collect();
         pebble::process::restart(model, &remount)?;
@@ -329,7 +336,9 @@ pub fn dispatch(
     }
     if leader {
         if let Some(s) = ctx.app_status_history.last() {
-            model.app.status = Some(s.clone());
+            if let Some(a) = model.apps.get_mut(app_of_unit(&unit)) {
+                a.status = Some(s.clone());
+            }
         }
     }
     let log = |level: &str, source: &str, message: &str| LogLine {
@@ -386,7 +395,7 @@ pub fn dispatch(
         relation: step
             .relation
             .and_then(|id| model.relations.get(&id))
-            .map(|r| r.key()),
+            .and_then(|r| r.side(app_of_unit(&unit)).map(|s| s.key(r.id))),
         remote_unit: step.remote_unit.clone(),
         storage: step.storage.clone(),
         exit_code: code,

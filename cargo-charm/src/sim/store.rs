@@ -7,7 +7,8 @@
 //!   .cargo-charm-state    the mark: this directory was made by `deploy` (see below)
 //!   lock                  flock held by the running cargo-charm command
 //!   model.json            the model (format, app, units, relations, queue, events, logs)
-//!   charm/                the deployed charm, unpacked (pristine; new pods copy it)
+//!   charms/<app>/         each application's charm, unpacked (pristine; new pods copy it)
+//!   charm/                the charm of a model saved in format 1 (one application)
 //!   build/                .charm files packed by `deploy` from a crate
 //!   units/<app>-<n>/charm the unit's charm directory (JUJU_CHARM_DIR)
 //!   units/<app>-<n>/root  the unit's storage, at Juju's mount paths (kept across pods)
@@ -36,6 +37,7 @@ const OWN: &[&str] = &[
     "model.json",
     "charm",
     "charm.new",
+    "charms",
     "build",
     "units",
     "tools",
@@ -126,6 +128,8 @@ impl Store {
         if !value.is_object() {
             return Err(corrupt(" is not a JSON object".into()));
         }
+        // A model saved in format 1 (one application) reads as format 2.
+        let value = super::model::upgrade(value);
         let format = value.get("format").and_then(|f| f.as_u64());
         if format != Some(FORMAT as u64) {
             return Err(Error::msg(format!(
@@ -143,7 +147,7 @@ impl Store {
             };
             corrupt(format!(": {}{at}", bounded(&e.into_inner().to_string())))
         })?;
-        for u in model.units.values() {
+        for u in model.units() {
             // A step interrupted halfway through replacing or removing the directory
             // finishes when the queue resumes.
             let pending = model.queue.iter().any(|s| {
@@ -167,9 +171,10 @@ impl Store {
         fsutil::write_atomic(&self.model_path(), &bytes)
     }
 
-    /// The pristine unpacked charm.
-    pub fn charm_dir(&self) -> PathBuf {
-        self.dir.join("charm")
+    /// An application's pristine unpacked charm, from its path relative to the state
+    /// directory (`App::charm_dir`).
+    pub fn app_charm_dir(&self, relative: &str) -> PathBuf {
+        self.dir.join(relative)
     }
 
     /// Where `deploy` packs a crate.
@@ -187,16 +192,16 @@ impl Store {
         self.unit_dir(unit).join("charm")
     }
 
-    /// Gives `unit` a fresh copy of the pristine charm directory, replacing any old one:
-    /// copied next to it, then renamed into place.
+    /// Gives `unit` a fresh copy of its application's pristine charm directory
+    /// (`pristine`), replacing any old one: copied next to it, then renamed into place.
     ///
     /// The staging directory has a fixed name (not a `tempfile::TempDir`) so that a copy a
     /// crash interrupted is found and removed when the queued step runs again.
-    pub fn fresh_charm_copy(&self, unit: &str) -> Result<()> {
+    pub fn fresh_charm_copy(&self, unit: &str, pristine: &Path) -> Result<()> {
         let dir = self.unit_charm_dir(unit);
         let staging = self.unit_dir(unit).join("charm.new");
         fsutil::remove_dir(&staging)?;
-        fsutil::copy_dir(&self.charm_dir(), &staging)?;
+        fsutil::copy_dir(pristine, &staging)?;
         fsutil::remove_dir(&dir)?;
         std::fs::rename(&staging, &dir)
             .map_err(|e| Error::msg(format!("renaming {}: {e}", staging.display())))

@@ -511,7 +511,9 @@ pub(crate) fn secret_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
                 .iter()
                 .position(|s| s.owner.is_some() && s.label.as_deref() == Some(l))
                 .or_else(|| secrets.iter().position(|s| s.label.as_deref() == Some(l)))
-                .ok_or_else(|| Fail::run(format!("secret with label {} not found", q(l))))?
+                // Juju 3.6's secretsmanager facade (getSecretContent): a label that is
+                // neither the owner's nor this consumer's.
+                .ok_or_else(|| Fail::run(format!("consumer label {} not found", q(l))))?
         }
         (None, None) => unreachable!("checked above"),
     };

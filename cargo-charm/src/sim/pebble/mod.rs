@@ -123,9 +123,10 @@ pub fn containers_dir(store: &Store, unit: &str) -> PathBuf {
 
 /// Every container of `unit`, in metadata order.
 pub fn workloads(store: &Store, model: &Model, unit: &str) -> Vec<Workload> {
-    model
-        .app
-        .meta
+    let Some(app) = model.app_of(unit) else {
+        return vec![];
+    };
+    app.meta
         .containers
         .iter()
         .map(|c| Workload::new(store, unit, &c.name))
@@ -135,8 +136,7 @@ pub fn workloads(store: &Store, model: &Model, unit: &str) -> Vec<Workload> {
 /// Every container of every unit.
 pub fn all_workloads(store: &Store, model: &Model) -> Vec<Workload> {
     model
-        .units
-        .values()
+        .units()
         .flat_map(|u| workloads(store, model, &u.name))
         .collect()
 }
@@ -147,7 +147,7 @@ pub fn all_workloads(store: &Store, model: &Model) -> Vec<Workload> {
 /// several instances, as Juju lays out the charm container's mounts); without one the
 /// container sees the storage where the charm container does.
 pub fn mounts(model: &Model, w: &Workload) -> Vec<(String, PathBuf)> {
-    let Some(container) = model.app.meta.container(&w.container) else {
+    let Some(container) = model.meta_of(&w.unit).container(&w.container) else {
         return vec![];
     };
     let Some(unit) = model.unit(&w.unit) else {
@@ -155,7 +155,7 @@ pub fn mounts(model: &Model, w: &Workload) -> Vec<(String, PathBuf)> {
     };
     let mut out = Vec::new();
     for mount in &container.mounts {
-        let Some(storage) = model.app.meta.storage(&mount.storage) else {
+        let Some(storage) = model.meta_of(&w.unit).storage(&mount.storage) else {
             continue;
         };
         if storage.kind != StorageKind::Filesystem {

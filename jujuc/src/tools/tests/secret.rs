@@ -284,7 +284,7 @@ fn secret_get_by_label_and_labelling_as_observer() {
     );
     assert_eq!(
         t.fail(&["secret-get", "--label", "nope"]),
-        err(1, "secret with label \"nope\" not found")
+        err(1, "consumer label \"nope\" not found")
     );
 }
 
