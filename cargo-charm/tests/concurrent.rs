@@ -127,7 +127,11 @@ fn changes_at_once_all_happen_once() {
         // Each delete-pod ran its unit's start once: two more, never three or one.
         assert_eq!(starts(&state), before + 2, "{what}");
         let m = model(&state);
-        assert_eq!(m["app"]["leader"], Value::from(leader.as_str()), "{what}");
+        assert_eq!(
+            m["apps"]["counter"]["leader"],
+            Value::from(leader.as_str()),
+            "{what}"
+        );
         assert_eq!(m["secrets"].as_array().unwrap().len(), round + 1, "{what}");
         let relations: Vec<&Value> = m["relations"].as_object().unwrap().values().collect();
         let pg = relations

@@ -188,13 +188,13 @@ fn corrupt_state_files_are_refused_and_left_as_they_are() {
         ),
         (
             "units as a string",
-            edited(&model, |v| v["units"] = "rot/0".into()),
-            vec!["is corrupt: model.json: invalid type: string \"rot/0\", expected a map (at `units`)"],
+            edited(&model, |v| v["apps"]["rot"]["units"] = "rot/0".into()),
+            vec!["is corrupt: model.json: invalid type: string \"rot/0\", expected a map (at `apps.rot.units`)"],
         ),
         (
             "a unit's name as a number",
-            edited(&model, |v| v["units"]["0"]["name"] = 5.into()),
-            vec!["invalid type: integer `5`, expected a string (at `units.0.name`)"],
+            edited(&model, |v| v["apps"]["rot"]["units"]["0"]["name"] = 5.into()),
+            vec!["invalid type: integer `5`, expected a string (at `apps.rot.units.0.name`)"],
         ),
         (
             "a negative counter",
@@ -217,9 +217,9 @@ fn corrupt_state_files_are_refused_and_left_as_they_are() {
         (
             "a missing field",
             edited(&model, |v| {
-                v["app"].as_object_mut().unwrap().remove("name");
+                v["apps"]["rot"].as_object_mut().unwrap().remove("name");
             }),
-            vec!["missing field `name` (at `app`)"],
+            vec!["missing field `name` (at `apps.rot`)"],
         ),
     ];
     for (case, bytes, mut expect) in model_cases {

@@ -292,7 +292,10 @@ esac"#,
             .filter(|e| e["hook"] == "start" && e["exit_code"] == 0)
             .count();
         assert_eq!(starts, 1, "round {round}");
-        assert_eq!(m["units"]["0"]["status"]["message"], "busy 199");
+        assert_eq!(
+            m["apps"]["busy"]["units"]["0"]["status"]["message"],
+            "busy 199"
+        );
         sim(&state, &["destroy"]).ok();
     }
 }

@@ -106,7 +106,12 @@ pub fn check(state: &Path, what: &str) {
         n,
         "{what}: a dispatch sequence number was reused"
     );
-    for u in m["units"].as_object().unwrap().values() {
+    let units = m["apps"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|a| a["units"].as_object().unwrap().values());
+    for u in units {
         let unit = u["name"].as_str().unwrap();
         assert_eq!(u["error"], Value::Null, "{what}: {unit} is in error");
         assert_eq!(u["life"], "alive", "{what}: {unit} is stuck dying");
