@@ -53,8 +53,8 @@ pub fn network_get(
     let (call, out) = run(tools, ToolCall::new("network-get", args))?;
     let raw: RawNetwork = json(&call, &out)?;
     let bad = |problem: String| ToolError::BadOutput {
-        call: call.to_string(),
-        output: out.clone(),
+        call: call.describe(),
+        output: super::util::quoted_prefix(&out),
         problem,
     };
     let mut interfaces = Vec::new();

@@ -25,8 +25,8 @@ pub fn opened_ports(tools: &mut dyn HookTools) -> Result<Vec<Port>, ToolError> {
         .iter()
         .map(|s| {
             s.parse().map_err(|problem| ToolError::BadOutput {
-                call: call.to_string(),
-                output: out.clone(),
+                call: call.describe(),
+                output: super::util::quoted_prefix(&out),
                 problem,
             })
         })

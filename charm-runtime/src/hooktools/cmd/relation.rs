@@ -22,9 +22,12 @@ pub fn relation_ids(tools: &mut dyn HookTools, endpoint: &str) -> Result<Vec<u64
                 .next()
                 .and_then(|n| n.parse().ok())
                 .ok_or_else(|| ToolError::BadOutput {
-                    call: call.to_string(),
-                    output: out.clone(),
-                    problem: format!("relation id {s:?} is not `<endpoint>:<int>`"),
+                    call: call.describe(),
+                    output: super::util::quoted_prefix(&out),
+                    problem: format!(
+                        "relation id {:?} is not `<endpoint>:<int>`",
+                        super::util::quoted_prefix(s)
+                    ),
                 })
         })
         .collect()

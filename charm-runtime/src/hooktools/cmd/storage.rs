@@ -16,8 +16,8 @@ pub fn storage_list(tools: &mut dyn HookTools, name: &str) -> Result<Vec<Storage
         .iter()
         .map(|id| {
             Storage::parse(id).ok_or_else(|| ToolError::BadOutput {
-                call: call.to_string(),
-                output: out.clone(),
+                call: call.describe(),
+                output: super::util::quoted_prefix(&out),
                 problem: format!("storage id {id:?} is not `<name>/<index>`"),
             })
         })
