@@ -55,7 +55,7 @@ pub fn network_get(
     let bad = |problem: String| ToolError::BadOutput {
         call: call.describe(),
         output: super::util::quoted_prefix(&out),
-        problem,
+        problem: super::util::quoted_prefix(&problem),
     };
     let mut interfaces = Vec::new();
     for b in raw.bind_addresses.unwrap_or_default() {

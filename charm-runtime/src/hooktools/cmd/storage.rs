@@ -18,7 +18,10 @@ pub fn storage_list(tools: &mut dyn HookTools, name: &str) -> Result<Vec<Storage
             Storage::parse(id).ok_or_else(|| ToolError::BadOutput {
                 call: call.describe(),
                 output: super::util::quoted_prefix(&out),
-                problem: format!("storage id {id:?} is not `<name>/<index>`"),
+                problem: format!(
+                    "storage id {:?} is not `<name>/<index>`",
+                    super::util::quoted_prefix(id)
+                ),
             })
         })
         .collect()
