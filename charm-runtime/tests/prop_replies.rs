@@ -188,7 +188,7 @@ impl Prober {
         let config_keys = model.config_values()?.len();
         if let Some(rel) = model.relation(Self::REPLICAS)? {
             let seen = model.bag(&rel, Bag::Unit)?.len();
-            model.set(&rel, Own::Unit, "seen", &format!("{seen} {config_keys}"))?;
+            model.set(&rel, Own::Unit, "seen", format!("{seen} {config_keys}"))?;
             if let Some(l) = leader {
                 model.set(&rel, Own::App(l), "password", CHARM_SECRET)?;
             }
