@@ -22,14 +22,14 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 step "no file-level import cycles"
 python3 tools/import_cycles.py
 
-step "cargo test (unit, end-to-end, trybuild, doctests; cargo charm sim with the demo charm and the Python ops 3.9.0 fixture charm, its Pebble reached by ops' own client through a mount namespace)"
+step "cargo test (unit, end-to-end, trybuild, doctests; cargo charm sim with the demo charm, the webapp example and its Python reference, and the Python ops 3.9.0 fixture charm, its Pebble reached by ops' own client through a mount namespace)"
 cargo test --workspace
 
 step "cargo charm pack: the .charm checked by unzip, Python's zipfile and ops 3.9.0, compared with charmcraft's files, then deployed"
 check=target/charm-check
 rm -rf "$check"
 mkdir -p "$check/unzip"
-charm=$(cargo run -q -p cargo-charm -- pack -q -o "$check")
+charm=$(cargo run -q -p cargo-charm -- pack -q -p demo-charm -o "$check")
 unzip -tq "$charm"
 zipinfo "$charm" dispatch | grep -Eq '^-rwxr-xr-x +[0-9.]+ unx ' ||
     { echo "dispatch is not -rwxr-xr-x (Unix) in $charm:" >&2; zipinfo "$charm" >&2; exit 1; }
@@ -45,6 +45,16 @@ cargo run -q -p cargo-charm -- sim show-unit demo-api-charm/0 --state "$check/st
 # Stop the deployed units' Pebble servers (sockets stay live after a command otherwise).
 cargo run -q -p cargo-charm -- sim destroy --state "$check/state" -q
 echo "$charm: $(stat -c %s "$charm") bytes, OK"
+
+step "examples/webapp: its Python ops reference compiles, and charmcraft 4.5.0 renders from its charmcraft.yaml the same metadata.yaml, config.yaml and actions.yaml as the Rust charm's .charm"
+webapp_check=target/webapp-check
+rm -rf "$webapp_check"
+mkdir -p "$webapp_check/unzip"
+PYTHONPYCACHEPREFIX="$webapp_check/pycache" .venv/bin/python -m py_compile examples/webapp/python/src/charm.py
+webapp_charm=$(cargo run -q -p cargo-charm -- pack -q --manifest-path examples/webapp/Cargo.toml -o "$webapp_check")
+(cd "$webapp_check/unzip" && unzip -q "../$(basename "$webapp_charm")")
+.venv/bin/python tools/validate_charmcraft.py examples/webapp/python/charmcraft.yaml --compare-charm-dir "$webapp_check/unzip" >/dev/null
+python3 examples/webapp/count_lines.py --check
 
 step "the main job: bash tools/main-job.sh"
 bash tools/main-job.sh

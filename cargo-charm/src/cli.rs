@@ -173,6 +173,15 @@ pub enum SimCommand {
     /// -relation-changed.
     #[command(verbatim_doc_comment)]
     SetData(SetDataArgs),
+    /// Add a secret a related application owns and grants to this one
+    ///
+    /// Add a secret owned by REMOTE_APP, a simulated application related to this one, and
+    /// granted to this application through their relation, as a provider charm does
+    /// (`secret-add`, then `secret-grant` on the relation) before naming it in its relation
+    /// data. Prints its URI, for `set-data ENDPOINT REMOTE_APP secret-user=<URI>`. The
+    /// units read it with `secret-get` while the relation lives; no hook runs.
+    #[command(verbatim_doc_comment)]
+    AddSecret(AddSecretArgs),
     /// Remove a relation (departed, broken)
     ///
     /// Remove a relation: every unit runs -relation-departed for each remote unit, then
@@ -340,6 +349,20 @@ pub struct SetDataArgs {
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
+}
+
+/// `sim add-secret`.
+#[derive(Debug, Args)]
+pub struct AddSecretArgs {
+    /// The related application that owns the secret
+    #[arg(value_name = "REMOTE_APP")]
+    pub remote_app: String,
+    /// The secret's content
+    #[arg(value_name = "KEY=VALUE", required = true, value_parser = key_value)]
+    pub content: Vec<(String, String)>,
+    /// Where the model is.
+    #[command(flatten)]
+    pub state: StateOpts,
 }
 
 /// `sim unrelate`.

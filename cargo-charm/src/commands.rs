@@ -186,6 +186,13 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 "relation data unchanged: no hook runs",
             )
         }
+        SimCommand::AddSecret(a) => {
+            let mut sim = open_read(&a.state)?;
+            let id = ops::add_secret(&mut sim.model, &a.remote_app, &a.content)?;
+            sim.save()?;
+            println!("{id}");
+            Ok(())
+        }
         SimCommand::Unrelate(a) => {
             let mut sim = open(&a.run)?;
             let s = ops::unrelate(&mut sim, &a.endpoint, &a.remote_app)?;

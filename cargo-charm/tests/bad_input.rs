@@ -52,8 +52,7 @@ fn unknown_names_are_refused() {
         r#"unit "x/1" not found"#,
     );
 
-    let endpoint =
-        r#"application "demo-api-charm" has no endpoint "db" (endpoints: fastapi-peer, database)"#;
+    let endpoint = r#"application "demo-api-charm" has no endpoint "db" (endpoints: fastapi-peer, grafana-dashboard, metrics-endpoint, database, logging)"#;
     refused(&m, &["relate", "db", "postgresql"], 1, endpoint);
     refused(&m, &["unrelate", "db", "postgresql"], 1, endpoint);
     refused(&m, &["set-data", "db", "postgresql", "a=b"], 1, endpoint);

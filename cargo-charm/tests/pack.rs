@@ -94,14 +94,29 @@ fn the_charm_holds_dispatch_0755_and_the_generated_files() {
 #[test]
 fn packing_twice_gives_the_same_bytes() {
     let again = scratch("pack-again");
-    let out = cargo_charm(&["pack", "-q", "-o", again.to_str().unwrap()]).ok();
+    let out = cargo_charm(&[
+        "pack",
+        "-q",
+        "-p",
+        "demo-charm",
+        "-o",
+        again.to_str().unwrap(),
+    ])
+    .ok();
     let second = std::fs::read(out.trim()).unwrap();
     assert_eq!(std::fs::read(demo_charm()).unwrap(), second);
 
     // SOURCE_DATE_EPOCH sets the manifest's timestamp (and only that).
     let dated = scratch("pack-dated");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-charm"))
-        .args(["pack", "-q", "-o", dated.to_str().unwrap()])
+        .args([
+            "pack",
+            "-q",
+            "-p",
+            "demo-charm",
+            "-o",
+            dated.to_str().unwrap(),
+        ])
         .env("SOURCE_DATE_EPOCH", "1767508186")
         .current_dir(root())
         .output()
@@ -125,7 +140,8 @@ fn pack_writes_into_the_target_directory_and_says_where() {
         .unwrap();
     let want = target.join("charm").join("demo-api-charm_amd64.charm");
     demo_charm();
-    let r = cargo_charm(&["pack"]);
+    let demo = root().join("demo-charm");
+    let r = cargo_charm_in(&demo, &["pack"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout.trim(), want.to_str().unwrap());
     assert_eq!(
@@ -141,7 +157,7 @@ fn pack_writes_into_the_target_directory_and_says_where() {
         r.stderr
     );
     // -q: nothing but the path.
-    let r = cargo_charm(&["pack", "-q"]);
+    let r = cargo_charm_in(&demo, &["pack", "-q"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
     assert_eq!(r.stdout.trim(), want.to_str().unwrap());
 }
@@ -166,6 +182,13 @@ fn pack_finds_the_crate_like_cargo() {
     )
     .ok();
     cargo_charm(&["charm", "pack", "-q", "-o", o, "-p", "demo-charm"]).ok();
+    // At the workspace root, with two charm crates: which one is for -p to say.
+    let r = cargo_charm(&["pack", "-q", "-o", o]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr.trim(),
+        "ERROR several charm crates in this workspace (demo-charm, webapp); choose one with -p"
+    );
     // Not a charm crate; not a cargo project.
     let r = cargo_charm(&["pack", "-q", "-o", o, "-p", "charm-runtime"]);
     assert_eq!(r.code, 1);

@@ -7,7 +7,8 @@
 //! Derive [`Databag`] with `#[derive(Databag)]`; field attributes:
 //! `#[databag(rename = "kebab-key")]`, `#[databag(raw)]` and `#[databag(json)]`; on the
 //! struct, `#[databag(raw)]` makes raw the default for every field. `Option` fields may
-//! be missing; saving `None` deletes the key.
+//! be missing; saving `None` deletes the key. Loading an `Option<D>` gives `None` while a
+//! key `D` requires is missing, as before the remote application has sent everything.
 
 use crate::hooktools::cmd::BagData;
 use serde::de::DeserializeOwned;
@@ -23,6 +24,10 @@ pub const JUJU_KEYS: &[&str] = &["egress-subnets", "ingress-address", "private-a
 pub trait Databag: Sized {
     /// The keys this struct reads and writes, in declaration order.
     const KEYS: &'static [&'static str];
+
+    /// The keys it cannot do without (its fields that are not an `Option`); the derive
+    /// lists them. Loading an `Option<Self>` is `None` while one of them is missing.
+    const REQUIRED: &'static [&'static str] = &[];
 
     /// Decodes the struct from a bag. Keys it does not declare are ignored.
     fn from_bag(bag: &BagData) -> Result<Self, FieldError>;
@@ -353,6 +358,50 @@ fn unfit(_: &BagData, key: &str) -> FieldError {
     FieldError {
         key: key.into(),
         problem: "the field's type does not fit its encoding".into(),
+    }
+}
+
+/// A bag that may not be complete yet: `None` while one of `D`'s required keys is missing
+/// (the remote application has not sent everything yet), else `D`, whose values must
+/// decode (a value that is there but wrong is an error, naming its key, not `None`).
+/// Saving `None` deletes every key `D` declares.
+///
+/// ```
+/// use charm_runtime::prelude::*;
+/// use charm_runtime::hooktools::cmd::BagData;
+/// use charm_runtime::databag::Databag;
+///
+/// #[derive(Databag, Debug, PartialEq)]
+/// #[databag(raw)]
+/// struct Credentials {
+///     username: String,
+///     password: String,
+/// }
+///
+/// let mut bag = BagData::from([("username".to_string(), "admin".to_string())]);
+/// assert_eq!(Option::<Credentials>::from_bag(&bag).unwrap(), None);
+/// bag.insert("password".into(), "hunter2".into());
+/// let creds = Option::<Credentials>::from_bag(&bag).unwrap().unwrap();
+/// assert_eq!(creds.password, "hunter2");
+/// ```
+impl<D: Databag> Databag for Option<D> {
+    const KEYS: &'static [&'static str] = D::KEYS;
+
+    fn from_bag(bag: &BagData) -> Result<Self, FieldError> {
+        if D::REQUIRED.iter().any(|k| !bag.contains_key(*k)) {
+            return Ok(None);
+        }
+        D::from_bag(bag).map(Some)
+    }
+
+    fn to_bag(&self) -> Result<BagData, FieldError> {
+        match self {
+            Some(d) => d.to_bag(),
+            None => Ok(D::KEYS
+                .iter()
+                .map(|k| (k.to_string(), String::new()))
+                .collect()),
+        }
     }
 }
 

@@ -43,6 +43,7 @@ mod error;
 pub mod event;
 pub mod goal;
 pub mod hooktools;
+pub mod http;
 pub mod json;
 pub mod log;
 pub mod metadata;

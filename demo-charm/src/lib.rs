@@ -1,48 +1,47 @@
-//! The Juju SDK tutorial's `demo-api-charm` at the "Preserve your charm's data" stage,
-//! written with `charm-runtime`.
+//! The Juju SDK tutorial's `demo-api-charm`, written with `charm-runtime`: the charm of the
+//! "Preserve your charm's data" chapter with the actions chapter's `get-db-info`, the
+//! open-port chapter's ports and the observability chapter's endpoints.
 //!
-//! The counter: on every `start` (which Kubernetes pod churn repeats), the leader adds one
-//! to `started_counter` in `unit_stats` in the application bag of the peer relation
-//! `fastapi-peer`, stored as `{"started_counter": N}` exactly as the tutorial's Python
-//! charm stores it, so it survives pod deletion.
-//!
-//! Non-leaders: the tutorial's code crashes there (only the leader may write the
-//! application bag); here that code does not compile, since writing the application bag
-//! takes the `Leader` proof `model.leader()?` gives only the leader. A non-leader counts its
-//! own pod's starts in its own unit bag of `fastapi-peer`, under the same key and format.
-//! Before the peer relation exists, `start` logs a warning and counts nothing.
+//! - **Workload** ([`workload`]): the FastAPI server in the `demo-server` container, run by
+//!   Pebble from the layer `fastapi_demo` (combined, then replanned) on
+//!   `demo-server-pebble-ready` and `config-changed`, and whenever the database
+//!   credentials change; nothing is touched when the plan already runs it. Pebble not
+//!   answering is "not ready yet", never a failed hook. The workload version comes from the
+//!   server's `/version`.
+//! - **`server-port`** ([`config`]): 22 or a value that is not a TCP port is reported as
+//!   `blocked` (the workload keeps its port); otherwise the port is opened (the previous
+//!   one closed) and the service moved to it.
+//! - **`database`** ([`database`]): the `postgresql_client` requirer as data_platform_libs
+//!   speaks it, credentials from plain fields or the `secret-user` secret. Data the charm
+//!   cannot use is `blocked`, naming the key, and the workload keeps its last good
+//!   credentials.
+//! - **`get-db-info`**: host and port, and with `show-password=true` the credentials.
+//! - **The start counter** ([`counter`]).
+//! - **`metrics-endpoint`** ([`metrics`]): the scrape job; `grafana-dashboard` and
+//!   `logging` are declared for the next chapter.
+//! - **Status**: the tutorial's collect-status, at the end of every dispatch.
 
-use charm_runtime::pebble::{Layer, Service};
+pub mod config;
+pub mod counter;
+pub mod database;
+pub mod metrics;
+pub mod workload;
+
+pub use config::{Config, InvalidPort};
+pub use counter::{PeerData, UnitStats};
+pub use database::{Database, DatabaseInfo, DatabaseRequires};
+pub use workload::workload_layer;
+
+use charm_runtime::log;
 use charm_runtime::prelude::*;
+use workload::ServiceState;
 
 /// The charm. A new value is built for every dispatch; it holds no state of its own.
 #[derive(Default)]
 pub struct DemoCharm;
 
-/// The charm's config options.
-#[derive(CharmConfig, Debug, PartialEq)]
-pub struct Config {
-    /// Default port on which FastAPI is available
-    #[config(default = 8000)]
-    pub server_port: u16,
-}
-
-/// What the tutorial keeps under `unit_stats`: `{"started_counter": N}`.
-#[json_value]
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct UnitStats {
-    /// Pod starts counted so far. A numeric string (`"5"`) is accepted, as the tutorial's
-    /// `int(counter)` accepted it.
-    #[serde(deserialize_with = "charm_runtime::json::int_or_string")]
-    pub started_counter: u64,
-}
-
-/// The keys this charm uses in the bags of `fastapi-peer`.
-#[derive(Databag, Debug, Default, PartialEq)]
-pub struct PeerData {
-    /// The start counter.
-    pub unit_stats: Option<UnitStats>,
-}
+/// The `database` requirer, asking for `names_db`.
+pub const DATABASE: DatabaseRequires = DatabaseRequires::new(DemoCharm::DATABASE, "names_db");
 
 #[charm(
     name = "demo-api-charm",
@@ -64,6 +63,9 @@ pub struct PeerData {
 )]
 #[peer("fastapi-peer", interface = "fastapi_demo_peers")]
 #[requires("database", interface = "postgresql_client", limit = 1)]
+#[requires("logging", interface = "loki_push_api", optional = true)]
+#[provides("metrics-endpoint", interface = "prometheus_scrape", optional = true)]
+#[provides("grafana-dashboard", interface = "grafana_dashboard", optional = true)]
 #[action(
     "get-db-info",
     description = "Fetches Database authentication information",
@@ -73,54 +75,79 @@ impl DemoCharm {
     /// Counts pod starts: the leader in the app bag, other units in their own unit bag.
     #[on(start)]
     fn count_start(&self, model: &mut Model) -> Result<()> {
-        let Some(peers) = model.relation(Self::FASTAPI_PEER)? else {
-            model.log(
-                LogLevel::Warning,
-                "fastapi-peer does not exist yet; this start is not counted",
-            )?;
-            return Ok(());
-        };
-        let bag = match model.leader()? {
-            Some(leader) => Own::App(leader),
-            None => Own::Unit,
-        };
-        let mut data: PeerData = model.load(&peers, bag)?;
-        data.unit_stats.get_or_insert_default().started_counter += 1;
-        model.save(&peers, bag, &data)?;
-        Ok(())
+        counter::count_start(model, Self::FASTAPI_PEER)
     }
 
-    /// Opens the configured port, unless it is 22, and runs the workload on it.
-    #[on(config_changed, pebble_ready("demo-server"))]
-    fn configure(&self, model: &mut Model) -> Result<()> {
-        let config = model.config()?;
-        if config.server_port == 22 {
-            model.log(
-                LogLevel::Warning,
-                "Invalid port number, 22 is reserved for SSH",
-            )?;
-            return Ok(());
-        }
-        model.set_ports(&[Port::Tcp(config.server_port)])?;
-        update_layer(model, config.server_port)
-    }
-
-    /// Asks the database for `names_db` (leader only: it is the application's request).
+    /// Asks the database for `names_db` and for its credentials as secrets (leader only:
+    /// it is the application's request).
     #[on(relation_created("database"))]
     fn request_database(&self, model: &mut Model) -> Result<()> {
-        let rel = model.event_relation(Self::DATABASE)?;
-        if let (Some(rel), Some(leader)) = (rel, model.leader()?) {
-            model.set(&rel, Own::App(leader), "database", "names_db")?;
+        DATABASE.request(model)
+    }
+
+    /// The provider changed the credentials secret: track the new revision (before
+    /// [`configure`](Self::configure) reads it).
+    #[on(secret_changed)]
+    fn refresh_credentials(&self, model: &mut Model) -> Result<()> {
+        DATABASE.refresh_if_ours(model)
+    }
+
+    /// Opens the configured port and closes the previous one; an invalid port changes
+    /// nothing (collect-status reports it).
+    #[on(config_changed)]
+    fn open_port(&self, model: &mut Model) -> Result<()> {
+        if let Ok(port) = model.config()?.port() {
+            model.set_ports(&[Port::Tcp(port)])?;
         }
         Ok(())
+    }
+
+    /// Runs the workload as config and database say, then reads its version.
+    /// `update-status` catches a version that was not readable yet.
+    #[on(
+        pebble_ready("demo-server"),
+        config_changed,
+        update_status,
+        relation_changed("database"),
+        relation_broken("database"),
+        secret_changed
+    )]
+    fn configure(&self, model: &mut Model) -> Result<()> {
+        let port = match model.config()?.port() {
+            Ok(port) => port,
+            Err(invalid) => {
+                log::warn!("{invalid}");
+                return Ok(());
+            }
+        };
+        let db = DATABASE.database(model)?;
+        match workload::update(model, Self::DEMO_SERVER, port, &db)? {
+            workload::Update::NotReady => Ok(()),
+            _ => workload::update_version(model, port),
+        }
+    }
+
+    /// Tells Prometheus where to scrape (every unit its address, the leader the job).
+    #[on(relation_joined("metrics-endpoint"), config_changed, update_status)]
+    fn publish_scrape_job(&self, model: &mut Model) -> Result<()> {
+        let port = model.config()?.port().ok();
+        let charm_name = Self::metadata().name;
+        metrics::publish(model, Self::METRICS_ENDPOINT, &charm_name, port)
     }
 
     /// Reports how to reach the database; the credentials only with `show-password=true`.
     #[on(action("get-db-info"))]
     fn get_db_info(&self, model: &mut Model, params: GetDbInfo) -> Result<()> {
-        let Some(db) = database_info(model)? else {
-            model.action_fail("No database connected")?;
-            return Ok(());
+        let db = match DATABASE.database(model)? {
+            Database::Ready(db) => db,
+            Database::Unusable(why) => {
+                model.action_fail(&format!("Unusable database relation: {why}"))?;
+                return Ok(());
+            }
+            Database::NotRelated | Database::Waiting => {
+                model.action_fail("No database connected")?;
+                return Ok(());
+            }
         };
         let mut results = vec![("db-host", db.host), ("db-port", db.port)];
         if params.show_password {
@@ -131,61 +158,33 @@ impl DemoCharm {
         Ok(())
     }
 
-    /// The unit status, at the end of every dispatch (the tutorial's collect-status). Data
-    /// the provider sent that cannot be used is reported as `blocked`, not as a hook error.
+    /// The unit status, at the end of every dispatch (the tutorial's collect-status, with
+    /// its unreachable "waiting" made reachable). Bad input is reported, never a hook
+    /// error.
     #[on(collect_status)]
     fn collect_status(&self, model: &mut Model) -> Result<()> {
-        let config = model.config()?;
-        if config.server_port == 22 {
-            model.add_status(blocked("Invalid port number, 22 is reserved for SSH"));
+        if let Err(invalid) = model.config()?.port() {
+            model.add_status(blocked(invalid.to_string()));
         }
-        if model.relation(Self::DATABASE)?.is_none() {
-            model.add_status(blocked("Waiting for database relation"));
-        } else {
-            match database_info(model) {
-                Ok(Some(_)) => {}
-                Ok(None) => model.add_status(waiting("Waiting for database relation")),
-                Err(e) => model.add_status(blocked(format!("Unusable database relation: {e}"))),
+        match DATABASE.database(model)? {
+            Database::NotRelated => model.add_status(blocked("Waiting for database relation")),
+            Database::Waiting => model.add_status(waiting("Waiting for database relation")),
+            Database::Unusable(why) => {
+                model.add_status(blocked(format!("Unusable database relation: {why}")))
             }
+            Database::Ready(_) => {}
+        }
+        match workload::service_state(model, Self::DEMO_SERVER) {
+            ServiceState::NoPebble => {
+                model.add_status(maintenance("Waiting for Pebble in workload container"))
+            }
+            ServiceState::Stopped => {
+                model.add_status(maintenance("Waiting for the service to start up"))
+            }
+            ServiceState::Running => {}
         }
         model.add_status(active(""));
         Ok(())
-    }
-}
-
-/// The workload's Pebble layer: the FastAPI server on `port`.
-pub fn workload_layer(port: u16) -> Layer {
-    Layer::new()
-        .summary("FastAPI demo service")
-        .description("Pebble config layer for the FastAPI demo server")
-        .service(
-            "fastapi-service",
-            Service::new(format!(
-                "uvicorn api_demo_server.app:app --host=0.0.0.0 --port={port}"
-            ))
-            .summary("fastapi demo")
-            .enabled(),
-        )
-}
-
-/// Adds the workload layer (combined into `fastapi_demo`) and replans, unless the plan
-/// already runs it. Pebble not answering yet is not an error: `demo-server-pebble-ready`
-/// runs this again once it does.
-fn update_layer(model: &mut Model, port: u16) -> Result<()> {
-    let layer = workload_layer(port);
-    let container = model.container(DemoCharm::DEMO_SERVER);
-    match container.get_plan() {
-        Ok(plan) if plan.services == layer.services => Ok(()),
-        Ok(_) => {
-            container.add_layer("fastapi_demo", &layer, true)?;
-            container.replan()?;
-            Ok(())
-        }
-        Err(e) if e.is_cannot_connect() => {
-            model.log(LogLevel::Info, "Pebble is not ready yet in demo-server")?;
-            Ok(())
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -195,58 +194,4 @@ pub struct GetDbInfo {
     /// Show username and password in output information
     #[param(default = false)]
     pub show_password: bool,
-}
-
-/// What the provider of `postgresql_client` sends in its application bag: plain strings.
-#[derive(Databag)]
-#[databag(raw)]
-pub struct DatabaseData {
-    /// `host:port`, comma-separated for several hosts.
-    pub endpoints: Option<String>,
-    /// User name.
-    pub username: Option<String>,
-    /// Password.
-    pub password: Option<String>,
-}
-
-/// What the database provider has sent: host, port, username and password.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DatabaseInfo {
-    /// Host of the first endpoint.
-    pub host: String,
-    /// Port of the first endpoint.
-    pub port: String,
-    /// User name.
-    pub username: String,
-    /// Password.
-    pub password: String,
-}
-
-/// Reads the provider's application bag of `database`. `None` until the relation exists
-/// and the provider has sent `endpoints` (`host:port`, comma-separated for several hosts;
-/// the first is used), `username` and `password`.
-pub fn database_info(model: &mut Model) -> Result<Option<DatabaseInfo>> {
-    let Some(rel) = model.relation(DemoCharm::DATABASE)? else {
-        return Ok(None);
-    };
-    let DatabaseData {
-        endpoints: Some(endpoints),
-        username: Some(username),
-        password: Some(password),
-    } = model.load(&rel, Bag::RemoteApp)?
-    else {
-        return Ok(None);
-    };
-    let first = endpoints.split(',').next().unwrap_or_default().trim();
-    let Some((host, port)) = first.rsplit_once(':') else {
-        return Err(Error::msg(format!(
-            "relation {rel}, remote application bag, key `endpoints`: {endpoints:?} is not `host:port`"
-        )));
-    };
-    Ok(Some(DatabaseInfo {
-        host: host.to_string(),
-        port: port.to_string(),
-        username,
-        password,
-    }))
 }

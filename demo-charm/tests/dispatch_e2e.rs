@@ -188,7 +188,7 @@ fn non_leader_start_counts_in_its_own_unit_bag() {
 #[test]
 fn unhandled_event_runs_only_collect_status() {
     let hooks: [(&str, &[(&str, &str)]); 5] = [
-        ("update-status", &[]),
+        ("stop", &[]),
         ("install", &[]),
         ("leader-elected", &[]),
         ("upgrade-charm", &[]),
@@ -216,6 +216,36 @@ fn unhandled_event_runs_only_collect_status() {
             "{hook}"
         );
     }
+}
+
+/// `update-status` re-checks the workload and the scrape job: without a Pebble socket
+/// (no container here) and without a `metrics-endpoint` relation that costs two reads
+/// more than collect-status alone, and no write.
+#[test]
+fn update_status_reconciles_with_two_more_reads() {
+    let j = scripted("update-status", true);
+    j.answer("relation-ids metrics-endpoint --format=json", "[]");
+    let out = j.dispatch("demo-api-charm/0", "update-status", &[]);
+    assert_ok(&out);
+    let calls = j.calls();
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| !c.starts_with("juju-log"))
+            .collect::<Vec<_>>(),
+        [
+            "config-get --format=json",
+            "relation-ids database --format=json",
+            "relation-ids metrics-endpoint --format=json",
+            "status-set --application=False blocked -- Waiting for database relation",
+        ]
+    );
+    assert!(
+        calls.contains(
+            &"juju-log --log-level INFO -- Pebble is not ready yet in demo-server".to_string()
+        ),
+        "{calls:#?}"
+    );
 }
 
 /// A charm with a `start` handler and no collect-status handler. This test binary runs

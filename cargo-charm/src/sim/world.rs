@@ -70,7 +70,7 @@ pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
     let secrets = model
         .secrets
         .iter()
-        .filter(|s| visible(s, unit))
+        .filter(|s| visible(model, s, unit))
         .map(|s| {
             let mut sw = s.secret.clone();
             if let Some(t) = u.tracked_secrets.get(&sw.id) {
@@ -136,8 +136,17 @@ pub fn storage_world(s: &super::model::StorageInstance) -> StorageWorld {
 }
 
 /// Whether `unit` can see the secret: application-owned secrets are the application's;
-/// unit-owned ones are their unit's.
-fn visible(s: &Secret, unit: &str) -> bool {
+/// unit-owned ones are their unit's; a remote application's, granted through a relation,
+/// while that relation lives and the unit has joined it (run its `-relation-created`).
+fn visible(model: &Model, s: &Secret, unit: &str) -> bool {
+    if let Some(app) = &s.owner_app {
+        return model.relations.values().any(|r| {
+            !r.is_peer()
+                && !r.dying
+                && r.remote_app == *app
+                && r.units.get(unit).is_some_and(|ru| ru.created)
+        });
+    }
     match s.secret.owner.as_deref() {
         Some("unit") => s.owner_unit.as_deref() == Some(unit),
         _ => true,
@@ -242,6 +251,7 @@ fn merge_secrets(model: &mut Model, unit: &str, before: &BTreeSet<&str>, after: 
             None => model.secrets.push(Secret {
                 secret: s.clone(),
                 owner_unit,
+                owner_app: None,
             }),
         }
     }

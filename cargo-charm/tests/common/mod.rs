@@ -69,12 +69,21 @@ pub fn cargo_charm_in(dir: &Path, args: &[&str]) -> Run {
     )
 }
 
-/// The demo charm packed by `cargo charm pack` (once per test binary).
+/// The demo charm packed by `cargo charm pack` (once per test binary). The workspace has
+/// two charm crates (the demo and examples/webapp), so it is named.
 pub fn demo_charm() -> &'static Path {
     static CHARM: OnceLock<PathBuf> = OnceLock::new();
     CHARM.get_or_init(|| {
         let out = scratch("packed");
-        let stdout = cargo_charm(&["pack", "-q", "-o", out.to_str().unwrap()]).ok();
+        let args = [
+            "pack",
+            "-q",
+            "-p",
+            "demo-charm",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        let stdout = cargo_charm(&args).ok();
         PathBuf::from(stdout.trim())
     })
 }

@@ -80,6 +80,12 @@ fn generate(def: &DatabagDef) -> TokenStream {
         );
         quote_spanned!(span=> #codec.#write(&mut bag, #key, &self.#field)?;)
     });
+    let required = def
+        .fields
+        .iter()
+        .zip(&keys)
+        .filter(|(f, _)| !f.optional)
+        .map(|(_, key)| key);
     let codecs = (!def.fields.is_empty())
         .then(|| quote!(use #rt::{FieldCodec as _, JsonMissing as _, RawMissing as _};));
     let (bag, mut_bag) = if def.fields.is_empty() {
@@ -91,6 +97,7 @@ fn generate(def: &DatabagDef) -> TokenStream {
         #[automatically_derived]
         impl #rt::Databag for #ident {
             const KEYS: &'static [&'static str] = &[#(#keys),*];
+            const REQUIRED: &'static [&'static str] = &[#(#required),*];
 
             fn from_bag(#bag: &#rt::BagData) -> ::core::result::Result<Self, #rt::FieldError> {
                 #codecs
@@ -132,6 +139,8 @@ mod tests {
         );
         for expected in [
             "constKEYS:&'static[&'staticstr]=&[\"leader-address\",\"count\",\"host\"];",
+            // The fields that are not an `Option`.
+            "constREQUIRED:&'static[&'staticstr]=&[\"count\",\"host\"];",
             "fnfrom_bag(bag:&::charm_runtime::__private::BagData)",
             "use::charm_runtime::__private::{FieldCodecas_,JsonMissingas_,RawMissingas_};",
             "leader:(&::charm_runtime::__private::Codec::<String,::charm_runtime::__private::Json>::new()).read_optional(bag,\"leader-address\")?",

@@ -200,6 +200,13 @@ impl<'a> Model<'a> {
         cmd::application_version_set(self.tools, version)
     }
 
+    /// Sets the unit's status at once (`status-set`), as ops' `unit.status = ...` does: for
+    /// a status shown *while* the dispatch works (e.g. maintenance while Pebble restarts a
+    /// service). Collect-status still sets the unit's status at the end of the dispatch.
+    pub fn set_status_now(&mut self, status: &Status) -> Result<(), ToolError> {
+        cmd::status_set(self.tools, false, status)
+    }
+
     /// Adds a unit status; the highest-priority one added during the dispatch is set at
     /// its end (collect-status).
     pub fn add_status(&mut self, status: Status) {

@@ -263,6 +263,7 @@ struct Stats {
 
 impl Databag for Stats {
     const KEYS: &'static [&'static str] = &["unit_stats", "count"];
+    const REQUIRED: &'static [&'static str] = &["count"];
     fn from_bag(bag: &BagData) -> Result<Self, FieldError> {
         Ok(Stats {
             unit_stats: databag::read_optional_field(bag, "unit_stats")?,
@@ -324,6 +325,51 @@ fn typed_bags_decode_errors_name_relation_bag_and_key() {
     // Juju's own keys are ignored by the untyped databag.
     let raw: BagData = m.load(&peer_rel(), Bag::RemoteUnit(UnitId(1))).unwrap();
     assert!(raw.is_empty(), "{raw:?}");
+}
+
+/// `Option<D>`: `None` while a required key is missing, an error naming the key when one
+/// is there but wrong, `Some` once complete; saving `None` deletes every declared key.
+#[test]
+fn an_optional_bag_waits_for_its_required_keys() {
+    let e = env("demo/0", Event::Start);
+    let mut t = base(true)
+        .answer(
+            "relation-get --format=json -r fastapi-peer:3 - demo/0",
+            r#"{"count":"1","unit_stats":"{}","private-address":"10.1.1.1"}"#,
+        )
+        .answer(
+            "relation-get --format=json -r fastapi-peer:3 - demo/1",
+            r#"{"unit_stats":"nope","count":"7"}"#,
+        );
+    let mut m = Model::new(&e, &mut t, ENDPOINTS);
+    // The application bag has `unit_stats` but not `count`: not there yet.
+    let waiting: Option<Stats> = m.load(&peer_rel(), Bag::App).unwrap();
+    assert_eq!(waiting, None);
+    // Complete, and read as `Stats` reads it.
+    let unit: Option<Stats> = m.load(&peer_rel(), Bag::Unit).unwrap();
+    assert_eq!(
+        unit,
+        Some(Stats {
+            unit_stats: Some(serde_json::json!({})),
+            count: 1
+        })
+    );
+    // Complete but wrong: the error names the key.
+    let err = m
+        .load::<Option<Stats>, _>(&peer_rel(), Bag::RemoteUnit(UnitId(1)))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("key `unit_stats`: cannot decode"),
+        "{err}"
+    );
+    // Saving `None` deletes both keys; undeclared keys stay.
+    m.save(&peer_rel(), Bag::Unit, &None::<Stats>).unwrap();
+    let bag = m.bag(&peer_rel(), Bag::Unit).unwrap();
+    assert!(
+        !bag.contains_key("unit_stats") && !bag.contains_key("count"),
+        "{bag:?}"
+    );
+    assert_eq!(bag["private-address"], "10.1.1.1");
 }
 
 #[test]

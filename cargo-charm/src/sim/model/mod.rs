@@ -62,6 +62,9 @@ pub struct Counters {
     /// name, as Juju numbers them (`data/0`, `logs/1`, `data/2`).
     #[serde(default)]
     pub storage: u32,
+    /// Secrets added for remote applications so far (their ids derive from it).
+    #[serde(default)]
+    pub secret: u64,
 }
 
 /// The application.
@@ -206,6 +209,11 @@ pub struct Secret {
     pub secret: SecretWorld,
     /// For unit-owned secrets: the owning unit.
     pub owner_unit: Option<String>,
+    /// For a secret a related (simulated) application owns and granted to this one through
+    /// their relation (`add-secret`): that application. The units see it while the
+    /// relation lives.
+    #[serde(default)]
+    pub owner_app: Option<String>,
 }
 
 /// One thing to do.

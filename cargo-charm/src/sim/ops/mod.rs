@@ -8,6 +8,7 @@ mod deploy;
 mod dispatch;
 mod lookup;
 mod relation;
+mod secret;
 mod units;
 
 pub use action::run_action;
@@ -16,4 +17,5 @@ pub use deploy::{deploy, CharmSource};
 pub use dispatch::{dispatch_one, DispatchArgs};
 pub use lookup::{check_container, check_unit};
 pub use relation::{relate, set_data, unrelate, RelateArgs};
+pub use secret::add_secret;
 pub use units::{delete_pod, leader, scale};

@@ -332,3 +332,38 @@ fn header_params_are_unquoted() {
         Some("unterminated")
     );
 }
+
+/// A connector that says it never blocks is called on the caller's thread; any other on the
+/// helper thread that bounds the connect with the timeout.
+#[test]
+fn only_a_connector_that_may_block_runs_on_a_helper_thread() {
+    use crate::pebble::Connector;
+    use std::io;
+    use std::os::unix::net::UnixStream;
+    use std::sync::{Arc, Mutex};
+
+    struct Probe {
+        blocks: bool,
+        thread: Mutex<Option<String>>,
+    }
+    impl Connector for Probe {
+        fn connect(&self, _: &str) -> io::Result<UnixStream> {
+            let name = std::thread::current().name().unwrap_or("").to_string();
+            *self.thread.lock().unwrap() = Some(name);
+            Err(io::Error::new(io::ErrorKind::ConnectionRefused, "probe"))
+        }
+        fn may_block(&self) -> bool {
+            self.blocks
+        }
+    }
+    let caller = std::thread::current().name().unwrap_or("").to_string();
+    for (blocks, want) in [(true, "pebble-connect".to_string()), (false, caller)] {
+        let probe = Arc::new(Probe {
+            blocks,
+            thread: Mutex::new(None),
+        });
+        let e = Client::new("w", probe.clone()).get_plan().unwrap_err();
+        assert!(e.is_cannot_connect(), "{e}");
+        assert_eq!(probe.thread.lock().unwrap().as_deref(), Some(want.as_str()));
+    }
+}

@@ -93,6 +93,12 @@ impl Connector for HarnessConnector {
     fn describe(&self, container: &str) -> String {
         format!("the harness's in-memory Pebble of container `{container}`")
     }
+
+    /// A socket pair and a serving thread: never blocks, so the client needs no helper
+    /// thread to time the connect out.
+    fn may_block(&self) -> bool {
+        false
+    }
 }
 
 /// Serves one connection as `pebbled::serve_connection` does, recording each request with

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    charm_runtime::run::<webapp::Webapp>()
+}
