@@ -25,9 +25,15 @@ pub(crate) fn describe(value: &Value) -> String {
     }
 }
 
-/// A serde_json message with every double-quoted part (serde quotes the offending
-/// string: `invalid type: string "hunter2", expected u16`) replaced by `"…"`, at most
-/// 200 bytes.
+/// What serde puts between backquotes that is a value, not a name of the type: the
+/// variant in `unknown variant `hunter2`, expected one of ...` (the expected variants,
+/// and fields, are the charm's own names and stay).
+const BACKQUOTED_VALUES: &[&str] = &["unknown variant `"];
+
+/// A serde_json message with every value it quotes taken out: double-quoted parts (the
+/// offending string: `invalid type: string "hunter2", expected u16`) become `"…"`, an
+/// unknown enum variant (`unknown variant `hunter2``) becomes `` `…` ``; at most 200
+/// bytes.
 pub(crate) fn serde_problem(e: &serde_json::Error) -> String {
     let msg = e.to_string();
     let mut out = String::with_capacity(msg.len().min(256));
@@ -45,6 +51,16 @@ pub(crate) fn serde_problem(e: &serde_json::Error) -> String {
                 }
             }
             out.push_str("…\"");
+        } else if c == '`' && BACKQUOTED_VALUES.iter().any(|p| out.ends_with(p)) {
+            // serde writes the value as it is, backquotes included, then `, expected ...`
+            // (or `, there are no variants`): skip to the last of those.
+            let rest = chars.as_str();
+            let end = rest
+                .rfind("`, expected ")
+                .or_else(|| rest.rfind("`, there are no variants"))
+                .map_or(rest.len(), |i| i + 1);
+            chars = rest[end..].chars();
+            out.push_str("…`");
         }
         if out.len() > 200 {
             out.push_str("...");
@@ -74,5 +90,31 @@ mod tests {
             "invalid type: string \"…\", expected u16 at line 1 column 11"
         );
         assert!(!p.contains("hun"));
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(rename_all = "lowercase")]
+    #[allow(dead_code)]
+    enum Mode {
+        Fast,
+        Safe,
+    }
+
+    /// An enum field holding a value it does not know: serde quotes the value between
+    /// backquotes (`unknown variant `hunter2``), which went into the error as it was.
+    #[test]
+    fn an_unknown_variant_is_not_quoted() {
+        for value in ["hunter2", "pa`ss`, expected `word", ""] {
+            let e =
+                serde_json::from_str::<Mode>(&serde_json::to_string(&value).unwrap()).unwrap_err();
+            let p = serde_problem(&e);
+            assert!(
+                p.starts_with("unknown variant `…`, expected `fast` or `safe` at line 1"),
+                "{value:?}: {p}"
+            );
+            if !value.is_empty() {
+                assert!(!p.contains("hunter2") && !p.contains("pa`ss"), "{p}");
+            }
+        }
     }
 }

@@ -234,3 +234,60 @@ fn a_missing_tool_asks_whether_this_runs_under_juju() {
         "{err}"
     );
 }
+
+/// A tool that never exits (a stuck unit agent: Juju's client waits on its socket for
+/// ever) is stopped at the deadline: a typed error naming the call, how long it ran and
+/// what it wrote on stderr, instead of a hook that never ends. The old backend waited
+/// for it for as long as it ran. (Juju and ops never time a tool out; the runtime stops it
+/// after `TOOL_DEADLINE`, five minutes; here a short deadline stands in.)
+#[test]
+fn a_tool_that_never_exits_is_stopped_at_its_deadline() {
+    let (tools, _lock) = fake_tools();
+    let deadline = Duration::from_millis(500);
+    // Sleeping with its pipes open, then with them closed (nothing left to read: only the
+    // process says it is still running).
+    for script in [
+        "echo 'waiting for the agent' >&2\nexec sleep 60\n",
+        "exec >&- 2>&- </dev/null\nexec sleep 60\n",
+    ] {
+        tools.case(script);
+        let start = Instant::now();
+        let err = within(LIMIT, move || {
+            ProcessTools.call_within(
+                &ToolCall::new("relation-get", ["--format=json", "-r", "db:1", "-", "pg/0"]),
+                deadline,
+            )
+        })
+        .unwrap_err();
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+        match &err {
+            ToolError::TimedOut { call, after, .. } => {
+                assert_eq!(call, "relation-get --format=json -r db:1 - pg/0");
+                assert!(*after >= deadline, "{after:?}");
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        let text = err.to_string();
+        assert!(
+            text.starts_with(
+                "`relation-get --format=json -r db:1 - pg/0` had not finished after 0."
+            ),
+            "{text}"
+        );
+        if script.starts_with("echo") {
+            assert!(
+                text.ends_with("was stopped: waiting for the agent"),
+                "{text}"
+            );
+        }
+    }
+    assert_eq!(
+        charm_runtime::hooktools::TOOL_DEADLINE,
+        Duration::from_secs(300),
+        "`juju exec`'s default timeout"
+    );
+}

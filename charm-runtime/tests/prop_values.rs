@@ -22,8 +22,18 @@ struct Stats {
     address: String,
 }
 
+/// An enum field: serde quotes an unknown variant between backquotes.
+#[derive(charm_runtime::serde::Deserialize, charm_runtime::serde::Serialize, Debug, PartialEq)]
+#[serde(crate = "charm_runtime::serde", rename_all = "kebab-case")]
+enum Mode {
+    Primary,
+    Replica,
+}
+
 #[derive(Databag, Debug, PartialEq)]
 struct Peer {
+    // First: fields decode in order, and a required one missing would hide it.
+    mode: Option<Mode>,
     stats: Stats,
     #[databag(rename = "leader-address")]
     leader_address: Option<String>,
@@ -66,6 +76,7 @@ struct Restore {
 
 const BAG_KEYS: &[&str] = &[
     "stats",
+    "mode",
     "leader-address",
     "ready",
     "ports",
@@ -86,6 +97,7 @@ fn bag_value() -> BoxedStrategy<String> {
         Just("65536".to_string()),
         Just("[1, 70000]".to_string()),
         Just("true".to_string()),
+        Just(r#""replica""#.to_string()),
     ]
     .boxed()
 }

@@ -84,6 +84,18 @@ pub enum ToolError {
         /// Which limit, and by how much.
         problem: String,
     },
+    /// The tool had not exited [`TOOL_DEADLINE`](super::TOOL_DEADLINE) after it started:
+    /// it was stopped (killed), and what it did is unknown. Juju's own tools answer in
+    /// well under a second; one that hangs means the unit agent is stuck, and failing the
+    /// hook lets Juju retry it instead of the unit hanging for ever.
+    TimedOut {
+        /// The command line (as [`ToolCall::describe`] shows it).
+        call: String,
+        /// How long it ran before it was stopped.
+        after: std::time::Duration,
+        /// What it wrote on stderr until then (bounded as for [`ToolError::Failed`]).
+        stderr: String,
+    },
     /// The call was not made: the temporary file that carries a secret's content to the
     /// tool could not be written (the message names the file, never the content).
     ContentFile {
@@ -145,7 +157,8 @@ impl ToolError {
             ToolError::RelationNotFound { stderr, .. }
             | ToolError::PermissionDenied { stderr, .. }
             | ToolError::SecretNotFound { stderr, .. }
-            | ToolError::Failed { stderr, .. } => Some(stderr),
+            | ToolError::Failed { stderr, .. }
+            | ToolError::TimedOut { stderr, .. } => Some(stderr),
             _ => None,
         }
     }
@@ -176,6 +189,21 @@ impl fmt::Display for ToolError {
             ),
             ToolError::Spawn { tool, message, .. } => {
                 write!(f, "cannot run hook tool `{tool}`: {message}")
+            }
+            ToolError::TimedOut {
+                call,
+                after,
+                stderr,
+            } => {
+                write!(
+                    f,
+                    "`{call}` had not finished after {:.1} s and was stopped",
+                    after.as_secs_f64()
+                )?;
+                if !stderr.is_empty() {
+                    write!(f, ": {stderr}")?;
+                }
+                Ok(())
             }
             ToolError::TooLarge { call, problem } => {
                 write!(f, "`{call}`: {problem}")

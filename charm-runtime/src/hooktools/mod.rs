@@ -11,4 +11,6 @@ mod process;
 pub use backend::{HookTools, Recorder};
 pub use call::{ToolCall, SHOWN_ARG_BYTES};
 pub use error::{ToolError, MAX_STDERR_SHOWN};
-pub use process::{ProcessTools, MAX_ARG_BYTES, MAX_STDOUT_BYTES, STDERR_KEPT_BYTES};
+pub use process::{
+    ProcessTools, MAX_ARG_BYTES, MAX_STDOUT_BYTES, STDERR_KEPT_BYTES, TOOL_DEADLINE,
+};

@@ -9,6 +9,13 @@
 //! decides: a tool that exits without reading its input is reported with its exit code
 //! and stderr (a refusal), never as a broken pipe. Arguments are checked against Linux's
 //! limit on one argument before the tool is started.
+//!
+//! A tool that does not exit is stopped after [`TOOL_DEADLINE`]. Juju itself never times
+//! a hook tool out (its client waits on the unit agent's socket for as long as it takes,
+//! and a hook has no time limit), and ops neither; but Juju's tools answer in well under a
+//! second, so one still running after minutes means the agent is stuck. The call then
+//! fails ([`ToolError::TimedOut`]), the hook fails, and Juju retries it later: the unit
+//! does not hang for ever on one call.
 
 use super::backend::HookTools;
 use super::call::ToolCall;
@@ -32,6 +39,11 @@ pub const MAX_STDOUT_BYTES: usize = 64 * 1024 * 1024;
 /// How much of a tool's stderr is kept: its first and its last this many bytes.
 pub const STDERR_KEPT_BYTES: usize = 16 * 1024;
 
+/// How long one tool may run before it is stopped and the call fails with
+/// [`ToolError::TimedOut`]: five minutes, the time Juju's own `juju exec` gives a command
+/// (`--timeout`, default `5m`) before it is "considered to have failed".
+pub const TOOL_DEADLINE: Duration = Duration::from_secs(5 * 60);
+
 /// How long the output pipes may stay open once the tool has exited (a process the tool
 /// started may hold them) before the call returns with what was read.
 const PIPE_GRACE: Duration = Duration::from_secs(2);
@@ -44,13 +56,26 @@ const TICK: Duration = Duration::from_millis(20);
 pub struct ProcessTools;
 
 impl HookTools for ProcessTools {
+    /// Runs the tool, stopping it after [`TOOL_DEADLINE`].
     fn call(&mut self, call: &ToolCall) -> Result<String, ToolError> {
-        run_tool(call)
+        run_tool(call, TOOL_DEADLINE)
+    }
+}
+
+impl ProcessTools {
+    /// Runs the tool as [`HookTools::call`] does, but stops it after `deadline` instead of
+    /// [`TOOL_DEADLINE`] (tests use a short one).
+    pub fn call_within(
+        &mut self,
+        call: &ToolCall,
+        deadline: Duration,
+    ) -> Result<String, ToolError> {
+        run_tool(call, deadline)
     }
 }
 
 /// Runs `call.tool` (found on `PATH`) as [`ProcessTools`] does.
-fn run_tool(call: &ToolCall) -> Result<String, ToolError> {
+fn run_tool(call: &ToolCall, deadline: Duration) -> Result<String, ToolError> {
     check_args(call)?;
     let spawn_err = |e: std::io::Error| ToolError::Spawn {
         tool: call.tool.to_string(),
@@ -81,7 +106,16 @@ fn run_tool(call: &ToolCall) -> Result<String, ToolError> {
         _ => None,
     };
     drop(events);
-    let status = wait(&mut child, &rx).map_err(spawn_err)?;
+    let status = match wait(&mut child, &rx, deadline).map_err(spawn_err)? {
+        Ended::Exited(status) => status,
+        Ended::Stopped(after) => {
+            return Err(ToolError::TimedOut {
+                call: call.describe(),
+                after,
+                stderr: super::error::bounded(take(&stderr).text("stderr").trim_end()),
+            })
+        }
+    };
     let stdout = take(&stdout);
     let stderr = take(&stderr);
     if stdout.overflowed {
@@ -175,18 +209,37 @@ enum Event {
     Overflow,
 }
 
+/// How waiting for a tool ended.
+enum Ended {
+    /// It exited (or was stopped because its stdout overflowed).
+    Exited(ExitStatus),
+    /// It was still running at its deadline, after this long, and was stopped.
+    Stopped(Duration),
+}
+
 /// Waits for the tool: until both output pipes are closed and it has exited, stopping it
-/// if stdout overflows, and giving up on pipes a leftover process keeps open
-/// [`PIPE_GRACE`] after the tool exited.
-fn wait(child: &mut Child, rx: &Receiver<Event>) -> std::io::Result<ExitStatus> {
+/// if stdout overflows or it is still running at `deadline`, and giving up on pipes a
+/// leftover process keeps open [`PIPE_GRACE`] after the tool exited.
+fn wait(child: &mut Child, rx: &Receiver<Event>, deadline: Duration) -> std::io::Result<Ended> {
+    let started = Instant::now();
     let mut open = 2;
     let mut exited: Option<(ExitStatus, Instant)> = None;
     loop {
         if open == 0 {
-            return match exited {
-                Some((status, _)) => Ok(status),
-                None => child.wait(),
-            };
+            if let Some((status, _)) = exited {
+                return Ok(Ended::Exited(status));
+            }
+            // Both pipes closed: the tool is exiting or has closed them itself.
+            match child.try_wait()? {
+                Some(status) => return Ok(Ended::Exited(status)),
+                None => {
+                    if started.elapsed() >= deadline {
+                        return stop(child, started);
+                    }
+                    thread::sleep(TICK);
+                    continue;
+                }
+            }
         }
         match rx.recv_timeout(TICK) {
             Ok(Event::Closed) => open -= 1,
@@ -201,12 +254,23 @@ fn wait(child: &mut Child, rx: &Receiver<Event>) -> std::io::Result<ExitStatus> 
             None => {
                 if let Some(status) = child.try_wait()? {
                     exited = Some((status, Instant::now()));
+                } else if started.elapsed() >= deadline {
+                    return stop(child, started);
                 }
             }
-            Some((status, at)) if at.elapsed() >= PIPE_GRACE => return Ok(status),
+            Some((status, at)) if at.elapsed() >= PIPE_GRACE => return Ok(Ended::Exited(status)),
             Some(_) => {}
         }
     }
+}
+
+/// Stops a tool past its deadline: killed and reaped (a process it started may live on,
+/// holding the pipes: their reader threads end with it, unwaited).
+fn stop(child: &mut Child, started: Instant) -> std::io::Result<Ended> {
+    // It may have exited just now: then there is nothing to kill.
+    let _ = child.kill();
+    child.wait()?;
+    Ok(Ended::Stopped(started.elapsed()))
 }
 
 /// Reads `pipe` to its end on a thread of its own, keeping what `kept` keeps.
