@@ -232,6 +232,7 @@ mod tests {
 
     /// Integers are read exactly: a value beyond 64 bits (which JSON parsing holds as a
     /// float) is an error naming the option, never `i64::MAX`; ranges are the field's.
+    /// (Issue 11: integer config was clamped through `f64 as i64`; fixed in c311847.)
     #[test]
     fn integers_are_never_clamped() {
         let v = values(r#"{"port": 99999999999999999999, "small": 300, "neg": -1, "f": 8000.5}"#);

@@ -1,6 +1,6 @@
 //! Property tests of the process backend with real tools: generated shell behaviours
-//! (any exit code, stderr of any size, stdout valid or not or not UTF-8, reading stdin or
-//! not, sleeping) against inputs of any size. Each call returns in bounded time with the
+//! (any exit code, stderr of any size in text or not UTF-8, stdout valid or not or not
+//! UTF-8, reading stdin or not, sleeping) against inputs of any size. Each call returns in bounded time with the
 //! tool's own verdict: exit 0 having read everything gives its stdout; anything else is a
 //! typed, bounded error. Few cases: each spawns a process.
 
@@ -18,6 +18,8 @@ const CASES: u32 = 60;
 struct Behaviour {
     code: u8,
     stderr_bytes: usize,
+    /// The byte stderr is made of: text, or one that is not UTF-8.
+    stderr_byte: &'static str,
     stdout: &'static str,
     reads_stdin: bool,
     sleep_ms: u64,
@@ -28,19 +30,23 @@ fn behaviour() -> impl Strategy<Value = Behaviour> {
     (
         prop_oneof![Just(0u8), Just(1), Just(2), any::<u8>()],
         prop_oneof![Just(0usize), 1usize..300, 60_000usize..400_000],
+        prop::sample::select(vec!["e", "\\377"]),
         prop::sample::select(vec!["true", "[\"db:1\"]", "{", "", "\\377\\376", "null"]),
         any::<bool>(),
         prop_oneof![Just(0u64), 1u64..300],
         prop_oneof![Just(0usize), 1usize..100, 60_000usize..400_000],
     )
         .prop_map(
-            |(code, stderr_bytes, stdout, reads_stdin, sleep_ms, stdin_bytes)| Behaviour {
-                code,
-                stderr_bytes,
-                stdout,
-                reads_stdin,
-                sleep_ms,
-                stdin_bytes,
+            |(code, stderr_bytes, stderr_byte, stdout, reads_stdin, sleep_ms, stdin_bytes)| {
+                Behaviour {
+                    code,
+                    stderr_bytes,
+                    stderr_byte,
+                    stdout,
+                    reads_stdin,
+                    sleep_ms,
+                    stdin_bytes,
+                }
             },
         )
 }
@@ -48,8 +54,8 @@ fn behaviour() -> impl Strategy<Value = Behaviour> {
 fn script(b: &Behaviour) -> String {
     let mut s = String::new();
     s.push_str(&format!(
-        "head -c {} /dev/zero | tr '\\0' e >&2\n",
-        b.stderr_bytes
+        "head -c {} /dev/zero | tr '\\0' '{}' >&2\n",
+        b.stderr_bytes, b.stderr_byte
     ));
     if b.reads_stdin {
         s.push_str("cat > /dev/null\n");

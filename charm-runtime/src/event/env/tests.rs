@@ -1078,6 +1078,8 @@ fn error_text(vars: &HashMap<String, String>) -> String {
     }
 }
 
+/// Issue 11: `-x/0`-style names reached hook tools' argv as flags. Names of Juju's shapes
+/// only, or an error naming the variable.
 #[test]
 fn a_unit_name_shaped_like_a_flag_is_refused() {
     for bad in [
@@ -1103,6 +1105,8 @@ fn a_unit_name_shaped_like_a_flag_is_refused() {
     assert!(error_text(&vars).starts_with("JUJU_DEPARTING_UNIT="));
 }
 
+/// Issue 11: `JUJU_RELATION=database` with `JUJU_RELATION_ID=fastapi-peer:0` wrote to
+/// `database:0`.
 #[test]
 fn a_relation_id_of_another_endpoint_is_refused() {
     // JUJU_RELATION=database with JUJU_RELATION_ID=fastapi-peer:0 wrote to `database:0`.
@@ -1119,6 +1123,7 @@ fn a_relation_id_of_another_endpoint_is_refused() {
     assert!(error_text(&vars).starts_with("JUJU_RELATION=`-db` is malformed"));
 }
 
+/// Issue 11: `JUJU_ACTION_NAME` was not checked against the `actions/<name>` dispatch path.
 #[test]
 fn an_action_name_other_than_the_dispatch_paths_is_refused() {
     let vars = with(action("restore"), &[("JUJU_ACTION_NAME", "backup")]);
@@ -1130,6 +1135,7 @@ fn an_action_name_other_than_the_dispatch_paths_is_refused() {
     assert!(error_text(&vars).starts_with("JUJU_DISPATCH_PATH=`actions/-x` is malformed"));
 }
 
+/// Issue 11 (the class): every other id Juju passes has Juju's shape.
 #[test]
 fn other_ids_have_juju_shapes() {
     let vars = with(action("backup"), &[("JUJU_ACTION_UUID", "-1")]);
@@ -1145,6 +1151,8 @@ fn other_ids_have_juju_shapes() {
     assert!(error_text(&vars).starts_with("JUJU_DISPATCH_PATH="));
 }
 
+/// Issue 11: a 100 KB variable gave a 200 KB error line; now at most a 64-byte prefix, on
+/// one line.
 #[test]
 fn errors_quote_a_bounded_prefix_of_a_huge_value() {
     let huge = format!("{}/0", "A".repeat(100_000));
@@ -1165,6 +1173,7 @@ fn errors_quote_a_bounded_prefix_of_a_huge_value() {
     assert!(!error_text(&multiline).contains('\n'));
 }
 
+/// Issue 11: a non-UTF-8 `JUJU_UNIT_NAME` was turned lossy and used.
 #[test]
 fn a_value_that_is_not_utf8_is_an_error_naming_its_variable() {
     use std::ffi::OsString;
