@@ -10,7 +10,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::os::unix::ffi::OsStringExt;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 #[derive(Default)]
@@ -278,6 +278,5 @@ fn a_valid_environment_runs() {
         r.calls("status-set"),
         [["--application=False", "active", "--", "started"]]
     );
-    let _ = Path::new(&r.dir);
     cleanup(r);
 }
