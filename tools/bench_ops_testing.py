@@ -40,7 +40,8 @@ ACTIONS = {
 
 
 class DemoCharm(ops.CharmBase):
-    """The demo's `start` counter and collect-status, as in demo-charm/src/lib.rs."""
+    """The demo's `start` counter and collect-status (config, database, Pebble), as in
+    demo-charm/src/lib.rs."""
 
     def __init__(self, framework: ops.Framework):
         super().__init__(framework)
@@ -75,6 +76,12 @@ class DemoCharm(ops.CharmBase):
             event.add_status(ops.BlockedStatus("Waiting for database relation"))
         elif self._database_info() is None:
             event.add_status(ops.WaitingStatus("Waiting for database relation"))
+        try:
+            service = self.unit.get_container("demo-server").get_service("fastapi-service")
+            if not service.is_running():
+                event.add_status(ops.MaintenanceStatus("Waiting for the service to start up"))
+        except (ops.ModelError, ops.pebble.ConnectionError):
+            event.add_status(ops.MaintenanceStatus("Waiting for Pebble in workload container"))
         event.add_status(ops.ActiveStatus())
 
 
@@ -85,7 +92,9 @@ def main() -> int:
 
     ctx = testing.Context(DemoCharm, meta=META, config=CONFIG, actions=ACTIONS)
     peers = testing.PeerRelation(PEER, local_app_data={"unit_stats": '{"started_counter": 5}'})
-    state_in = testing.State(leader=True, relations={peers})
+    # The container exists but Pebble is not up yet (both sides), so collect-status asks it.
+    container = testing.Container("demo-server", can_connect=False)
+    state_in = testing.State(leader=True, relations={peers}, containers={container})
 
     def once():
         out = ctx.run(ctx.on.start(), state_in)

@@ -10,7 +10,7 @@
 //! ```
 
 use charm_runtime::blocked;
-use charm_testing::{Context, Event, Relation, State};
+use charm_testing::{Container, Context, Event, Relation, State};
 use demo_charm::DemoCharm;
 use std::time::{Duration, Instant};
 
@@ -31,7 +31,12 @@ fn main() {
     let peers = Relation::peer("fastapi-peer")
         .local_app_data([("unit_stats", r#"{"started_counter": 5}"#)]);
     let id = peers.id;
-    let state_in = State::builder().leader(true).relation(peers).build();
+    // The container exists but Pebble is not up yet (both sides), so collect-status asks it.
+    let state_in = State::builder()
+        .leader(true)
+        .relation(peers)
+        .container(Container::new("demo-server").can_connect(false))
+        .build();
     let waiting_for_db = blocked("Waiting for database relation");
 
     let once = || {
