@@ -101,7 +101,10 @@ fn int_from_json(value: &Value, ty: &str, min: i128, max: i128) -> Result<i128, 
             format!("{value} is not an integer")
         });
     } else {
-        return Err(format!("expected an int, got {value}"));
+        return Err(format!(
+            "expected an int, got {}",
+            crate::redact::describe(value)
+        ));
     };
     if n < min || n > max {
         return Err(format!("{n} is out of range for `{ty}` ({min}..={max})"));
@@ -116,7 +119,7 @@ impl ConfigType for f64 {
     fn from_json(value: &Value) -> Result<Self, String> {
         value
             .as_f64()
-            .ok_or_else(|| format!("expected a float, got {value}"))
+            .ok_or_else(|| format!("expected a float, got {}", crate::redact::describe(value)))
     }
     fn to_config_value(&self) -> ConfigValue {
         ConfigValue::Float(*self)
@@ -128,7 +131,7 @@ impl ConfigType for bool {
     fn from_json(value: &Value) -> Result<Self, String> {
         value
             .as_bool()
-            .ok_or_else(|| format!("expected a boolean, got {value}"))
+            .ok_or_else(|| format!("expected a boolean, got {}", crate::redact::describe(value)))
     }
     fn to_config_value(&self) -> ConfigValue {
         ConfigValue::Boolean(*self)
@@ -141,7 +144,7 @@ impl ConfigType for String {
         value
             .as_str()
             .map(str::to_string)
-            .ok_or_else(|| format!("expected a string, got {value}"))
+            .ok_or_else(|| format!("expected a string, got {}", crate::redact::describe(value)))
     }
     fn to_config_value(&self) -> ConfigValue {
         ConfigValue::String(self.clone())
@@ -157,7 +160,10 @@ impl ConfigType for SecretUri {
     fn from_json(value: &Value) -> Result<Self, String> {
         match value.as_str() {
             Some(s) if s.starts_with("secret:") => Ok(SecretUri(s.to_string())),
-            _ => Err(format!("expected a secret URI (`secret:...`), got {value}")),
+            _ => Err(format!(
+                "expected a secret URI (`secret:...`), got {}",
+                crate::redact::describe(value)
+            )),
         }
     }
     fn to_config_value(&self) -> ConfigValue {
@@ -226,6 +232,7 @@ mod tests {
 
     /// Integers are read exactly: a value beyond 64 bits (which JSON parsing holds as a
     /// float) is an error naming the option, never `i64::MAX`; ranges are the field's.
+    /// (Issue 11: integer config was clamped through `f64 as i64`; fixed in c311847.)
     #[test]
     fn integers_are_never_clamped() {
         let v = values(r#"{"port": 99999999999999999999, "small": 300, "neg": -1, "f": 8000.5}"#);
@@ -257,7 +264,7 @@ mod tests {
             read_option::<i64>(&values(r#"{"s": "8000"}"#), "s", None)
                 .unwrap_err()
                 .problem,
-            "expected an int, got \"8000\""
+            "expected an int, got a string (4 bytes)"
         );
     }
 }

@@ -93,7 +93,13 @@ pub fn read_optional_field<T: JsonField>(
 fn decode<T: DeserializeOwned>(key: &str, raw: &str) -> Result<T, FieldError> {
     serde_json::from_str(raw).map_err(|e| FieldError {
         key: key.into(),
-        problem: format!("cannot decode {raw:?}: {e}"),
+        // The value may be confidential (a password in a database relation): its size and
+        // what was wrong with it, never its text.
+        problem: format!(
+            "cannot decode the value ({}): {}",
+            crate::redact::bytes(raw.len()),
+            crate::redact::serde_problem(&e)
+        ),
     })
 }
 
@@ -130,7 +136,8 @@ fn parse_raw<T: RawField>(key: &str, raw: &str) -> Result<T, FieldError> {
     raw.parse().map_err(|_| FieldError {
         key: key.into(),
         problem: format!(
-            "{raw:?} is not a valid `{}`",
+            "the value ({}) is not a valid `{}`",
+            crate::redact::bytes(raw.len()),
             std::any::type_name::<T>()
                 .rsplit("::")
                 .next()

@@ -268,9 +268,15 @@ fn env_error(e: EnvError) -> ExitCode {
     ExitCode::from(1)
 }
 
-/// Reports a failed dispatch to Juju as [`run`] does: `juju-log` at ERROR. Returns the
-/// message (which [`run`] also prints to stderr, where Juju logs it at WARNING); does
-/// nothing and returns `None` for other outcomes.
+/// The most of a failure report one `juju-log` call carries: a longer report is cut
+/// there, with a marker saying so, and is whole on stderr.
+pub const MAX_REPORT_BYTES: usize = 16 * 1024;
+
+/// Reports a failed dispatch to Juju as [`run`] does: `juju-log` at ERROR, at most
+/// [`MAX_REPORT_BYTES`] of it (a marker says what was cut). Returns the whole message
+/// (which [`run`] prints to stderr, where Juju logs it at WARNING); does nothing and
+/// returns `None` for other outcomes. If `juju-log` fails, the line goes to stderr with
+/// a note saying why: the report is never dropped.
 pub fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) -> Option<String> {
     let Outcome::Failed(e) = outcome else {
         return None;
@@ -279,8 +285,24 @@ pub fn report(env: &HookEnv, tools: &mut dyn HookTools, outcome: &Outcome) -> Op
     // Through the log queue (which falls back to stderr if juju-log is unavailable), and
     // not through the `log` facade: a backend the charm installed must not swallow it.
     let _tools = crate::log::Flushing::new(tools);
-    crate::log::line(LogLevel::Error, msg.clone());
+    crate::log::line(LogLevel::Error, bounded_report(&msg));
     Some(msg)
+}
+
+/// `msg`, cut to [`MAX_REPORT_BYTES`] (at a character boundary) with a marker.
+fn bounded_report(msg: &str) -> String {
+    if msg.len() <= MAX_REPORT_BYTES {
+        return msg.to_string();
+    }
+    let marker = format!(
+        " [... report cut: {} bytes in all; the whole report is on the hook's stderr]",
+        msg.len()
+    );
+    let mut cut = MAX_REPORT_BYTES - marker.len();
+    while !msg.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{marker}", &msg[..cut])
 }
 
 fn cli<C: Charm>(args: Vec<String>) -> ExitCode {

@@ -1,5 +1,5 @@
 //! JSON the way Python's `json.dumps` writes it (`", "` and `": "` separators, non-ASCII
-//! escaped as `\uXXXX`), so values written by a Rust charm are byte-for-byte what an ops
+//! and DEL escaped as `\uXXXX`), so values written by a Rust charm are byte-for-byte what an ops
 //! charm writes (`{"started_counter": 1}`), plus lenient number decoding.
 
 use serde::de::{self, Deserializer, Visitor};
@@ -7,7 +7,11 @@ use serde::Serialize;
 use std::fmt;
 use std::io;
 
-struct PythonFormatter;
+/// Python's `json.dumps` formatting; with `raw_astral`, characters above U+FFFF are
+/// written as they are instead of as a surrogate-pair escape.
+struct PythonFormatter {
+    raw_astral: bool,
+}
 
 impl serde_json::ser::Formatter for PythonFormatter {
     /// `", "` between items (and, through `begin_object_key`, between members).
@@ -41,8 +45,12 @@ impl serde_json::ser::Formatter for PythonFormatter {
         fragment: &str,
     ) -> io::Result<()> {
         for c in fragment.chars() {
-            if c.is_ascii() {
+            // ASCII but DEL, as Python's `json.dumps` (which escapes all but ` `..`~`).
+            if c.is_ascii() && c != '\x7f' {
                 w.write_all(&[c as u8])?;
+            } else if self.raw_astral && u32::from(c) > 0xFFFF {
+                let mut buf = [0u8; 4];
+                w.write_all(c.encode_utf8(&mut buf).as_bytes())?;
             } else {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
@@ -64,10 +72,27 @@ impl serde_json::ser::Formatter for PythonFormatter {
 /// ```
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
     let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut out, PythonFormatter { raw_astral: false });
     value.serialize(&mut ser)?;
     // The formatter only writes ASCII.
     Ok(String::from_utf8(out).expect("ASCII output"))
+}
+
+/// JSON for a hook tool's `--file -` (`relation-set`, `state-set`), which Juju reads with
+/// a YAML parser (go-yaml v2): as [`to_string`], but a character above U+FFFF is written
+/// as it is. go-yaml refuses a raw DEL or C1 control character ("control characters are
+/// not allowed", `readerc.go`) and a `\u` escape of a surrogate ("found invalid Unicode
+/// character escape code", `scannerc.go`), and folds a raw NEL into a space; it reads
+/// every other `\uXXXX` escape and a raw character above U+FFFF unchanged. So every
+/// string goes through as it is (Python's `json.dumps`, which ops uses, escapes an emoji
+/// as a surrogate pair that Juju refuses).
+pub(crate) fn to_tool_input<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::new();
+    let mut ser =
+        serde_json::Serializer::with_formatter(&mut out, PythonFormatter { raw_astral: true });
+    value.serialize(&mut ser)?;
+    Ok(String::from_utf8(out).expect("ASCII and whole characters"))
 }
 
 /// A serde `deserialize_with` helper that accepts a JSON integer or a string holding one,

@@ -52,6 +52,7 @@ pub mod network;
 pub mod params;
 pub mod pebble;
 pub mod port;
+mod redact;
 pub mod relation;
 pub mod resource;
 pub mod secret;

@@ -80,7 +80,7 @@ macro_rules! int_param {
                     .as_i64()
                     .map(i128::from)
                     .or_else(|| value.as_u64().map(i128::from))
-                    .ok_or_else(|| format!("expected an integer, got {value}"))?;
+                    .ok_or_else(|| format!("expected an integer, got {}", crate::redact::describe(value)))?;
                 <$t>::try_from(n)
                     .map_err(|_| format!("{n} is out of range for `{}`", stringify!($t)))
             }
@@ -98,7 +98,7 @@ impl ParamValue for f64 {
     fn from_json(value: &Value) -> Result<Self, String> {
         value
             .as_f64()
-            .ok_or_else(|| format!("expected a number, got {value}"))
+            .ok_or_else(|| format!("expected a number, got {}", crate::redact::describe(value)))
     }
     fn to_json(&self) -> Value {
         Value::from(*self)
@@ -110,7 +110,7 @@ impl ParamValue for bool {
     fn from_json(value: &Value) -> Result<Self, String> {
         value
             .as_bool()
-            .ok_or_else(|| format!("expected a boolean, got {value}"))
+            .ok_or_else(|| format!("expected a boolean, got {}", crate::redact::describe(value)))
     }
     fn to_json(&self) -> Value {
         Value::from(*self)
@@ -123,7 +123,7 @@ impl ParamValue for String {
         value
             .as_str()
             .map(str::to_string)
-            .ok_or_else(|| format!("expected a string, got {value}"))
+            .ok_or_else(|| format!("expected a string, got {}", crate::redact::describe(value)))
     }
     fn to_json(&self) -> Value {
         Value::from(self.as_str())
@@ -162,7 +162,7 @@ impl<T: ParamValue> ParamValue for Vec<T> {
     fn from_json(value: &Value) -> Result<Self, String> {
         let items = value
             .as_array()
-            .ok_or_else(|| format!("expected an array, got {value}"))?;
+            .ok_or_else(|| format!("expected an array, got {}", crate::redact::describe(value)))?;
         items
             .iter()
             .enumerate()
@@ -267,7 +267,7 @@ mod tests {
             read_param::<Vec<u32>>(values, "ids", None)
                 .unwrap_err()
                 .problem,
-            "item 1: expected an integer, got \"x\""
+            "item 1: expected an integer, got a string (1 byte)"
         );
         assert_eq!(read_param::<u32>(values, "missing", Some(3)).unwrap(), 3);
         assert_eq!(

@@ -55,7 +55,8 @@ impl fmt::Display for StateError {
             StateError::EmptyKey => f.write_str("charm state keys must not be empty"),
             StateError::KeyTooLong { key } => write!(
                 f,
-                "charm state key {key:?} is {} bytes; Juju stores keys of at most {MAX_KEY_BYTES}",
+                "charm state key \"{}\" is {} bytes; Juju stores keys of at most {MAX_KEY_BYTES}",
+                crate::event::names::shown(key),
                 key.len()
             ),
             StateError::ValueTooLarge { key, bytes } => write!(

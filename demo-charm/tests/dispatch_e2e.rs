@@ -157,7 +157,7 @@ fn leader_start_counts_in_the_app_bag() {
             "relation-get --format=json -r fastapi-peer:1 --app - demo-api-charm",
             "config-get --format=json",
             "relation-ids database --format=json",
-            r#"relation-set -r fastapi-peer:1 --app --file - <<< {"unit_stats":"{\"started_counter\": 2}"}"#,
+            r#"relation-set -r fastapi-peer:1 --app --file - <<< {"unit_stats": "{\"started_counter\": 2}"}"#,
             "status-set --application=False blocked -- Waiting for database relation",
         ]
     );
@@ -176,7 +176,7 @@ fn non_leader_start_counts_in_its_own_unit_bag() {
             "relation-get --format=json -r fastapi-peer:1 - demo-api-charm/1",
             "config-get --format=json",
             "relation-ids database --format=json",
-            r#"relation-set -r fastapi-peer:1 --file - <<< {"unit_stats":"{\"started_counter\": 1}"}"#,
+            r#"relation-set -r fastapi-peer:1 --file - <<< {"unit_stats": "{\"started_counter\": 1}"}"#,
             "status-set --application=False blocked -- Waiting for database relation",
         ]
     );
@@ -410,4 +410,164 @@ fn outside_juju_prints_metadata() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// The peer relation's application bag (leader) or this unit's bag (follower) already at
+/// `u64::MAX`: the count refuses to wrap to 0 (issue 11, demo). The hook fails, naming the
+/// relation, bag and key, nothing is written (no `relation-set`, no status), and Juju keeps
+/// the stored value untouched.
+#[test]
+fn a_counter_at_its_maximum_refuses_and_writes_nothing() {
+    let max = format!(
+        r#"{{"unit_stats": "{{\"started_counter\": {}}}"}}"#,
+        u64::MAX
+    );
+    for (leader, unit, bag, read) in [
+        (
+            true,
+            "demo-api-charm/0",
+            "application bag",
+            "relation-get --format=json -r fastapi-peer:1 --app - demo-api-charm",
+        ),
+        (
+            false,
+            "demo-api-charm/1",
+            "unit bag",
+            "relation-get --format=json -r fastapi-peer:1 - demo-api-charm/1",
+        ),
+    ] {
+        let j = scripted(if leader { "max-leader" } else { "max-follower" }, leader);
+        j.answer(read, &max);
+        let out = j.dispatch(unit, "start", &[]);
+        assert_eq!(out.status.code(), Some(1), "{unit}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let expected = format!(
+            "hook `start` failed: handler `count_start`: relation fastapi-peer:1, {bag}, key \
+             `unit_stats`: started_counter is 18446744073709551615, the largest it can be; \
+             this start is not counted"
+        );
+        assert!(stderr.contains(&expected), "{stderr}");
+        let calls = j.calls();
+        assert!(
+            !calls
+                .iter()
+                .any(|c| c.starts_with("relation-set") || c.starts_with("status-set")),
+            "{calls:#?}"
+        );
+        assert_eq!(
+            calls.last().unwrap(),
+            &format!("juju-log --log-level ERROR -- {expected}")
+        );
+    }
+}
+
+/// The database password the demo reads from its `secret-user` secret.
+const DB_PASSWORD: &str = "S3CRET-db-pa55";
+
+/// `get-db-info show-password=true` against a provider that sent its credentials in a
+/// secret.
+fn db_info(name: &str) -> FakeJuju {
+    let j = scripted(name, true);
+    j.answer("action-get --format=json", r#"{"show-password": true}"#)
+        .answer("relation-ids database --format=json", r#"["database:2"]"#)
+        .answer(
+            "relation-list --format=json --app -r database:2",
+            r#""postgresql-k8s""#,
+        )
+        .answer(
+            "relation-get --format=json -r database:2 --app - postgresql-k8s",
+            r#"{"endpoints": "10.1.0.5:5432", "secret-user": "secret:d1b2k8hnm2h3bq5rpmn0"}"#,
+        )
+        .answer(
+            "secret-get --format=json secret:d1b2k8hnm2h3bq5rpmn0 --label database.2.user.secret",
+            &format!(r#"{{"username": "relation-2", "password": "{DB_PASSWORD}"}}"#),
+        )
+        .answer(ACTION_SET, "");
+    j
+}
+
+const ACTION_SET: &str =
+    "action-set db-host=10.1.0.5 db-password=S3CRET-db-pa55 db-port=5432 db-username=relation-2";
+
+/// Secret paths of the demo (issue 11): `get-db-info` with `show-password`. The password
+/// reaches Juju only as an action result (`action-set`'s argv, where Juju takes results),
+/// and never a `juju-log` line, stderr or an error, on success and when a step fails:
+/// `action-set` refused, the secret not readable, the secret's content in a shape Juju
+/// never prints.
+#[test]
+fn get_db_info_shows_the_password_only_in_the_action_results() {
+    let action = [
+        ("JUJU_DISPATCH_PATH", "actions/get-db-info"),
+        ("JUJU_ACTION_NAME", "get-db-info"),
+        ("JUJU_ACTION_UUID", "4"),
+    ];
+    let secret_get =
+        "secret-get --format=json secret:d1b2k8hnm2h3bq5rpmn0 --label database.2.user.secret";
+    // (path, what changes, exit code, what stderr must say)
+    type Setup = fn(&FakeJuju);
+    let paths: [(&str, Setup, i32, &str); 4] = [
+        ("ok", |_| {}, 0, ""),
+        (
+            "action-set refused",
+            |j| {
+                j.fail(
+                    ACTION_SET,
+                    1,
+                    "ERROR cannot set action results: not running an action",
+                );
+            },
+            1,
+            "`action-set db-host=<redacted> db-password=<redacted> db-port=<redacted> \
+             db-username=<redacted>` failed with exit code 1: ERROR cannot set action results",
+        ),
+        (
+            "secret not readable",
+            |j| {
+                j.fail(
+                    "secret-get --format=json secret:d1b2k8hnm2h3bq5rpmn0 --label database.2.user.secret",
+                    1,
+                    "ERROR permission denied",
+                );
+            },
+            1,
+            "permission denied",
+        ),
+        (
+            "content in a shape Juju never prints",
+            |j| {
+                j.answer(
+                    "secret-get --format=json secret:d1b2k8hnm2h3bq5rpmn0 --label database.2.user.secret",
+                    &format!(r#"{{"username": "relation-2", "password": ["{DB_PASSWORD}"]}}"#),
+                );
+            },
+            1,
+            "bytes, not shown: they may be confidential",
+        ),
+    ];
+    for (name, setup, code, says) in paths {
+        let j = db_info(&format!("db-info-{}", name.replace(' ', "-")));
+        setup(&j);
+        let out = j.dispatch("demo-api-charm/0", "get-db-info", &action);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{name}: {stderr}");
+        assert!(stderr.contains(says), "{name}: {stderr}");
+        assert!(!stderr.contains(DB_PASSWORD), "{name}: stderr: {stderr}");
+        let calls = j.calls();
+        assert!(calls.iter().any(|c| c.starts_with(secret_get)), "{name}");
+        for c in &calls {
+            if c != ACTION_SET {
+                assert!(!c.contains(DB_PASSWORD), "{name}: {c}");
+            }
+        }
+        if code != 0 {
+            let log = calls.last().unwrap();
+            assert!(
+                log.starts_with("juju-log --log-level ERROR -- hook `get-db-info` failed")
+                    && log.contains(says),
+                "{name}: {log}"
+            );
+        } else {
+            assert!(calls.contains(&ACTION_SET.to_string()), "{calls:#?}");
+        }
+    }
 }

@@ -568,7 +568,7 @@ fn row_09_leader_start_makes_exactly_these_calls() {
     );
     assert_eq!(
         out.tool_calls[5].stdin.as_deref(),
-        Some(r#"{"unit_stats":"{\"started_counter\": 2}"}"#)
+        Some(r#"{"unit_stats": "{\"started_counter\": 2}"}"#)
     );
     assert!(out.tool_calls.iter().all(|c| c.code == 0));
 }

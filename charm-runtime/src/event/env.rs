@@ -9,11 +9,13 @@
 //! prefix (`<endpoint>-relation-`, `<storage>-storage-`, `<container>-`) is stripped, so
 //! names containing dashes or `-relation-` are handled correctly.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::pebble::{PebbleAccess, CONTAINERS_DIR_VAR};
 
+use super::names::{self, shown};
 use super::{
     ActionEvent, Event, RelationEvent, RelationEventKind, SecretEvent, SecretEventKind,
     StorageEvent, StorageEventKind, WorkloadEvent, WorkloadEventKind,
@@ -65,14 +67,35 @@ pub enum EnvError {
         /// The hook (or action) that needs it.
         hook: String,
     },
-    /// A variable is set but its value cannot be parsed.
+    /// A variable is set but its value cannot be parsed, or has a shape Juju never gives
+    /// it (a unit name that is not `<application>/<number>` by Juju's rules, say).
     Malformed {
         /// The variable, e.g. `JUJU_RELATION_ID`.
         var: &'static str,
-        /// The value Juju gave.
+        /// The value given, as errors quote it: at most its first
+        /// [`SHOWN_VALUE_BYTES`](super::names::SHOWN_VALUE_BYTES) bytes, then its length.
         value: String,
         /// The expected shape, e.g. `` `<endpoint>:<id>` ``.
         expected: &'static str,
+    },
+    /// A variable's value is not valid UTF-8 (Juju only sends UTF-8).
+    NotUnicode {
+        /// The variable.
+        var: &'static str,
+        /// How long the value is, in bytes.
+        bytes: usize,
+    },
+    /// Two variables contradict each other, e.g. `JUJU_RELATION=database` with
+    /// `JUJU_RELATION_ID=fastapi-peer:0`: Juju derives one from the other.
+    Conflict {
+        /// The variable whose value is refused.
+        var: &'static str,
+        /// Its value (bounded as in [`EnvError::Malformed`]).
+        value: String,
+        /// The variable it contradicts.
+        other: &'static str,
+        /// What `var` must look like given `other`.
+        expected: String,
     },
     /// The hook name is not one this runtime knows.
     UnknownHook {
@@ -102,6 +125,19 @@ impl fmt::Display for EnvError {
                 value,
                 expected,
             } => write!(f, "{var}=`{value}` is malformed: expected {expected}"),
+            EnvError::NotUnicode { var, bytes } => write!(
+                f,
+                "{var} is not valid UTF-8 ({bytes} bytes): Juju only sends UTF-8"
+            ),
+            EnvError::Conflict {
+                var,
+                value,
+                other,
+                expected,
+            } => write!(
+                f,
+                "{var}=`{value}` contradicts {other}: expected {expected}"
+            ),
             EnvError::UnknownHook { hook } => write!(f, "unknown hook `{hook}`"),
             EnvError::HookMismatch { var, value, hook } => {
                 write!(f, "{var}=`{value}` does not match hook `{hook}`")?;
@@ -133,25 +169,76 @@ impl fmt::Display for EnvError {
 
 impl std::error::Error for EnvError {}
 
-/// Variable lookup with Juju's convention that an empty value means unset.
+/// Variable lookup with Juju's convention that an empty value means unset; a value that
+/// is not UTF-8 is an error naming its variable.
 struct Vars<F> {
     get: F,
 }
 
-impl<F: Fn(&str) -> Option<String>> Vars<F> {
+impl<F: Fn(&str) -> Option<OsString>> Vars<F> {
     /// The value of `var`, or `None` when it is unset or empty.
-    fn opt(&self, var: &str) -> Option<String> {
-        (self.get)(var).filter(|v| !v.is_empty())
+    fn opt(&self, var: &'static str) -> Result<Option<String>, EnvError> {
+        match (self.get)(var) {
+            None => Ok(None),
+            Some(v) if v.is_empty() => Ok(None),
+            Some(v) => v.into_string().map(Some).map_err(|v| EnvError::NotUnicode {
+                var,
+                bytes: v.len(),
+            }),
+        }
     }
 
     /// The value of `var`, or [`EnvError::Missing`] naming `hook`.
     fn req(&self, var: &'static str, hook: &str) -> Result<String, EnvError> {
-        self.opt(var).ok_or_else(|| EnvError::Missing {
+        self.opt(var)?.ok_or_else(|| EnvError::Missing {
             var,
-            hook: hook.to_owned(),
+            hook: shown(hook),
         })
     }
+
+    /// [`Vars::opt`], checked with `valid` (Juju's rule for the value's shape).
+    fn opt_checked(
+        &self,
+        var: &'static str,
+        valid: fn(&str) -> bool,
+        expected: &'static str,
+    ) -> Result<Option<String>, EnvError> {
+        match self.opt(var)? {
+            Some(v) if !valid(&v) => Err(malformed(var, &v, expected)),
+            v => Ok(v),
+        }
+    }
+
+    /// [`Vars::req`], checked with `valid`.
+    fn req_checked(
+        &self,
+        var: &'static str,
+        hook: &str,
+        valid: fn(&str) -> bool,
+        expected: &'static str,
+    ) -> Result<String, EnvError> {
+        let v = self.req(var, hook)?;
+        if valid(&v) {
+            Ok(v)
+        } else {
+            Err(malformed(var, &v, expected))
+        }
+    }
 }
+
+/// [`EnvError::Malformed`], quoting a bounded prefix of `value`.
+fn malformed(var: &'static str, value: &str, expected: &'static str) -> EnvError {
+    EnvError::Malformed {
+        var,
+        value: shown(value),
+        expected,
+    }
+}
+
+const UNIT_SHAPE: &str = "`<app>/<unit-number>`";
+const APP_SHAPE: &str = "an application name (Juju's rule: lowercase letters, digits and `-`)";
+const ENDPOINT_SHAPE: &str =
+    "an endpoint name (Juju's rule: lowercase letters, digits, `-` and `_`)";
 
 impl HookEnv {
     /// Reads the dispatch environment of this process.
@@ -159,9 +246,7 @@ impl HookEnv {
     /// Returns `Ok(None)` when `JUJU_DISPATCH_PATH` is unset (or empty), meaning the
     /// process is not running under Juju (Juju ≥ 2.8 always sets it).
     pub fn from_env() -> Result<Option<HookEnv>, EnvError> {
-        Self::from_vars(|var| {
-            std::env::var_os(var).map(|value| value.to_string_lossy().into_owned())
-        })
+        Self::from_os_vars(|var| std::env::var_os(var))
     }
 
     /// Parses a dispatch environment given as a lookup function (the testable core of
@@ -170,15 +255,33 @@ impl HookEnv {
     /// An empty value counts as unset, as Juju sets some variables to `""`. Returns
     /// `Ok(None)` when `JUJU_DISPATCH_PATH` is unset or empty.
     pub fn from_vars<F: Fn(&str) -> Option<String>>(get: F) -> Result<Option<HookEnv>, EnvError> {
+        Self::from_os_vars(|var| get(var).map(OsString::from))
+    }
+
+    /// [`HookEnv::from_vars`] over raw values, as the process environment holds them: a
+    /// value that is not UTF-8 is [`EnvError::NotUnicode`] naming its variable, never
+    /// replaced and used.
+    ///
+    /// Every name and id is checked against the shape Juju gives it (see the `names`
+    /// rules in this module's source: unit, application, endpoint, storage, action and
+    /// model names, relation, action and secret ids), and variables Juju derives from one
+    /// another must agree: `JUJU_RELATION_ID` is `<JUJU_RELATION>:<id>` and `JUJU_ACTION_NAME`
+    /// is the action of `JUJU_DISPATCH_PATH`. Errors quote at most a bounded prefix of a
+    /// bad value.
+    pub fn from_os_vars<F: Fn(&str) -> Option<OsString>>(
+        get: F,
+    ) -> Result<Option<HookEnv>, EnvError> {
         let vars = Vars { get };
-        let Some(dispatch_path) = vars.opt("JUJU_DISPATCH_PATH") else {
+        let Some(dispatch_path) = vars.opt("JUJU_DISPATCH_PATH")? else {
             return Ok(None);
         };
 
-        let malformed_path = || EnvError::Malformed {
-            var: "JUJU_DISPATCH_PATH",
-            value: dispatch_path.clone(),
-            expected: "`hooks/<hook-name>` or `actions/<action-name>`",
+        let malformed_path = || {
+            malformed(
+                "JUJU_DISPATCH_PATH",
+                &dispatch_path,
+                "`hooks/<hook-name>` or `actions/<action-name>`",
+            )
         };
         let (is_action, leaf) = if let Some(rest) = dispatch_path.strip_prefix("actions/") {
             (true, rest)
@@ -187,20 +290,35 @@ impl HookEnv {
         } else {
             return Err(malformed_path());
         };
-        if leaf.is_empty() || leaf.contains('/') {
+        let leaf_ok = if is_action {
+            names::is_action(leaf)
+        } else {
+            names::is_hook(leaf)
+        };
+        if !leaf_ok {
             return Err(malformed_path());
         }
 
-        // For actions ops documents JUJU_HOOK_NAME as empty; the action name stands in.
+        // For actions ops documents JUJU_HOOK_NAME as empty; the action name stands in, and
+        // must be the action the dispatch path names.
         let hook_name = if is_action {
-            vars.opt("JUJU_ACTION_NAME")
-                .unwrap_or_else(|| leaf.to_owned())
+            match vars.opt("JUJU_ACTION_NAME")? {
+                Some(name) if name != leaf => {
+                    return Err(EnvError::Conflict {
+                        var: "JUJU_ACTION_NAME",
+                        value: shown(&name),
+                        other: "JUJU_DISPATCH_PATH",
+                        expected: format!("`{leaf}`, the action of `actions/{leaf}`"),
+                    })
+                }
+                _ => leaf.to_owned(),
+            }
         } else {
-            match vars.opt("JUJU_HOOK_NAME") {
+            match vars.opt("JUJU_HOOK_NAME")? {
                 Some(name) if name != leaf => {
                     return Err(EnvError::HookMismatch {
                         var: "JUJU_HOOK_NAME",
-                        value: name,
+                        value: shown(&name),
                         hook: leaf.to_owned(),
                     })
                 }
@@ -209,43 +327,62 @@ impl HookEnv {
         };
 
         let unit_name = vars.req("JUJU_UNIT_NAME", &hook_name)?;
-        let (app_name, unit_number) =
-            parse_unit_name(&unit_name).ok_or_else(|| EnvError::Malformed {
-                var: "JUJU_UNIT_NAME",
-                value: unit_name.clone(),
-                expected: "`<app>/<unit-number>`",
-            })?;
-        let model_name = vars.req("JUJU_MODEL_NAME", &hook_name)?;
+        let (app_name, unit_number) = names::unit(&unit_name)
+            .map(|(app, n)| (app.to_owned(), n))
+            .ok_or_else(|| malformed("JUJU_UNIT_NAME", &unit_name, UNIT_SHAPE))?;
+        let model_name = vars.req_checked(
+            "JUJU_MODEL_NAME",
+            &hook_name,
+            names::is_model,
+            "a model name (Juju's rule: lowercase letters, digits and `-`)",
+        )?;
         let model_uuid = vars.req("JUJU_MODEL_UUID", &hook_name)?;
 
         let event = if is_action {
             Event::Action(ActionEvent {
                 name: hook_name.clone(),
-                id: vars.req("JUJU_ACTION_UUID", &hook_name)?,
+                id: vars.req_checked(
+                    "JUJU_ACTION_UUID",
+                    &hook_name,
+                    names::is_action_id,
+                    "an action id (a number, or a UUID)",
+                )?,
             })
-        } else if let Some(endpoint) = vars.opt("JUJU_RELATION") {
+        } else if let Some(endpoint) =
+            vars.opt_checked("JUJU_RELATION", names::is_endpoint, ENDPOINT_SHAPE)?
+        {
             relation_event(&vars, endpoint, &hook_name)?
-        } else if let Some(storage_id) = vars.opt("JUJU_STORAGE_ID") {
+        } else if let Some(storage_id) = vars.opt("JUJU_STORAGE_ID")? {
             storage_event(&vars, storage_id, &hook_name)?
-        } else if let Some(container) = vars.opt("JUJU_WORKLOAD_NAME") {
+        } else if let Some(container) = vars.opt_checked(
+            "JUJU_WORKLOAD_NAME",
+            names::is_endpoint,
+            "a container name (lowercase letters, digits, `-` and `_`)",
+        )? {
             workload_event(&vars, container, &hook_name)?
-        } else if let Some(secret_id) = vars.opt("JUJU_SECRET_ID") {
+        } else if let Some(secret_id) = vars.opt_checked(
+            "JUJU_SECRET_ID",
+            names::is_secret_uri,
+            "a secret URI (`secret:<id>` or `secret://<model-uuid>/<id>`)",
+        )? {
             secret_event(&vars, secret_id, &hook_name)?
         } else {
             unit_event(&hook_name)?
         };
 
         let juju_version = if event == Event::CollectMetrics {
-            vars.opt("JUJU_VERSION")
+            vars.opt("JUJU_VERSION")?
                 .unwrap_or_else(|| DEFAULT_JUJU_VERSION.to_owned())
         } else {
             vars.req("JUJU_VERSION", &hook_name)?
         };
 
-        let charm_dir = vars
-            .opt("JUJU_CHARM_DIR")
-            .or_else(|| vars.opt("CHARM_DIR"))
-            .map_or_else(|| PathBuf::from("."), PathBuf::from);
+        let charm_dir = match vars.opt("JUJU_CHARM_DIR")? {
+            Some(dir) => PathBuf::from(dir),
+            None => vars
+                .opt("CHARM_DIR")?
+                .map_or_else(|| PathBuf::from("."), PathBuf::from),
+        };
 
         Ok(Some(HookEnv {
             unit_name,
@@ -257,40 +394,37 @@ impl HookEnv {
             charm_dir,
             dispatch_path,
             hook_name,
-            context_id: vars.opt("JUJU_CONTEXT_ID"),
+            context_id: vars.opt("JUJU_CONTEXT_ID")?,
             event,
             pebble: vars
-                .opt(CONTAINERS_DIR_VAR)
+                .opt(CONTAINERS_DIR_VAR)?
                 .map_or_else(PebbleAccess::default, PebbleAccess::sockets),
         }))
     }
 }
 
-/// True when `s` is a non-empty run of ASCII digits (no sign, no spaces).
-fn all_digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Splits `app/N` into the app name and unit number.
-fn parse_unit_name(unit: &str) -> Option<(String, u32)> {
-    let (app, number) = unit.split_once('/')?;
-    if app.is_empty() || !all_digits(number) {
-        return None;
+/// The id of `JUJU_RELATION_ID`: `<endpoint>:<id>` whose endpoint is `JUJU_RELATION`, or
+/// a bare id (what ops also reads).
+fn parse_relation_id(value: &str, endpoint: &str) -> Result<u64, EnvError> {
+    let (named, digits) = match value.rsplit_once(':') {
+        Some((named, digits)) => (Some(named), digits),
+        None => (None, value),
+    };
+    let id = names::number(digits)
+        .ok_or_else(|| malformed("JUJU_RELATION_ID", value, "`<endpoint>:<id>`"))?;
+    match named {
+        Some(named) if named != endpoint => Err(EnvError::Conflict {
+            var: "JUJU_RELATION_ID",
+            value: shown(value),
+            other: "JUJU_RELATION",
+            expected: format!("`{endpoint}:<id>`"),
+        }),
+        _ => Ok(id),
     }
-    Some((app.to_owned(), number.parse().ok()?))
-}
-
-/// The integer after the last `:` of `<endpoint>:<id>`, or a bare integer.
-fn parse_relation_id(value: &str) -> Option<u64> {
-    let digits = value.rsplit_once(':').map_or(value, |(_, id)| id);
-    if !all_digits(digits) {
-        return None;
-    }
-    digits.parse().ok()
 }
 
 /// Classifies a relation hook for `endpoint` (`JUJU_RELATION`).
-fn relation_event<F: Fn(&str) -> Option<String>>(
+fn relation_event<F: Fn(&str) -> Option<OsString>>(
     vars: &Vars<F>,
     endpoint: String,
     hook: &str,
@@ -310,26 +444,25 @@ fn relation_event<F: Fn(&str) -> Option<String>>(
         return Err(EnvError::HookMismatch {
             var: "JUJU_RELATION",
             value: endpoint,
-            hook: hook.to_owned(),
+            hook: shown(hook),
         });
     };
 
     let raw_id = vars.req("JUJU_RELATION_ID", hook)?;
-    let id = parse_relation_id(&raw_id).ok_or(EnvError::Malformed {
-        var: "JUJU_RELATION_ID",
-        value: raw_id,
-        expected: "`<endpoint>:<id>`",
-    })?;
-    let remote_app = vars.req("JUJU_REMOTE_APP", hook)?;
+    let id = parse_relation_id(&raw_id, &endpoint)?;
+    let remote_app = vars.req_checked("JUJU_REMOTE_APP", hook, names::is_application, APP_SHAPE)?;
+    let is_unit = |s: &str| names::unit(s).is_some();
     // `changed` may carry no unit when only the remote app bag changed.
     let remote_unit = match kind {
         RelationEventKind::Joined | RelationEventKind::Departed => {
-            Some(vars.req("JUJU_REMOTE_UNIT", hook)?)
+            Some(vars.req_checked("JUJU_REMOTE_UNIT", hook, is_unit, UNIT_SHAPE)?)
         }
-        _ => vars.opt("JUJU_REMOTE_UNIT"),
+        _ => vars.opt_checked("JUJU_REMOTE_UNIT", is_unit, UNIT_SHAPE)?,
     };
     let departing_unit = match kind {
-        RelationEventKind::Departed => Some(vars.req("JUJU_DEPARTING_UNIT", hook)?),
+        RelationEventKind::Departed => {
+            Some(vars.req_checked("JUJU_DEPARTING_UNIT", hook, is_unit, UNIT_SHAPE)?)
+        }
         _ => None,
     };
 
@@ -344,21 +477,24 @@ fn relation_event<F: Fn(&str) -> Option<String>>(
 }
 
 /// Classifies a storage hook for `storage_id` (`JUJU_STORAGE_ID`, `<name>/<index>`).
-fn storage_event<F: Fn(&str) -> Option<String>>(
+fn storage_event<F: Fn(&str) -> Option<OsString>>(
     vars: &Vars<F>,
     storage_id: String,
     hook: &str,
 ) -> Result<Event, EnvError> {
     let parsed = storage_id
         .split_once('/')
-        .filter(|(name, index)| !name.is_empty() && all_digits(index))
-        .and_then(|(name, index)| Some((name.to_owned(), index.parse::<u32>().ok()?)));
-    let Some((name, index)) = parsed else {
-        return Err(EnvError::Malformed {
-            var: "JUJU_STORAGE_ID",
-            value: storage_id,
-            expected: "`<storage-name>/<index>`",
+        .filter(|(name, _)| names::is_application(name))
+        .and_then(|(name, index)| {
+            let index = u32::try_from(names::number(index)?).ok()?;
+            Some((name.to_owned(), index))
         });
+    let Some((name, index)) = parsed else {
+        return Err(malformed(
+            "JUJU_STORAGE_ID",
+            &storage_id,
+            "`<storage-name>/<index>`",
+        ));
     };
 
     let kind = hook
@@ -373,7 +509,7 @@ fn storage_event<F: Fn(&str) -> Option<String>>(
         return Err(EnvError::HookMismatch {
             var: "JUJU_STORAGE_ID",
             value: storage_id,
-            hook: hook.to_owned(),
+            hook: shown(hook),
         });
     };
 
@@ -381,12 +517,12 @@ fn storage_event<F: Fn(&str) -> Option<String>>(
         kind,
         name,
         index,
-        location: vars.opt("JUJU_STORAGE_LOCATION"),
+        location: vars.opt("JUJU_STORAGE_LOCATION")?,
     }))
 }
 
 /// Classifies a workload (Pebble) hook for `container` (`JUJU_WORKLOAD_NAME`).
-fn workload_event<F: Fn(&str) -> Option<String>>(
+fn workload_event<F: Fn(&str) -> Option<OsString>>(
     vars: &Vars<F>,
     container: String,
     hook: &str,
@@ -411,7 +547,7 @@ fn workload_event<F: Fn(&str) -> Option<String>>(
             return Err(EnvError::HookMismatch {
                 var: "JUJU_WORKLOAD_NAME",
                 value: container,
-                hook: hook.to_owned(),
+                hook: shown(hook),
             })
         }
     };
@@ -419,7 +555,7 @@ fn workload_event<F: Fn(&str) -> Option<String>>(
 }
 
 /// Classifies a secret hook for `secret_id` (`JUJU_SECRET_ID`).
-fn secret_event<F: Fn(&str) -> Option<String>>(
+fn secret_event<F: Fn(&str) -> Option<OsString>>(
     vars: &Vars<F>,
     secret_id: String,
     hook: &str,
@@ -433,42 +569,35 @@ fn secret_event<F: Fn(&str) -> Option<String>>(
             return Err(EnvError::HookMismatch {
                 var: "JUJU_SECRET_ID",
                 value: secret_id,
-                hook: hook.to_owned(),
+                hook: shown(hook),
             })
         }
     };
 
-    let revision = match vars.opt("JUJU_SECRET_REVISION") {
-        Some(raw) => {
-            let parsed = if all_digits(&raw) {
-                raw.parse::<u64>().ok()
-            } else {
-                None
-            };
-            match parsed {
-                Some(revision) => Some(revision),
-                None => {
-                    return Err(EnvError::Malformed {
-                        var: "JUJU_SECRET_REVISION",
-                        value: raw,
-                        expected: "a non-negative integer",
-                    })
-                }
+    let revision = match vars.opt("JUJU_SECRET_REVISION")? {
+        Some(raw) => match names::number(&raw) {
+            Some(revision) => Some(revision),
+            None => {
+                return Err(malformed(
+                    "JUJU_SECRET_REVISION",
+                    &raw,
+                    "a non-negative integer",
+                ))
             }
-        }
+        },
         None => None,
     };
     if revision.is_none() && matches!(kind, SecretEventKind::Remove | SecretEventKind::Expired) {
         return Err(EnvError::Missing {
             var: "JUJU_SECRET_REVISION",
-            hook: hook.to_owned(),
+            hook: shown(hook),
         });
     }
 
     Ok(Event::Secret(SecretEvent {
         kind,
         id: secret_id,
-        label: vars.opt("JUJU_SECRET_LABEL"),
+        label: vars.opt("JUJU_SECRET_LABEL")?,
         revision,
     }))
 }
@@ -494,11 +623,9 @@ fn unit_event(hook: &str) -> Result<Event, EnvError> {
             return Err(match context_var_for(hook) {
                 Some(var) => EnvError::Missing {
                     var,
-                    hook: hook.to_owned(),
+                    hook: shown(hook),
                 },
-                None => EnvError::UnknownHook {
-                    hook: hook.to_owned(),
-                },
+                None => EnvError::UnknownHook { hook: shown(hook) },
             });
         }
     })

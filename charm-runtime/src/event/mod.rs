@@ -2,6 +2,7 @@
 //! `JUJU_*` environment Juju gives the `dispatch` process (juju-protocol.md §1.2–1.3).
 
 mod env;
+pub mod names;
 
 pub use env::{EnvError, HookEnv};
 

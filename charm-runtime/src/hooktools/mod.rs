@@ -9,6 +9,8 @@ mod error;
 mod process;
 
 pub use backend::{HookTools, Recorder};
-pub use call::ToolCall;
-pub use error::ToolError;
-pub use process::ProcessTools;
+pub use call::{ToolCall, SHOWN_ARG_BYTES};
+pub use error::{ToolError, MAX_STDERR_SHOWN};
+pub use process::{
+    ProcessTools, MAX_ARG_BYTES, MAX_STDOUT_BYTES, STDERR_KEPT_BYTES, TOOL_DEADLINE,
+};

@@ -84,10 +84,12 @@ impl<'a> Flushing<'a> {
     }
 
     /// Sends the queued lines now: one `juju-log` per line (a line `juju-log` refuses
-    /// goes to stderr instead: logging never fails a dispatch).
+    /// goes to stderr instead, after a note saying why: logging never fails a dispatch,
+    /// and never drops a line silently).
     pub fn flush(&mut self) {
         for (level, message) in take_queued() {
-            if cmd::juju_log(self.inner, level, &message).is_err() {
+            if let Err(e) = cmd::juju_log(self.inner, level, &message) {
+                eprintln!("juju-log failed ({e}); the line it carried follows");
                 eprintln!("{}: {message}", level.as_str());
             }
         }

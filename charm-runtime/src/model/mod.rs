@@ -264,6 +264,13 @@ impl<'a> Model<'a> {
         for ((rel, bag), state) in &self.bags {
             let changes = state.changes();
             if !changes.is_empty() {
+                // Juju's limit on the whole bag, checked for every bag before any write.
+                cmd::check_relation_settings(
+                    rel.endpoint,
+                    rel.id,
+                    *bag == Sel::App,
+                    &state.current(),
+                )?;
                 writes.push((*rel, *bag == Sel::App, changes));
             }
         }

@@ -68,7 +68,7 @@ impl Model<'_> {
             None => Ok(T::default()),
             Some(text) => serde_json::from_str(text).map_err(|e| StateError::Decode {
                 key: key.into(),
-                problem: e.to_string(),
+                problem: crate::redact::serde_problem(&e),
             }),
         }
     }

@@ -76,7 +76,10 @@ fn relation_calls_have_ops_argv() {
         a[5],
         v(&["relation-set", "-r", "db:1", "--app", "--file", "-"])
     );
-    assert_eq!(t.calls[5].stdin.as_deref(), Some(r#"{"gone":"","k":"v"}"#));
+    assert_eq!(
+        t.calls[5].stdin.as_deref(),
+        Some(r#"{"gone": "", "k": "v"}"#)
+    );
     assert_eq!(a[6], v(&["relation-set", "-r", "db:1", "--file", "-"]));
 }
 
@@ -219,7 +222,7 @@ fn other_calls_have_ops_argv() {
         v(&["network-get", "--format=json", "db"]),
     ];
     assert_eq!(a, expected);
-    assert_eq!(t.calls[14].stdin.as_deref(), Some(r#"{"k":"v"}"#));
+    assert_eq!(t.calls[14].stdin.as_deref(), Some(r#"{"k": "v"}"#));
 }
 
 #[test]

@@ -420,7 +420,7 @@ fn charm_state_is_read_once_staged_and_flushed_on_commit() {
     );
     assert_eq!(
         t.calls[1].stdin.as_deref(),
-        Some(r#"{"counter":"{\"started\":5}"}"#),
+        Some(r#"{"counter": "{\"started\":5}"}"#),
         "only what changed"
     );
 }

@@ -3,6 +3,7 @@
 mod cmd;
 mod dispatch;
 mod juju;
+mod limits;
 mod model;
 mod secret;
 

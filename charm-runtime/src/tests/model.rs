@@ -105,7 +105,7 @@ fn commit_writes_one_relation_set_per_changed_bag_only() {
         sets[0].to_string(),
         "relation-set -r fastapi-peer:3 --app --file -"
     );
-    assert_eq!(sets[0].stdin.as_deref(), Some(r#"{"a":"1","b":"2"}"#));
+    assert_eq!(sets[0].stdin.as_deref(), Some(r#"{"a": "1", "b": "2"}"#));
 }
 
 /// Without leadership there is no `Leader`; one carried over from another dispatch (made

@@ -103,7 +103,7 @@ fn main() {
     let err = Website::from_bag(&bad).unwrap_err();
     assert_eq!(
         (err.key.as_str(), err.problem.as_str()),
-        ("port", "\"eighty\" is not a valid `u16`")
+        ("port", "the value (6 bytes) is not a valid `u16`")
     );
     let mixed = Mixed {
         name: "names_db".into(),

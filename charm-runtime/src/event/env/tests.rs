@@ -432,8 +432,20 @@ fn relation_endpoint_named_like_a_kind() {
 fn relation_id_bare_int_and_last_colon() {
     let bare = relation("db", "broken", &[("JUJU_RELATION_ID", "12")]);
     assert_eq!(event(&bare).relation().map(|r| r.id), Some(12));
+    // The endpoint part must be JUJU_RELATION's: Juju writes `<endpoint>:<id>`.
     let colons = relation("db", "broken", &[("JUJU_RELATION_ID", "a:b:99")]);
-    assert_eq!(event(&colons).relation().map(|r| r.id), Some(99));
+    assert!(
+        matches!(
+            error(&colons),
+            EnvError::Conflict {
+                var: "JUJU_RELATION_ID",
+                other: "JUJU_RELATION",
+                ..
+            }
+        ),
+        "{:?}",
+        error(&colons)
+    );
 }
 
 #[test]
@@ -1054,4 +1066,136 @@ fn malformed_dispatch_path() {
 fn env_error_is_std_error() {
     let err: Box<dyn std::error::Error> = Box::new(EnvError::UnknownHook { hook: "x".into() });
     assert_eq!(err.to_string(), "unknown hook `x`");
+}
+
+// ---- what Juju would never send (issue 11) ----------------------------------------------
+// Each of these was accepted, or quoted whole, before the names were checked.
+
+fn error_text(vars: &HashMap<String, String>) -> String {
+    match parse(vars) {
+        Err(err) => err.to_string(),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+/// Issue 11: `-x/0`-style names reached hook tools' argv as flags. Names of Juju's shapes
+/// only, or an error naming the variable.
+#[test]
+fn a_unit_name_shaped_like_a_flag_is_refused() {
+    for bad in [
+        "-x/0", "--all/0", "My-App/0", "app-1/0", "myapp/01", "my app/0",
+    ] {
+        let text = error_text(&with(base("install"), &[("JUJU_UNIT_NAME", bad)]));
+        assert!(text.starts_with("JUJU_UNIT_NAME="), "{bad}: {text}");
+    }
+    for bad in ["-x", "Postgres", "pg-1"] {
+        let vars = relation("db", "changed", &[("JUJU_REMOTE_APP", bad)]);
+        assert!(error_text(&vars).starts_with("JUJU_REMOTE_APP="), "{bad}");
+    }
+    let vars = relation("db", "joined", &[("JUJU_REMOTE_UNIT", "-x/0")]);
+    assert!(error_text(&vars).starts_with("JUJU_REMOTE_UNIT="));
+    let vars = relation(
+        "db",
+        "departed",
+        &[
+            ("JUJU_REMOTE_UNIT", "postgresql/1"),
+            ("JUJU_DEPARTING_UNIT", "--x/1"),
+        ],
+    );
+    assert!(error_text(&vars).starts_with("JUJU_DEPARTING_UNIT="));
+}
+
+/// Issue 11: `JUJU_RELATION=database` with `JUJU_RELATION_ID=fastapi-peer:0` wrote to
+/// `database:0`.
+#[test]
+fn a_relation_id_of_another_endpoint_is_refused() {
+    // JUJU_RELATION=database with JUJU_RELATION_ID=fastapi-peer:0 wrote to `database:0`.
+    let vars = relation(
+        "database",
+        "changed",
+        &[("JUJU_RELATION_ID", "fastapi-peer:0")],
+    );
+    assert_eq!(
+        error_text(&vars),
+        "JUJU_RELATION_ID=`fastapi-peer:0` contradicts JUJU_RELATION: expected `database:<id>`"
+    );
+    let vars = relation("db", "changed", &[("JUJU_RELATION", "-db")]);
+    assert!(error_text(&vars).starts_with("JUJU_RELATION=`-db` is malformed"));
+}
+
+/// Issue 11: `JUJU_ACTION_NAME` was not checked against the `actions/<name>` dispatch path.
+#[test]
+fn an_action_name_other_than_the_dispatch_paths_is_refused() {
+    let vars = with(action("restore"), &[("JUJU_ACTION_NAME", "backup")]);
+    assert_eq!(
+        error_text(&vars),
+        "JUJU_ACTION_NAME=`backup` contradicts JUJU_DISPATCH_PATH: expected `restore`, the action of `actions/restore`"
+    );
+    let vars = action("-x");
+    assert!(error_text(&vars).starts_with("JUJU_DISPATCH_PATH=`actions/-x` is malformed"));
+}
+
+/// Issue 11 (the class): every other id Juju passes has Juju's shape.
+#[test]
+fn other_ids_have_juju_shapes() {
+    let vars = with(action("backup"), &[("JUJU_ACTION_UUID", "-1")]);
+    assert!(error_text(&vars).starts_with("JUJU_ACTION_UUID="));
+    let vars = with(base("secret-changed"), &[("JUJU_SECRET_ID", "--peek")]);
+    assert!(error_text(&vars).starts_with("JUJU_SECRET_ID="));
+    let vars = with(
+        base("data-storage-attached"),
+        &[("JUJU_STORAGE_ID", "-x/0")],
+    );
+    assert!(error_text(&vars).starts_with("JUJU_STORAGE_ID="));
+    let vars = with(base("install"), &[("JUJU_DISPATCH_PATH", "hooks/-x")]);
+    assert!(error_text(&vars).starts_with("JUJU_DISPATCH_PATH="));
+}
+
+/// Issue 11: a 100 KB variable gave a 200 KB error line; now at most a 64-byte prefix, on
+/// one line.
+#[test]
+fn errors_quote_a_bounded_prefix_of_a_huge_value() {
+    let huge = format!("{}/0", "A".repeat(100_000));
+    let text = error_text(&with(base("install"), &[("JUJU_UNIT_NAME", &huge)]));
+    assert!(text.len() < 300, "{} bytes", text.len());
+    assert!(text.contains("...[100002 bytes]"), "{text}");
+    let huge_hook = format!("hooks/{}", "x".repeat(100_000));
+    let text = error_text(&with(
+        base("install"),
+        &[("JUJU_DISPATCH_PATH", &huge_hook), ("JUJU_HOOK_NAME", "")],
+    ));
+    assert!(text.len() < 300, "{} bytes: {}", text.len(), &text[..200]);
+    let multiline = relation(
+        "db",
+        "changed",
+        &[("JUJU_RELATION_ID", "db:1\nERROR forged")],
+    );
+    assert!(!error_text(&multiline).contains('\n'));
+}
+
+/// Issue 11: a non-UTF-8 `JUJU_UNIT_NAME` was turned lossy and used.
+#[test]
+fn a_value_that_is_not_utf8_is_an_error_naming_its_variable() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let vars = base("install");
+    let get = |var: &str| -> Option<OsString> {
+        if var == "JUJU_UNIT_NAME" {
+            Some(OsString::from_vec(b"my\xffapp/0".to_vec()))
+        } else {
+            vars.get(var).cloned().map(OsString::from)
+        }
+    };
+    let err = HookEnv::from_os_vars(get).unwrap_err();
+    assert_eq!(
+        err,
+        EnvError::NotUnicode {
+            var: "JUJU_UNIT_NAME",
+            bytes: 8
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "JUJU_UNIT_NAME is not valid UTF-8 (8 bytes): Juju only sends UTF-8"
+    );
 }

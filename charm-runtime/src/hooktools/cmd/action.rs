@@ -1,6 +1,6 @@
 //! `action-get`, `action-set`, `action-log`, `action-fail`.
 
-use super::util::{json, run};
+use super::util::{json_confidential, run};
 use crate::hooktools::{HookTools, ToolCall, ToolError};
 use std::collections::BTreeMap;
 
@@ -9,7 +9,7 @@ pub fn action_get(
     tools: &mut dyn HookTools,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ToolError> {
     let (call, out) = run(tools, ToolCall::new("action-get", ["--format=json"]))?;
-    let m: Option<serde_json::Map<String, serde_json::Value>> = json(&call, &out)?;
+    let m: Option<serde_json::Map<String, serde_json::Value>> = json_confidential(&call, &out)?;
     Ok(m.unwrap_or_default())
 }
 

@@ -53,9 +53,9 @@ pub fn network_get(
     let (call, out) = run(tools, ToolCall::new("network-get", args))?;
     let raw: RawNetwork = json(&call, &out)?;
     let bad = |problem: String| ToolError::BadOutput {
-        call: call.to_string(),
-        output: out.clone(),
-        problem,
+        call: call.describe(),
+        output: super::util::quoted_prefix(&out),
+        problem: super::util::quoted_prefix(&problem),
     };
     let mut interfaces = Vec::new();
     for b in raw.bind_addresses.unwrap_or_default() {

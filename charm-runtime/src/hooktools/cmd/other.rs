@@ -13,8 +13,8 @@ pub fn resource_get(tools: &mut dyn HookTools, name: &str) -> Result<PathBuf, To
     let path = out.trim();
     if path.is_empty() {
         return Err(ToolError::BadOutput {
-            call: call.to_string(),
-            output: out.clone(),
+            call: call.describe(),
+            output: super::util::quoted_prefix(&out),
             problem: "no path printed".into(),
         });
     }

@@ -24,10 +24,10 @@ pub fn opened_ports(tools: &mut dyn HookTools) -> Result<Vec<Port>, ToolError> {
         .unwrap_or_default()
         .iter()
         .map(|s| {
-            s.parse().map_err(|problem| ToolError::BadOutput {
-                call: call.to_string(),
-                output: out.clone(),
-                problem,
+            s.parse().map_err(|problem: String| ToolError::BadOutput {
+                call: call.describe(),
+                output: super::util::quoted_prefix(&out),
+                problem: super::util::quoted_prefix(&problem),
             })
         })
         .collect()

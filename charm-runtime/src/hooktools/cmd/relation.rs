@@ -22,9 +22,12 @@ pub fn relation_ids(tools: &mut dyn HookTools, endpoint: &str) -> Result<Vec<u64
                 .next()
                 .and_then(|n| n.parse().ok())
                 .ok_or_else(|| ToolError::BadOutput {
-                    call: call.to_string(),
-                    output: out.clone(),
-                    problem: format!("relation id {s:?} is not `<endpoint>:<int>`"),
+                    call: call.describe(),
+                    output: super::util::quoted_prefix(&out),
+                    problem: format!(
+                        "relation id {:?} is not `<endpoint>:<int>`",
+                        super::util::quoted_prefix(s)
+                    ),
                 })
         })
         .collect()
@@ -94,8 +97,51 @@ pub fn relation_get(
     json_map(&call, &out)
 }
 
-/// `relation-set -r <ep>:<id> [--app] --file -` with the changes as JSON on stdin.
-/// A value of `""` deletes its key.
+/// Juju's limit on one relation bag: its keys and values together, in bytes (Juju's
+/// `core/quota.MaxRelationSettingsSize`, 16 MiB, checked by `CheckRelationSettingsSize`
+/// over the raw bytes of every key and value).
+pub const MAX_RELATION_SETTINGS_BYTES: usize = 16 * 1024 * 1024;
+
+fn relation_set_call(endpoint: &str, id: u64, app: bool) -> ToolCall {
+    let mut args = vec!["-r".to_string(), relation_arg(endpoint, id)];
+    if app {
+        args.push("--app".into());
+    }
+    args.push("--file".into());
+    args.push("-".into());
+    ToolCall::new("relation-set", args)
+}
+
+/// Checks a bag, as it would be after a `relation-set`, against
+/// [`MAX_RELATION_SETTINGS_BYTES`] (keys plus values, as Juju counts): over it, the
+/// [`ToolError::TooLarge`] Juju's refusal would be, before calling anything.
+pub fn check_relation_settings(
+    endpoint: &str,
+    id: u64,
+    app: bool,
+    bag: &BagData,
+) -> Result<(), ToolError> {
+    let total: usize = bag
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    if total <= MAX_RELATION_SETTINGS_BYTES {
+        return Ok(());
+    }
+    Err(ToolError::TooLarge {
+        call: relation_set_call(endpoint, id, app).describe(),
+        problem: format!(
+            "the bag would hold {total} bytes of keys and values; Juju stores at most {MAX_RELATION_SETTINGS_BYTES} in one relation bag"
+        ),
+    })
+}
+
+/// `relation-set -r <ep>:<id> [--app] --file -` with the changes as JSON on stdin, written
+/// so that the YAML reader of Juju's `relation-set` reads every string back unchanged
+/// (as ops writes it, but for characters above U+FFFF: see `json::to_tool_input`). A
+/// value of `""` deletes its key. Changes over [`MAX_RELATION_SETTINGS_BYTES`] are
+/// refused before the call.
 pub fn relation_set(
     tools: &mut dyn HookTools,
     endpoint: &str,
@@ -103,14 +149,9 @@ pub fn relation_set(
     app: bool,
     changes: &BagData,
 ) -> Result<(), ToolError> {
-    let mut args = vec!["-r".to_string(), relation_arg(endpoint, id)];
-    if app {
-        args.push("--app".into());
-    }
-    args.push("--file".into());
-    args.push("-".into());
-    let stdin = serde_json::to_string(changes).expect("a map of strings always serializes");
-    tools.call(&ToolCall::new("relation-set", args).with_stdin(stdin))?;
+    check_relation_settings(endpoint, id, app, changes)?;
+    let stdin = crate::json::to_tool_input(changes).expect("a map of strings always serializes");
+    tools.call(&relation_set_call(endpoint, id, app).with_stdin(stdin))?;
     Ok(())
 }
 

@@ -74,7 +74,10 @@ impl ContentFiles {
             message,
         };
         if let Some(k) = content.keys().find(|k| !valid_key(k)) {
-            return Err(fail(format!("{k:?} is not a valid secret content key")));
+            return Err(fail(format!(
+                "{:?} is not a valid secret content key",
+                super::util::quoted_prefix(k)
+            )));
         }
         let files =
             ContentFiles::create_dir(base).map_err(|e| fail(format!("{}: {e}", base.display())))?;
@@ -141,8 +144,8 @@ pub fn secret_add(
     let uri = out.trim();
     if uri.is_empty() {
         return Err(ToolError::BadOutput {
-            call: call.to_string(),
-            output: out.clone(),
+            call: call.describe(),
+            output: super::util::quoted_prefix(&out),
             problem: "no secret URI printed".into(),
         });
     }
@@ -211,8 +214,8 @@ pub fn secret_info_get(
     let (call, out) = run(tools, ToolCall::new("secret-info-get", argv))?;
     let map: BTreeMap<String, RawInfo> = json(&call, &out)?;
     let bad = |problem: &str| ToolError::BadOutput {
-        call: call.to_string(),
-        output: out.clone(),
+        call: call.describe(),
+        output: super::util::quoted_prefix(&out),
         problem: problem.to_string(),
     };
     let (id, raw) = map

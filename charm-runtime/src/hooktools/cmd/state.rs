@@ -10,9 +10,10 @@ pub fn state_get(tools: &mut dyn HookTools) -> Result<BagData, ToolError> {
     json_map(&call, &out)
 }
 
-/// `state-set --file -` with the values as JSON on stdin.
+/// `state-set --file -` with the values as JSON on stdin, written so that Juju's YAML
+/// reader reads every string back unchanged (see `relation_set`).
 pub fn state_set(tools: &mut dyn HookTools, values: &BagData) -> Result<(), ToolError> {
-    let stdin = serde_json::to_string(values).expect("a map of strings always serializes");
+    let stdin = crate::json::to_tool_input(values).expect("a map of strings always serializes");
     tools.call(&ToolCall::new("state-set", ["--file", "-"]).with_stdin(stdin))?;
     Ok(())
 }

@@ -16,9 +16,12 @@ pub fn storage_list(tools: &mut dyn HookTools, name: &str) -> Result<Vec<Storage
         .iter()
         .map(|id| {
             Storage::parse(id).ok_or_else(|| ToolError::BadOutput {
-                call: call.to_string(),
-                output: out.clone(),
-                problem: format!("storage id {id:?} is not `<name>/<index>`"),
+                call: call.describe(),
+                output: super::util::quoted_prefix(&out),
+                problem: format!(
+                    "storage id {:?} is not `<name>/<index>`",
+                    super::util::quoted_prefix(id)
+                ),
             })
         })
         .collect()

@@ -1,6 +1,6 @@
 //! `config-get`, `is-leader`, `status-set`, `juju-log`, `application-version-set`.
 
-use super::util::{json, run};
+use super::util::{json, json_confidential, run};
 use crate::hooktools::{HookTools, ToolCall, ToolError};
 use crate::log::LogLevel;
 use crate::status::Status;
@@ -10,7 +10,7 @@ pub fn config_get(
     tools: &mut dyn HookTools,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ToolError> {
     let (call, out) = run(tools, ToolCall::new("config-get", ["--format=json"]))?;
-    let m: Option<serde_json::Map<String, serde_json::Value>> = json(&call, &out)?;
+    let m: Option<serde_json::Map<String, serde_json::Value>> = json_confidential(&call, &out)?;
     Ok(m.unwrap_or_default())
 }
 

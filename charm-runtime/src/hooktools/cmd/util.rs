@@ -7,24 +7,42 @@ use std::collections::BTreeMap;
 /// A relation bag's contents: string keys to string values.
 pub type BagData = BTreeMap<String, String>;
 
-/// Parses a tool's JSON output; what it printed is quoted in the error.
+/// How much of a tool's output (and of the parser's message about it) an error quotes.
+const QUOTED_OUTPUT_BYTES: usize = 200;
+
+/// The first [`QUOTED_OUTPUT_BYTES`] of `text` (at a character boundary), and how long it
+/// was when longer.
+pub(crate) fn quoted_prefix(text: &str) -> String {
+    if text.len() <= QUOTED_OUTPUT_BYTES {
+        return text.to_string();
+    }
+    let mut cut = QUOTED_OUTPUT_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}...[{} bytes in all]", &text[..cut], text.len())
+}
+
+/// Parses the JSON output of a tool that prints no data a charm or a user put there (ids,
+/// names, addresses, leadership): the error quotes a bounded prefix of it.
 pub(super) fn json<T: DeserializeOwned>(call: &ToolCall, out: &str) -> Result<T, ToolError> {
     // Juju 4 may print `null` for empty maps; callers that want maps use `json_map`.
     serde_json::from_str(out.trim()).map_err(|e| ToolError::BadOutput {
-        call: call.to_string(),
-        output: out.to_string(),
-        problem: e.to_string(),
+        call: call.describe(),
+        output: quoted_prefix(out),
+        problem: quoted_prefix(&e.to_string()),
     })
 }
 
-/// Parses output that may hold confidential data (secret content, cloud credentials): the
-/// error says how much was printed and what was wrong with its shape, never what it was.
+/// Parses output that may hold confidential data (secret content, cloud credentials,
+/// config values, action parameters, relation and charm-state data): the error says how
+/// much was printed and what was wrong with its shape, never what it was.
 pub(super) fn json_confidential<T: DeserializeOwned>(
     call: &ToolCall,
     out: &str,
 ) -> Result<T, ToolError> {
     serde_json::from_str(out.trim()).map_err(|e| ToolError::BadOutput {
-        call: call.to_string(),
+        call: call.describe(),
         output: format!("<{} bytes, not shown: they may be confidential>", out.len()),
         // serde_json quotes offending values ("invalid type: string \"...\""); its
         // category and position say enough.
@@ -37,11 +55,12 @@ pub(super) fn json_confidential<T: DeserializeOwned>(
     })
 }
 
+/// A map of data (a relation bag, the charm state), `null` read as empty; confidential.
 pub(super) fn json_map<T: DeserializeOwned>(
     call: &ToolCall,
     out: &str,
 ) -> Result<BTreeMap<String, T>, ToolError> {
-    let v: Option<BTreeMap<String, T>> = json(call, out)?;
+    let v: Option<BTreeMap<String, T>> = json_confidential(call, out)?;
     Ok(v.unwrap_or_default())
 }
 
