@@ -22,6 +22,12 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 step "no file-level import cycles"
 python3 tools/import_cycles.py
 
+# The property tests (charm-runtime/tests/prop_*.rs) draw a fresh sample on every local run;
+# in CI (CI=true) one fixed sample, so a landing never depends on luck. Set PROPTEST_RNG_SEED
+# yourself to replay a sample.
+if [[ "${CI:-}" == true && -z "${PROPTEST_RNG_SEED:-}" ]]; then
+    export PROPTEST_RNG_SEED=20261130
+fi
 step "cargo test (unit, end-to-end, trybuild, doctests; cargo charm sim with the demo charm, the webapp example and its Python reference, and the Python ops 3.9.0 fixture charm, its Pebble reached by ops' own client through a mount namespace)"
 cargo test --workspace
 

@@ -219,6 +219,13 @@ fn config_relate_action_leader_scale() {
         ])
         .ok();
     assert!(out.contains("db-password: q"), "{out}");
+    // `events --calls` shows the action-set call, never the values it carried.
+    let calls = m.sim(&["events", "--calls"]).ok();
+    assert!(calls.contains("action-set 'db-host=<redacted>'"), "{calls}");
+    assert!(
+        calls.contains("'db-password=<redacted>'") && !calls.contains("db-password=q"),
+        "{calls}"
+    );
 
     // unrelate: departed per remote unit, then broken.
     let before = m.events().len();

@@ -428,7 +428,7 @@ pub fn events(model: &Model, unit: Option<&str>, calls: bool) -> String {
             e.calls.len()
         );
         for c in &e.calls {
-            let argv: Vec<String> = c.argv.iter().map(|a| shell_quote(a)).collect();
+            let argv: Vec<String> = shown_argv(&c.argv).iter().map(|a| shell_quote(a)).collect();
             let _ = write!(out, "    {}", argv.join(" "));
             if let Some(stdin) = &c.stdin {
                 let _ = write!(out, " <<< {}", shell_quote(stdin.trim_end()));
@@ -440,6 +440,23 @@ pub fn events(model: &Model, unit: Option<&str>, calls: bool) -> String {
         }
     }
     out
+}
+
+/// A call's argv as `events --calls` shows it: the values of `action-set` (where a charm
+/// puts credentials it was asked for, e.g. `db-password=...`) shown as `<redacted>`, as the
+/// runtime's own error messages show them; everything else as called.
+fn shown_argv(argv: &[String]) -> Vec<String> {
+    if argv.first().map(String::as_str) != Some("action-set") {
+        return argv.to_vec();
+    }
+    let mut shown = vec![argv[0].clone()];
+    for a in &argv[1..] {
+        match a.split_once('=') {
+            Some((k, _)) if !a.starts_with('-') => shown.push(format!("{k}=<redacted>")),
+            _ => shown.push(a.clone()),
+        }
+    }
+    shown
 }
 
 /// An argument as a shell would need it (`'it'\''s'`), for showing hook-tool calls.
