@@ -59,6 +59,9 @@ python3 examples/webapp/count_lines.py --check
 step "the main job: bash tools/main-job.sh"
 bash tools/main-job.sh
 
+step "the benchmark, quick (so it never rots; it asserts nothing about time): bash tools/bench.sh --quick"
+bash tools/bench.sh --quick >/dev/null
+
 step "charmcraft.yaml accepted by charmcraft 4.5.0 and read by ops 3.9.0"
 .venv/bin/python tools/validate_charmcraft.py charmcraft.yaml
 
