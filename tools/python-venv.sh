@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Create (or reuse) the Python virtualenv at <repo>/.venv holding the real tools the
 # Rust code is checked against: charmcraft (the charmcraft.yaml model and packer), ops
-# (CharmMeta, how a charm reads metadata/config/actions) and ops-scenario.
+# (CharmMeta, how a charm reads metadata/config/actions) and ops-scenario; and the
+# integration-test client charm authors use, jubilant with pytest-jubilant (and pytest),
+# which tests/integration drives against `cargo charm juju-shim`'s juju.
 #
 # Usage: tools/python-venv.sh        # prints the venv's python path on the last line
 #
@@ -20,6 +22,9 @@ PINS=(
     "ops==3.9.0"
     "ops-scenario==8.9.0"
     "charmcraft==4.5.0"
+    "jubilant==1.14.0"
+    "pytest-jubilant==2.3.0"
+    "pytest==9.2.0"
 )
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,7 +63,7 @@ echo "python-venv.sh: installing ${PINS[*]}" >&2
     die "pip install ${PINS[*]} failed; see the pip output above"
 
 # Prove the install is usable before stamping it.
-"$VENV/bin/python" -c 'import charmcraft, charmcraft.parts, charmcraft.models.project, ops, ops.testing, scenario' ||
+"$VENV/bin/python" -c 'import charmcraft, charmcraft.parts, charmcraft.models.project, ops, ops.testing, scenario, jubilant, pytest, pytest_jubilant' ||
     die "the packages installed but do not import; see the traceback above"
 
 echo "$want" >"$STAMP"

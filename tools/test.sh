@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "Python venv with ops 3.9.0, ops-scenario 8.9.0, charmcraft 4.5.0"
+step "Python venv with ops 3.9.0, ops-scenario 8.9.0, charmcraft 4.5.0, jubilant 1.14.0, pytest-jubilant 2.3.0"
 bash tools/python-venv.sh
 
 step "cargo fmt --check"
@@ -58,6 +58,9 @@ python3 examples/webapp/count_lines.py --check
 
 step "the main job: bash tools/main-job.sh"
 bash tools/main-job.sh
+
+step "jubilant 1.14 integration suites (tests/integration) against the simulator's juju (cargo charm juju-shim), timed"
+bash tools/integration.sh
 
 step "the benchmark, quick (so it never rots; it asserts nothing about time): bash tools/bench.sh --quick"
 bash tools/bench.sh --quick >/dev/null

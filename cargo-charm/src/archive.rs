@@ -75,12 +75,15 @@ pub struct Limits {
     pub max_bytes: u64,
     /// Number of entries.
     pub max_entries: usize,
+    /// Size of the central directory (the list of entries), kept in memory while reading.
+    pub max_directory_bytes: u64,
 }
 
 /// The limits of a `.charm`.
 pub const CHARM_LIMITS: Limits = Limits {
     max_bytes: MAX_BYTES,
     max_entries: MAX_ENTRIES,
+    max_directory_bytes: MAX_DIRECTORY_BYTES,
 };
 
 /// `1.2 MiB`, `812 KiB`, `530 B`.
@@ -116,15 +119,112 @@ fn check_name(name: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
+/// An archive this much smaller than what it unpacks to (over [`RATIO_FLOOR`]) is a bomb:
+/// a real charm compresses a few times (a binary about 2:1, Python sources 4:1).
+pub const MAX_RATIO: u64 = 100;
+
+/// Below this many unpacked bytes, any compression ratio is harmless.
+pub const RATIO_FLOOR: u64 = 16 << 20;
+
+/// The file-type bits of a Unix mode, and the two types a charm may hold.
+const S_IFMT: u32 = 0o170_000;
+const S_IFREG: u32 = 0o100_000;
+const S_IFDIR: u32 = 0o040_000;
+
+/// The most bytes a charm's central directory (the list of entries) may take: the zip
+/// crate keeps all of it in memory.
+pub const MAX_DIRECTORY_BYTES: u64 = 32 << 20;
+
+/// The largest entry count and central directory size that any end record of the zip
+/// archive in `file` (`len` bytes) declares: the classic one, and a zip64 one. Read before
+/// the zip crate, which reserves memory for as many entries as an end record declares and
+/// keeps the whole directory in memory (300,000 empty entries took 195 MB).
+///
+/// Every end-record signature in the last 64 KiB counts if the directory it declares
+/// ends before it, so an archive cannot show this check one record and the zip crate
+/// another.
+fn declared_size(file: &mut File, len: u64) -> std::io::Result<(u64, u64)> {
+    use std::io::{Seek, SeekFrom};
+    const EOCD: usize = 22;
+    const ZIP64_EOCD: usize = 56;
+    let tail_len = len.min((EOCD + 0xffff + ZIP64_EOCD + 20) as u64);
+    let base = len - tail_len;
+    file.seek(SeekFrom::Start(base))?;
+    let mut tail = vec![0; tail_len as usize];
+    file.read_exact(&mut tail)?;
+    let u16_at = |t: &[u8], o: usize| u64::from(u16::from_le_bytes([t[o], t[o + 1]]));
+    let u32_at =
+        |t: &[u8], o: usize| u64::from(u32::from_le_bytes([t[o], t[o + 1], t[o + 2], t[o + 3]]));
+    let u64_at = |t: &[u8], o: usize| {
+        let mut b = [0; 8];
+        b.copy_from_slice(&t[o..o + 8]);
+        u64::from_le_bytes(b)
+    };
+    let (mut entries, mut directory) = (0u64, 0u64);
+    for i in 0..tail.len() {
+        let at = base + i as u64;
+        let rest = &tail[i..];
+        if rest.starts_with(b"PK\x05\x06") && rest.len() >= EOCD {
+            let (size, offset) = (u32_at(rest, 12), u32_at(rest, 16));
+            if offset == 0xffff_ffff || offset.saturating_add(size) <= at {
+                entries = entries.max(u16_at(rest, 8)).max(u16_at(rest, 10));
+                directory = directory.max(size);
+            }
+        } else if rest.starts_with(b"PK\x06\x06") && rest.len() >= ZIP64_EOCD {
+            let (size, offset) = (u64_at(rest, 40), u64_at(rest, 48));
+            if offset.saturating_add(size) <= at {
+                entries = entries.max(u64_at(rest, 24)).max(u64_at(rest, 32));
+                directory = directory.max(size);
+            }
+        }
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok((entries, directory))
+}
+
+/// `a/./b/` → `a/b`: the path an entry lands on (names already checked by [`check_name`]).
+fn normalized(name: &str) -> String {
+    Path::new(name)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Unpacks the archive at `path` into `into` (created; must not hold anything the archive
-/// names), keeping the files' permission bits. Refuses, before writing anything, an archive
-/// with symlinks, absolute or `..` names, more than `limits.max_entries` entries or more
-/// than `limits.max_bytes` declared; and stops at the first entry that inflates to more
+/// names), keeping the files' permission bits (not set-id or sticky bits). Refuses,
+/// before writing anything, an archive with symlinks or other special files, absolute or
+/// `..` names, two entries for one path (or a file where another entry needs a
+/// directory), entries whose data overlap, more than `limits.max_entries` entries, more
+/// than `limits.max_bytes` declared, or more than [`MAX_RATIO`] times its own size
+/// declared (past [`RATIO_FLOOR`]); and stops at the first entry that inflates to more
 /// than it declared. Errors name the archive.
 pub fn extract(path: &Path, into: &Path, limits: Limits) -> Result<()> {
     let shown = path.display();
     let not_a_charm = |why: String| Error::msg(format!("{shown} is not a charm: {why}"));
-    let file = File::open(path).map_err(|e| Error::msg(format!("reading {shown}: {e}")))?;
+    let mut file = File::open(path).map_err(|e| Error::msg(format!("reading {shown}: {e}")))?;
+    let archive_size = file
+        .metadata()
+        .map_err(|e| Error::msg(format!("reading {shown}: {e}")))?
+        .len();
+    let (entries, directory) = declared_size(&mut file, archive_size)
+        .map_err(|e| Error::msg(format!("reading {shown}: {e}")))?;
+    if entries > limits.max_entries as u64 {
+        return Err(Error::msg(format!(
+            "refusing to unpack {shown}: it has {entries} entries, over the limit of {} entries for a charm",
+            limits.max_entries
+        )));
+    }
+    if directory > limits.max_directory_bytes {
+        return Err(Error::msg(format!(
+            "refusing to unpack {shown}: its list of entries takes {}, over the limit of {} for a charm",
+            human_size(directory),
+            human_size(limits.max_directory_bytes)
+        )));
+    }
     let mut zip =
         ZipArchive::new(file).map_err(|e| not_a_charm(format!("not a zip archive ({})", e)))?;
     if zip.len() > limits.max_entries {
@@ -134,9 +234,19 @@ pub fn extract(path: &Path, into: &Path, limits: Limits) -> Result<()> {
             limits.max_entries
         )));
     }
+    // The zip crate keeps one entry per name: a second entry of the same name is visible
+    // only in the count.
+    if zip.len() as u64 != entries {
+        return Err(not_a_charm(format!(
+            "it lists {entries} entries under {} distinct names: two entries share a name",
+            zip.len()
+        )));
+    }
     // Every entry's name, kind and declared size, before anything is written.
     let mut total: u64 = 0;
     let mut plan = Vec::with_capacity(zip.len());
+    let mut paths: std::collections::BTreeMap<String, (String, bool)> = Default::default();
+    let mut extents = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let entry = zip
             .by_index_raw(i)
@@ -147,6 +257,12 @@ pub fn extract(path: &Path, into: &Path, limits: Limits) -> Result<()> {
         if entry.is_symlink() {
             return Err(bad("symbolic links are not allowed in a charm"));
         }
+        let kind = entry.unix_mode().unwrap_or(0) & S_IFMT;
+        if ![0, S_IFREG, S_IFDIR].contains(&kind) {
+            return Err(bad(
+                "special files (devices, FIFOs, sockets) are not allowed in a charm",
+            ));
+        }
         if entry.encrypted() {
             return Err(bad("encrypted entries are not supported"));
         }
@@ -154,6 +270,21 @@ pub fn extract(path: &Path, into: &Path, limits: Limits) -> Result<()> {
         if entry.enclosed_name().is_none() {
             return Err(bad("unsafe path"));
         }
+        let is_dir = entry.is_dir();
+        let landing = normalized(&name);
+        match paths.get(&landing) {
+            // The same directory twice is harmless.
+            Some((_, true)) if is_dir => {}
+            Some((first, _)) => {
+                return Err(bad(&format!(
+                    "a second entry for the path of entry {first:?}"
+                )))
+            }
+            None => {
+                paths.insert(landing.clone(), (name.clone(), is_dir));
+            }
+        }
+        extents.push((entry.header_start(), entry.compressed_size(), name.clone()));
         total = total.saturating_add(entry.size());
         if total > limits.max_bytes {
             return Err(Error::msg(format!(
@@ -162,8 +293,43 @@ pub fn extract(path: &Path, into: &Path, limits: Limits) -> Result<()> {
                 human_size(total)
             )));
         }
-        let mode = entry.unix_mode().unwrap_or(0o644) & 0o7777;
-        plan.push((name, entry.is_dir(), entry.size(), mode));
+        let mode = entry.unix_mode().unwrap_or(0o644) & 0o777;
+        plan.push((name, is_dir, entry.size(), mode));
+    }
+    // A file where another entry needs a directory (`x`, then `x/y`).
+    for (landing, (name, is_dir)) in &paths {
+        if *is_dir {
+            continue;
+        }
+        let below = format!("{landing}/");
+        if let Some((_, (other, _))) = paths
+            .range(below.clone()..)
+            .next()
+            .filter(|(p, _)| p.starts_with(&below))
+        {
+            return Err(not_a_charm(format!(
+                "entry {other:?} is under entry {name:?}, which is a file"
+            )));
+        }
+    }
+    // Entries sharing compressed data (a bomb made of overlapping entries): each entry's
+    // local header (30 bytes) and data come before the next entry's header.
+    extents.sort();
+    for pair in extents.windows(2) {
+        let ((start, size, name), (next, _, other)) = (&pair[0], &pair[1]);
+        if start.saturating_add(30).saturating_add(*size) > *next {
+            return Err(not_a_charm(format!(
+                "entries {name:?} and {other:?} overlap (one's data holds the other)"
+            )));
+        }
+    }
+    if total > RATIO_FLOOR && total / archive_size.max(1) > MAX_RATIO {
+        return Err(Error::msg(format!(
+            "refusing to unpack {shown}: it would unpack to {} from {} ({}:1), more than {MAX_RATIO} times its size: a zip bomb, not a charm",
+            human_size(total),
+            human_size(archive_size),
+            total / archive_size.max(1)
+        )));
     }
 
     fs::create_dir_all(into)
@@ -278,7 +444,7 @@ mod tests {
 
         let small = Limits {
             max_bytes: 15,
-            max_entries: 2,
+            ..CHARM_LIMITS
         };
         let err = extract(&charm, &dir.path().join("o2"), small).unwrap_err();
         assert!(
@@ -290,8 +456,8 @@ mod tests {
         assert!(err.message.contains("x.charm"), "{}", err.message);
         assert!(!dir.path().join("o2").exists(), "nothing is written");
         let few = Limits {
-            max_bytes: 1 << 20,
             max_entries: 1,
+            ..CHARM_LIMITS
         };
         let err = extract(&charm, &dir.path().join("o3"), few).unwrap_err();
         assert!(
@@ -300,5 +466,18 @@ mod tests {
             "{}",
             err.message
         );
+        // The list of entries (112 bytes here) is bounded too, before it is read.
+        let short = Limits {
+            max_directory_bytes: 50,
+            ..CHARM_LIMITS
+        };
+        let err = extract(&charm, &dir.path().join("o4"), short).unwrap_err();
+        assert!(
+            err.message
+                .contains("its list of entries takes 112 B, over the limit of 50 B for a charm"),
+            "{}",
+            err.message
+        );
+        assert!(!dir.path().join("o4").exists(), "nothing is written");
     }
 }

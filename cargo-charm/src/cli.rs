@@ -44,9 +44,60 @@ pub enum Command {
     /// A simulated Juju model in a state directory, speaking Juju's protocol to the charm.
     #[command(subcommand, arg_required_else_help = true, verbatim_doc_comment)]
     Sim(SimCommand),
+    /// Put a `juju` that drives simulated models first on PATH
+    ///
+    /// Write DIR/juju, a symlink to this binary, which then runs as the Juju CLI over
+    /// simulated models (one simulator state directory per model under
+    /// $CARGO_CHARM_JUJU_HOME, default <target-dir>/juju). With DIR first on PATH,
+    /// integration tests written with jubilant / pytest-jubilant run against the simulator
+    /// unchanged. `cargo charm juju ARGS` runs the same without the link.
+    #[command(verbatim_doc_comment)]
+    JujuShim(JujuShimArgs),
+    /// The Juju CLI over simulated models (`juju --help` lists its commands)
+    #[command(disable_help_flag = true)]
+    Juju(JujuArgs),
     /// One container's Pebble server (started by `sim` itself; not for users)
     #[command(name = "__pebble-server", hide = true)]
     PebbleServer(PebbleServerArgs),
+    /// One hook's process: records its pid, then runs the charm (started by `sim` itself;
+    /// not for users)
+    #[command(name = "__hook", hide = true)]
+    Hook(HookArgs),
+}
+
+/// `__hook`: what [`crate::sim::hookproc::exec`] runs.
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The dispatch's run directory (the pid is recorded there)
+    #[arg(long, value_name = "DIR")]
+    pub run_dir: PathBuf,
+    /// The pid of the cargo-charm command that runs the hook
+    #[arg(long, value_name = "PID")]
+    pub parent: u32,
+    /// The program and its arguments
+    #[arg(last = true, required = true, value_name = "PROGRAM")]
+    pub argv: Vec<String>,
+}
+
+/// `juju-shim`.
+#[derive(Debug, Args)]
+pub struct JujuShimArgs {
+    /// The directory to put the `juju` link in
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// `juju` (only reached for `--help`: `cargo charm juju ...` goes to the front end before
+/// this parser).
+#[derive(Debug, Args)]
+pub struct JujuArgs {
+    /// The juju command and its arguments
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub args: Vec<String>,
 }
 
 /// `__pebble-server`: what [`crate::sim::pebble::serve`] serves.
@@ -134,11 +185,15 @@ pub enum SimCommand {
     ///
     /// Deploy a charm: CHARM is a .charm file, an unpacked charm directory (with an executable
     /// `dispatch`), or a charm crate; without CHARM, the charm crate around the current
-    /// directory is packed first. Each unit gets its own copy of the charm directory, its
+    /// directory is packed first. A CHARM that is no path is a store charm's name, found
+    /// through the local Charmhub stand-in (CARGO_CHARM_CHARMHUB=name=path,... or a YAML
+    /// file of name: path named by CARGO_CHARM_CHARMHUB_MAP). A model holds any number of
+    /// applications: deploying into an existing model adds one (named after the charm, or
+    /// --app). Each unit gets its own copy of the charm directory, its
     /// storage (each declared storage's minimum count, under units/<app>-<n>/root/) and a
     /// Pebble per container (a server on units/<app>-<n>/containers/<c>/pebble.socket, which
     /// the charm's hooks see at /charm/containers/<c>/pebble.socket); peer relations are
-    /// created; unit 0 leads. Each unit runs install, <peer>-relation-created,
+    /// created; the first unit leads. Each unit runs install, <peer>-relation-created,
     /// leader-elected (leader) or leader-settings-changed, config-changed, start,
     /// <storage>-storage-attached, <container>-pebble-ready; then the peers join.
     #[command(verbatim_doc_comment)]
@@ -182,6 +237,22 @@ pub enum SimCommand {
     /// units read it with `secret-get` while the relation lives; no hook runs.
     #[command(verbatim_doc_comment)]
     AddSecret(AddSecretArgs),
+    /// Relate two deployed applications (both sides' hooks run)
+    ///
+    /// Relate two deployed applications, each named APP or APP:ENDPOINT (the endpoints are
+    /// inferred from their interfaces when not given, as `juju integrate` does). Every unit
+    /// of both runs -relation-created; then each unit runs the application-level
+    /// -relation-changed if the other application's bag is already set, and
+    /// -relation-joined / -relation-changed for each unit of the other side; what the
+    /// charms write reaches the other side as -relation-changed.
+    #[command(verbatim_doc_comment)]
+    Integrate(IntegrateArgs),
+    /// Remove a relation between two applications (departed, broken on both sides)
+    ///
+    /// Remove the relation between two applications (APP or APP:ENDPOINT): every unit in it
+    /// runs -relation-departed for each unit it has seen join, then -relation-broken.
+    #[command(verbatim_doc_comment)]
+    RemoveRelation(IntegrateArgs),
     /// Remove a relation (departed, broken)
     ///
     /// Remove a relation: every unit runs -relation-departed for each remote unit, then
@@ -195,6 +266,15 @@ pub enum SimCommand {
     /// results; exits 1 if the action failed.
     #[command(verbatim_doc_comment)]
     Run(RunArgs),
+    /// Resolve a unit's hook error (retry the hook, or skip it with --no-retry)
+    ///
+    /// A unit whose hook failed is in error: it runs no other hook (its actions still run)
+    /// until the hook succeeds on a retry (the simulator retries it at the start of each
+    /// command that changes the model, as Juju retries it with a back-off) or the error is
+    /// resolved. resolve runs the failed hook again (the unit stays in error if it fails
+    /// again); with --no-retry the hook is skipped. Then the hooks that waited run.
+    #[command(verbatim_doc_comment)]
+    Resolve(ResolveArgs),
     /// Move leadership to a unit
     ///
     /// Move leadership to UNIT: it runs leader-elected, the others leader-settings-changed.
@@ -266,7 +346,7 @@ pub enum SimCommand {
 /// `sim deploy`.
 #[derive(Debug, Args)]
 pub struct DeployArgs {
-    /// A .charm file, a charm directory or a charm crate [default: the crate around here]
+    /// A .charm file, a charm directory, a charm crate, or a store charm's name [default: the crate around here]
     #[arg(value_name = "CHARM")]
     pub charm: Option<String>,
     /// Number of units
@@ -275,6 +355,9 @@ pub struct DeployArgs {
     /// Config values
     #[arg(long, value_name = "k=v", num_args = 1.., value_parser = key_value)]
     pub config: Vec<(String, String)>,
+    /// The application's name [default: the charm's name]
+    #[arg(long, value_name = "NAME")]
+    pub app: Option<String>,
     /// The charm crate, in a workspace with several
     #[arg(short, long, value_name = "NAME")]
     pub package: Option<String>,
@@ -294,6 +377,28 @@ pub struct UnitArgs {
     pub run: RunOpts,
 }
 
+/// `--app`: which application a command is about.
+#[derive(Debug, Clone, Args)]
+pub struct AppOpt {
+    /// The application [default: the model's only application]
+    #[arg(long, value_name = "APP")]
+    pub app: Option<String>,
+}
+
+/// `sim integrate` / `sim remove-relation`.
+#[derive(Debug, Args)]
+pub struct IntegrateArgs {
+    /// One end: a deployed application, optionally with its endpoint
+    #[arg(value_name = "APP[:ENDPOINT]")]
+    pub a: String,
+    /// The other end
+    #[arg(value_name = "APP[:ENDPOINT]")]
+    pub b: String,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
 /// `sim config`.
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
@@ -303,6 +408,9 @@ pub struct ConfigArgs {
     /// Reset an option to its default
     #[arg(long, value_name = "KEY")]
     pub reset: Vec<String>,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -329,6 +437,9 @@ pub struct RelateArgs {
     /// Remote units
     #[arg(long, value_name = "N", default_value = "1", value_parser = number::<u32>)]
     pub units: u32,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -346,6 +457,9 @@ pub struct SetDataArgs {
     /// Keys to set (an empty value deletes the key)
     #[arg(value_name = "KEY=VALUE", required = true, value_parser = key_value)]
     pub data: Vec<(String, String)>,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -360,6 +474,9 @@ pub struct AddSecretArgs {
     /// The secret's content
     #[arg(value_name = "KEY=VALUE", required = true, value_parser = key_value)]
     pub content: Vec<(String, String)>,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub state: StateOpts,
@@ -374,6 +491,9 @@ pub struct UnrelateArgs {
     /// The remote application's name
     #[arg(value_name = "REMOTE_APP")]
     pub remote_app: String,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -396,12 +516,29 @@ pub struct RunArgs {
     pub run: RunOpts,
 }
 
+/// `sim resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The unit, e.g. my-app/0
+    #[arg(value_name = "UNIT")]
+    pub unit: String,
+    /// Skip the failed hook instead of running it again
+    #[arg(long)]
+    pub no_retry: bool,
+    /// Where the model is.
+    #[command(flatten)]
+    pub run: RunOpts,
+}
+
 /// `sim scale`.
 #[derive(Debug, Args)]
 pub struct ScaleArgs {
     /// The number of units
     #[arg(value_name = "N", value_parser = units)]
     pub units: u32,
+    /// Which application.
+    #[command(flatten)]
+    pub app: AppOpt,
     /// Where the model is.
     #[command(flatten)]
     pub run: RunOpts,
@@ -504,6 +641,9 @@ pub struct StatusArgs {
     /// Also list storage: unit, storage id, type, mount point, status
     #[arg(long)]
     pub storage: bool,
+    /// Output format: the simulator's view, or `juju status --format json|yaml`'s shape
+    #[arg(long, value_name = "FORMAT", default_value = "tabular", value_parser = ["tabular", "json", "yaml"])]
+    pub format: String,
     /// Where the model is.
     #[command(flatten)]
     pub state: StateOpts,

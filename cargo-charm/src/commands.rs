@@ -2,10 +2,11 @@
 
 use crate::cli::{self, Cli, Command, RunOpts, SimCommand, StateOpts};
 use crate::error::{Error, Result};
+use crate::juju::format::Format;
 use crate::pack;
 use crate::sim::ops::{self, CharmSource};
 use crate::sim::store::Store;
-use crate::sim::{pebble, show, Sim, Summary, Verbosity};
+use crate::sim::{api, charmhub, pebble, show, Sim, Summary, Verbosity};
 use crate::workspace::{self, Locate};
 use std::path::PathBuf;
 
@@ -14,6 +15,22 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Pack(a) => run_pack(a),
         Command::Sim(c) => run_sim(c),
+        Command::JujuShim(a) => {
+            let link = crate::juju::shim::install(&a.dir)?;
+            let dir = std::path::absolute(&a.dir)?;
+            eprintln!(
+                "{} -> the simulator's juju; put it first on PATH:\n  export PATH={}:$PATH",
+                link.display(),
+                dir.display()
+            );
+            println!("{}", link.display());
+            Ok(())
+        }
+        // The juju front end printed its own error.
+        Command::Juju(a) => match crate::juju::run_args(a.args) {
+            0 => Ok(()),
+            code => std::process::exit(code.into()),
+        },
         Command::PebbleServer(a) => pebble::serve::run(&pebble::serve::ServeArgs {
             socket: a.socket,
             root: a.root,
@@ -24,6 +41,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 .map(|(at, host)| (at, PathBuf::from(host)))
                 .collect(),
         }),
+        Command::Hook(a) => crate::sim::hookproc::exec(&a.run_dir, a.parent, &a.argv),
     }
 }
 
@@ -75,17 +93,34 @@ fn state_dir(o: &StateOpts) -> Result<PathBuf> {
     Ok(target.join("charm-sim"))
 }
 
-/// Opens the model for a command that changes it: resumes an interrupted operation first.
+/// Opens and locks the state directory, telling what recovery from a killed command did.
+fn open_store(o: &StateOpts, create: bool) -> Result<Store> {
+    let store = Store::open(&state_dir(o)?, create)?;
+    if !o.quiet {
+        for line in &store.recovered {
+            eprintln!("{line}");
+        }
+    }
+    Ok(store)
+}
+
+/// Opens the model for a command that changes it: resumes an interrupted operation
+/// first, and retries the failed hooks of units in error.
 fn open(o: &RunOpts) -> Result<Sim> {
-    let store = Store::open(&state_dir(&o.state)?, false)?;
+    open_with(o, true)
+}
+
+/// [`open`], with or without the retries.
+fn open_with(o: &RunOpts, retries: bool) -> Result<Sim> {
+    let store = open_store(&o.state, false)?;
     let mut sim = Sim::open(store, verbosity(o))?;
-    sim.resume()?;
+    sim.resume_with(retries)?;
     Ok(sim)
 }
 
 /// Opens the model to read it.
 fn open_read(o: &StateOpts) -> Result<Sim> {
-    let store = Store::open(&state_dir(o)?, false)?;
+    let store = open_store(o, false)?;
     Sim::open(
         store,
         Verbosity {
@@ -98,12 +133,20 @@ fn open_read(o: &StateOpts) -> Result<Sim> {
 fn report(sim: &Sim, what: &str, s: &Summary) -> Result<()> {
     if !sim.verbosity.quiet {
         eprintln!(
-            "{what}: {} hook(s) ran{}",
+            "{what}: {} hook(s) ran{}{}",
             s.ran,
             if s.failed.is_empty() {
                 String::new()
             } else {
                 format!(", {} failed", s.failed.len())
+            },
+            if s.held == 0 {
+                String::new()
+            } else {
+                format!(
+                    ", {} wait for units in error (`cargo charm sim resolve UNIT`)",
+                    s.held
+                )
             }
         );
     }
@@ -131,15 +174,36 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 package: a.package.clone(),
                 quiet: a.run.state.quiet,
             };
-            let source = CharmSource::resolve(a.charm.as_deref(), &loc)?;
-            let store = Store::open(&state_dir(&a.run.state)?, true)?;
-            let (sim, summary) =
-                ops::deploy(store, &source, a.num_units, &a.config, verbosity(&a.run))?;
+            // A name that is no path is a store charm, found through the Charmhub
+            // stand-in.
+            let store_name = a
+                .charm
+                .as_deref()
+                .filter(|c| !api::is_local(c) && !std::path::Path::new(c).exists());
+            let (source, origin) = match store_name {
+                Some(name) => {
+                    let (path, origin) = charmhub::resolve(name, None)?;
+                    let path = path.display().to_string();
+                    (CharmSource::resolve(Some(&path), &loc)?, Some(origin))
+                }
+                None => (CharmSource::resolve(a.charm.as_deref(), &loc)?, None),
+            };
+            let store = open_store(&a.run.state, true)?;
+            let d = ops::Deploy {
+                app: a.app.clone(),
+                config: a.config.clone(),
+                origin,
+                ..ops::Deploy::new(source, a.num_units)
+            };
+            let (sim, summary) = ops::deploy(store, &d, verbosity(&a.run))?;
+            let name = summary
+                .deployed
+                .clone()
+                .unwrap_or_else(|| a.app.clone().unwrap_or_default());
             report(
                 &sim,
                 &format!(
-                    "deployed {} ({} unit(s)) in {}",
-                    sim.model.app.name,
+                    "deployed {name} ({} unit(s)) in {}",
                     a.num_units,
                     sim.store.dir.display()
                 ),
@@ -148,18 +212,21 @@ fn run_sim(command: SimCommand) -> Result<()> {
         }
         SimCommand::DeletePod(a) => {
             let mut sim = open(&a.run)?;
-            let s = ops::delete_pod(&mut sim, &a.unit)?;
-            report(&sim, &format!("deleted the pod of {}", a.unit), &s)
+            let unit = ops::unit_name(&sim.model, &a.unit)?;
+            let s = ops::delete_pod(&mut sim, &unit)?;
+            report(&sim, &format!("deleted the pod of {unit}"), &s)
         }
         SimCommand::Config(a) => {
             if a.set.is_empty() && a.reset.is_empty() {
                 let sim = open_read(&a.run.state)?;
-                let cfg = serde_json::Value::Object(sim.model.effective_config());
+                let app = ops::the_app(&sim.model, a.app.app.as_deref())?;
+                let cfg = serde_json::Value::Object(sim.model.effective_config(&app));
                 print!("{}", serde_yaml::to_string(&cfg).unwrap_or_default());
                 return Ok(());
             }
             let mut sim = open(&a.run)?;
-            let s = ops::config(&mut sim, &a.set, &a.reset)?;
+            let app = ops::the_app(&sim.model, a.app.app.as_deref())?;
+            let s = ops::config(&mut sim, &app, &a.set, &a.reset)?;
             report_or(&sim, "config changed", s, "config unchanged: no hook runs")
         }
         SimCommand::Relate(a) => {
@@ -172,13 +239,15 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 units: a.units,
             };
             let mut sim = open(&a.run)?;
-            let s = ops::relate(&mut sim, &args)?;
+            let app = ops::the_app(&sim.model, a.app.app.as_deref())?;
+            let s = ops::relate(&mut sim, &app, &args)?;
             let what = format!("related {} to {}", args.endpoint, args.remote_app);
             report(&sim, &what, &s)
         }
         SimCommand::SetData(a) => {
             let mut sim = open(&a.run)?;
-            let s = ops::set_data(&mut sim, &a.endpoint, &a.remote, &a.data)?;
+            let app = ops::the_app(&sim.model, a.app.app.as_deref())?;
+            let s = ops::set_data(&mut sim, &app, &a.endpoint, &a.remote, &a.data)?;
             report_or(
                 &sim,
                 "relation data changed",
@@ -188,20 +257,40 @@ fn run_sim(command: SimCommand) -> Result<()> {
         }
         SimCommand::AddSecret(a) => {
             let mut sim = open_read(&a.state)?;
-            let id = ops::add_secret(&mut sim.model, &a.remote_app, &a.content)?;
+            let app = ops::the_app(&sim.model, a.app.app.as_deref())?;
+            let id = ops::add_secret(&mut sim.model, &app, &a.remote_app, &a.content)?;
             sim.save()?;
             println!("{id}");
             Ok(())
         }
         SimCommand::Unrelate(a) => {
             let mut sim = open(&a.run)?;
-            let s = ops::unrelate(&mut sim, &a.endpoint, &a.remote_app)?;
+            let app = ops::the_app(&sim.model, a.app.app.as_deref())?;
+            let s = ops::unrelate(&mut sim, &app, &a.endpoint, &a.remote_app)?;
             let what = format!("removed the relation {} {}", a.endpoint, a.remote_app);
             report(&sim, &what, &s)
         }
+        SimCommand::Integrate(a) => {
+            let (x, y) = (ops::End::parse(&a.a)?, ops::End::parse(&a.b)?);
+            let mut sim = open(&a.run)?;
+            let (id, s) = ops::integrate(&mut sim, &x, &y)?;
+            let r = &sim.model.relations[&id];
+            let what = format!(
+                "related {}:{} and {}:{} (relation {id})",
+                r.app, r.endpoint, r.remote_app, r.remote_endpoint
+            );
+            report(&sim, &what, &s)
+        }
+        SimCommand::RemoveRelation(a) => {
+            let (x, y) = (ops::End::parse(&a.a)?, ops::End::parse(&a.b)?);
+            let mut sim = open(&a.run)?;
+            let s = ops::remove_relation(&mut sim, &x, &y)?;
+            report(&sim, &format!("removed the relation {x} {y}"), &s)
+        }
         SimCommand::Run(a) => {
             let mut sim = open(&a.run)?;
-            let task = ops::run_action(&mut sim, &a.unit, &a.action, &a.params)?;
+            let unit = ops::unit_name(&sim.model, &a.unit)?;
+            let task = ops::run_action(&mut sim, &unit, &a.action, &a.params)?;
             print!("{}", show::task(&task));
             if task.status == "failed" {
                 if !task.stderr.trim().is_empty() && !sim.verbosity.quiet {
@@ -221,6 +310,17 @@ fn run_sim(command: SimCommand) -> Result<()> {
             }
             Ok(())
         }
+        SimCommand::Resolve(a) => {
+            let mut sim = open_with(&a.run, false)?;
+            let unit = ops::unit_name(&sim.model, &a.unit)?;
+            let s = ops::resolve(&mut sim, &unit, !a.no_retry)?;
+            let what = if a.no_retry {
+                format!("resolved {unit} (the failed hook skipped)")
+            } else {
+                format!("resolved {unit} (the failed hook retried)")
+            };
+            report(&sim, &what, &s)
+        }
         SimCommand::Leader(a) => {
             let mut sim = open(&a.run)?;
             let s = ops::leader(&mut sim, &a.unit)?;
@@ -229,7 +329,8 @@ fn run_sim(command: SimCommand) -> Result<()> {
         }
         SimCommand::Scale(a) => {
             let mut sim = open(&a.run)?;
-            let s = ops::scale(&mut sim, a.units)?;
+            let app = ops::the_app(&sim.model, a.app.app.as_deref())?;
+            let s = ops::scale(&mut sim, &app, a.units)?;
             let what = format!("scaled to {} unit(s)", a.units);
             report_or(&sim, &what, s, &format!("already {} unit(s)", a.units))
         }
@@ -245,10 +346,11 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 storage: a.storage,
             };
             let mut sim = open(&a.run)?;
-            let s = ops::dispatch_one(&mut sim, &a.unit, &a.hook, &args)?;
-            report(&sim, &format!("dispatched {} on {}", a.hook, a.unit), &s)?;
-            match s.failed.first() {
-                Some((u, h, code)) if *u == a.unit && *h == a.hook => Err(Error::msg(format!(
+            let unit = ops::unit_name(&sim.model, &a.unit)?;
+            let s = ops::dispatch_one(&mut sim, &unit, &a.hook, &args)?;
+            report(&sim, &format!("dispatched {} on {unit}", a.hook), &s)?;
+            match s.failed.iter().find(|(u, h, _)| *u == unit && *h == a.hook) {
+                Some((u, h, code)) => Err(Error::msg(format!(
                     "hook {h:?} failed on {u} (exit {code})"
                 ))),
                 _ => Ok(()),
@@ -256,9 +358,9 @@ fn run_sim(command: SimCommand) -> Result<()> {
         }
         SimCommand::ShowUnit(a) => {
             let sim = open_read(&a.state)?;
-            ops::check_unit(&sim.model, &a.unit)?;
-            let containers = pebble::view::unit_containers(&sim.workloads_of(&a.unit));
-            let v = show::show_unit(&sim.model, &a.unit, containers);
+            let unit = ops::unit_name(&sim.model, &a.unit)?;
+            let containers = pebble::view::unit_containers(&sim.workloads_of(&unit));
+            let v = show::show_unit(&sim.model, &unit, containers);
             if a.format == "json" {
                 let j = serde_json::to_value(&v).unwrap_or_default();
                 println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
@@ -269,10 +371,13 @@ fn run_sim(command: SimCommand) -> Result<()> {
         }
         SimCommand::Status(a) => {
             let sim = open_read(&a.state)?;
+            if let Ok(f @ (Format::Json | Format::Yaml)) = Format::parse(&a.format, &["tabular"]) {
+                print!("{}", crate::juju::snapshot::sim_status(&sim.model, f));
+                return Ok(());
+            }
             let workloads: Vec<_> = sim
                 .model
-                .units
-                .values()
+                .units()
                 .flat_map(|u| {
                     let marker = if sim.model.is_leader(&u.name) {
                         "*"
@@ -366,7 +471,7 @@ fn run_sim(command: SimCommand) -> Result<()> {
                 }
                 return Ok(());
             }
-            let store = Store::open(&dir, false)?;
+            let store = open_store(&o, false)?;
             store.check_ours()?;
             pebble::process::stop_all_in(&store)?;
             store.destroy()?;

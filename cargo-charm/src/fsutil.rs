@@ -77,6 +77,27 @@ impl Lock {
         }
         Ok(Lock { file })
     }
+
+    /// Takes the lock on `path`, which must exist (never created), waiting for other
+    /// holders.
+    pub fn existing(path: &Path) -> Result<Lock> {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(path)
+            .context(format!("opening lock {}", path.display()))?;
+        file.lock().context(format!("locking {}", path.display()))?;
+        Ok(Lock { file })
+    }
+
+    /// Whether the locked file is still the one at `path` (not removed or replaced while
+    /// this process waited for it).
+    pub fn is_at(&self, path: &Path) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (self.file.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
 }
 
 impl Drop for Lock {

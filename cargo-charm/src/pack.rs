@@ -1,9 +1,11 @@
-//! `cargo charm pack`: build the charm and write `<name>_<platform>.charm`.
+//! `cargo charm pack`: build the charm, check that its binary runs in the base it declares
+//! ([`runs_on`]), and write `<name>_<platform>.charm`.
 
 use crate::archive::{self, human_size};
 use crate::error::{Context, Error, Result};
 use crate::fsutil;
 use crate::progress::Progress;
+use crate::runs_on;
 use crate::workspace::{self, CharmCrate};
 use std::path::{Path, PathBuf};
 
@@ -100,8 +102,22 @@ pub fn pack(krate: &CharmCrate, profile: &str, out_dir: &Path, quiet: bool) -> R
     let files = workspace::charm_files(&meta_exe, &version, &started, &platform)?
         .ok_or_else(|| Error::msg("the charm binary stopped printing its metadata"))?;
     let file_name = format!("{name}_{}.charm", platform.replace(':', "-"));
-    let progress = Progress::start("Packing", &file_name, quiet);
     let binary = std::fs::read(&exe).context(format!("reading {}", exe.display()))?;
+    let manifest = files
+        .get("manifest.yaml")
+        .ok_or_else(|| Error::msg("the charm binary printed no manifest.yaml"))?;
+    let shown = format!("the charm binary {}", exe.display());
+    if let Some(needs) = runs_on::check(&shown, &binary, manifest)? {
+        if !quiet {
+            let bases = runs_on::declared_bases(manifest).unwrap_or_default();
+            eprintln!(
+                "{:>12} dispatch: {}",
+                "Checked",
+                runs_on::describe(&needs, &bases)
+            );
+        }
+    }
+    let progress = Progress::start("Packing", &file_name, quiet);
     let mut entries = vec![archive::Entry::file("dispatch", 0o755, binary)];
     for (file, text) in &files {
         if file != "charmcraft.yaml" {

@@ -256,6 +256,7 @@ fn not_a_charm(what: &std::path::Path, expect: &str) {
     assert_eq!(r.code, 1);
     assert!(!m.state.join("model.json").exists());
     assert!(!m.state.join("charm").exists());
+    assert!(!m.state.join("charms").exists());
     assert!(!m.state.join("units").exists());
     // The state directory is usable afterwards.
     m.sim(&["deploy", demo_charm().to_str().unwrap()]).ok();

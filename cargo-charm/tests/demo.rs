@@ -154,7 +154,9 @@ fn config_relate_action_leader_scale() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("No database connected"), "{}", r.stderr);
 
-    // relate: created on every unit, then joined/changed per remote unit, then the app change.
+    // relate: created on every unit; the remote application's data is already set, so its
+    // -relation-changed comes before the remote units join (Juju's relation resolver:
+    // "trigger all app hooks first"), then joined/changed per remote unit.
     let before = m.events().len();
     m.sim(&[
         "relate",
@@ -170,8 +172,8 @@ fn config_relate_action_leader_scale() {
         unit_hooks(&m, "demo-api-charm/0", before),
         [
             "database-relation-created",
-            "database-relation-joined",
             "database-relation-changed",
+            "database-relation-joined",
             "database-relation-changed"
         ]
     );

@@ -68,8 +68,28 @@ fn failed_hook_discards_writes_keeps_status_and_recovers() {
         "{log}"
     );
 
-    // The next successful hook clears the error; the failed hook's status stays (Juju).
+    // A unit in error runs no other hook until its failed hook succeeds on a retry or is
+    // resolved (Juju's uniter, nextOpHookError). The config change first retries start
+    // (still failing: the retry runs before the change); its config-changed waits.
+    let before = m.events().len();
     m.sim(&["config", "fail=false"]).ok();
+    let ran: Vec<(String, i64)> = m.events()[before..]
+        .iter()
+        .map(|e| {
+            (
+                e["hook"].as_str().unwrap().to_string(),
+                e["exit_code"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ran, [("start".to_string(), 1)]);
+    let u = m.unit("shell-charm/0");
+    assert_eq!(u["workload-status"]["message"], r#"hook failed: "start""#);
+
+    // resolve --no-retry skips it: the waiting config-changed runs; the failed hook's
+    // status stays (Juju), its writes are gone.
+    m.sim(&["resolve", "shell-charm/0", "--no-retry"]).ok();
+    assert_eq!(m.hooks().last().unwrap().1, "config-changed");
     let u = m.unit("shell-charm/0");
     assert_eq!(u["workload-status"]["current"], "maintenance");
     assert_eq!(u["workload-status"]["message"], "about to decide");
@@ -302,7 +322,7 @@ fn a_model_saved_by_an_earlier_cargo_charm_still_loads() {
     m.sim(&["deploy", charm.to_str().unwrap()]).ok();
     let path = m.state.join("model.json");
     let mut saved: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
-    saved["app"]["meta"] = serde_json::from_str(EARLIER_META).unwrap();
+    saved["apps"]["shell-charm"]["meta"] = serde_json::from_str(EARLIER_META).unwrap();
     std::fs::write(&path, serde_json::to_vec_pretty(&saved).unwrap()).unwrap();
 
     // Read as the charm's metadata: its options, its endpoints.
@@ -319,12 +339,17 @@ fn a_model_saved_by_an_earlier_cargo_charm_still_loads() {
     assert_eq!(u["workload-status"]["current"], "active");
     // The next save writes the runtime's shape, which loads as well.
     let resaved: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
-    assert!(resaved["app"]["meta"].get("options").is_none());
-    assert_eq!(resaved["app"]["meta"]["config"][0]["name"], "fail");
+    assert!(resaved["apps"]["shell-charm"]["meta"]
+        .get("options")
+        .is_none());
+    assert_eq!(
+        resaved["apps"]["shell-charm"]["meta"]["config"][0]["name"],
+        "fail"
+    );
     m.sim(&["status"]).ok();
 
     // A corrupt one is refused, naming what is wrong.
-    saved["app"]["meta"]["options"]["fail"]["type"] = "yes-or-no".into();
+    saved["apps"]["shell-charm"]["meta"]["options"]["fail"]["type"] = "yes-or-no".into();
     std::fs::write(&path, serde_json::to_vec_pretty(&saved).unwrap()).unwrap();
     let r = m.sim(&["status"]);
     assert_eq!(r.code, 1);

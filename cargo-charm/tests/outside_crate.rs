@@ -66,15 +66,25 @@ fn main() -> std::process::ExitCode {
 /// Writes the crate (with this workspace's `Cargo.lock`, so the same versions are used and
 /// nothing new is fetched) and returns its directory.
 fn write_crate() -> std::path::PathBuf {
-    let dir = scratch("outside").join("mycharm");
+    write_crate_as("mycharm", MAIN)
+}
+
+/// [`write_crate`] for package `name` with `main` as its `src/main.rs`. Cargo keeps one
+/// build per package name in the shared target directory, so each source gets a name of
+/// its own (the same name with other sources, from another scratch directory, could be
+/// taken as up to date).
+fn write_crate_as(name: &str, main: &str) -> std::path::PathBuf {
+    let dir = scratch(&format!("outside-{name}")).join(name);
     std::fs::create_dir_all(dir.join("src")).unwrap();
     let runtime = root().join("charm-runtime");
     std::fs::write(
         dir.join("Cargo.toml"),
-        MANIFEST.replace("RUNTIME", runtime.to_str().unwrap()),
+        MANIFEST
+            .replace("RUNTIME", runtime.to_str().unwrap())
+            .replace(r#"name = "mycharm""#, &format!("name = {name:?}")),
     )
     .unwrap();
-    std::fs::write(dir.join("src/main.rs"), MAIN).unwrap();
+    std::fs::write(dir.join("src/main.rs"), main).unwrap();
     std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     dir
 }
@@ -190,4 +200,34 @@ fn a_crate_of_its_own_gets_its_own_metadata_pack_location_and_runs() {
         start.contains("status-set --application=False active -- n=7"),
         "{start}"
     );
+
+    // Declared for ubuntu@20.04 (glibc 2.31), the binary linked here (it needs 2.34 on a
+    // glibc 2.34+ machine) is refused by `pack` before a `.charm` is written (issue 11 §3).
+    std::fs::remove_file(charm).unwrap();
+    let old_base = MAIN.replace(
+        r#"description = "A charm of my own.")]"#,
+        r#"description = "A charm of my own.", base = "ubuntu@20.04")]"#,
+    );
+    assert_ne!(old_base, MAIN);
+    let focal = write_crate_as("mycharm-focal", &old_base);
+    let pack = Command::new(env!("CARGO_BIN_EXE_cargo-charm"))
+        .args(["pack", "-q"])
+        .env("CARGO_TARGET_DIR", target_dir())
+        .current_dir(&focal)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&pack.stderr);
+    assert_eq!(pack.status.code(), Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    for part in [
+        "ERROR the charm binary ",
+        "release/mycharm-focal needs glibc 2.3",
+        "but the charm's base ubuntu@20.04 has glibc 2.31: it would fail to start there",
+        "in a ubuntu:20.04 container",
+        "CARGO_BUILD_TARGET=x86_64-unknown-linux-musl",
+    ] {
+        assert!(lines[0].contains(part), "{part:?} not in {}", lines[0]);
+    }
+    assert!(!charm.exists(), "a refused charm was written");
 }

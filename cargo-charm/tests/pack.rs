@@ -220,12 +220,12 @@ fn pack_finds_the_crate_like_cargo() {
     )
     .ok();
     cargo_charm(&["charm", "pack", "-q", "-o", o, "-p", "demo-charm"]).ok();
-    // At the workspace root, with two charm crates: which one is for -p to say.
+    // At the workspace root, with three charm crates: which one is for -p to say.
     let r = cargo_charm(&["pack", "-q", "-o", o]);
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr.trim(),
-        "ERROR several charm crates in this workspace (demo-charm, webapp); choose one with -p"
+        "ERROR several charm crates in this workspace (demo-charm, webapp, fake-postgresql); choose one with -p"
     );
     // Not a charm crate; not a cargo project.
     let r = cargo_charm(&["pack", "-q", "-o", o, "-p", "charm-runtime"]);

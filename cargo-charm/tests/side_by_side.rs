@@ -206,7 +206,7 @@ fn the_rust_and_the_python_charm_tell_the_same_story() {
             serde_yaml::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap()
         };
         assert_eq!(
-            read(&sides[0].model.state.join("charm")),
+            read(&sides[0].model.state.join("charms/demo-api-charm")),
             read(&python_charm),
             "{file}"
         );

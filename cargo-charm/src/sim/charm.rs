@@ -6,6 +6,7 @@
 //! and reading the metadata of models saved before the simulator used the runtime's model.
 
 use crate::error::{Error, Result};
+use crate::{pack, runs_on};
 use charm_runtime::metadata::{
     CharmMetadata, ConfigOption, ConfigValue, MetadataError, OptionType, Role, Storage,
     StorageRange,
@@ -41,7 +42,39 @@ pub fn load(dir: &Path) -> Result<CharmMetadata> {
             "{what} is not a charm: no executable `dispatch`"
         )));
     }
+    if executable {
+        check_dispatch(dir)?;
+    }
     Ok(meta)
+}
+
+/// The check `pack` makes ([`runs_on`]): a binary `dispatch` must be built for the
+/// architecture and glibc of the bases in the charm's `manifest.yaml` (when it has one),
+/// and, since the simulator runs it here, for this machine's architecture.
+fn check_dispatch(dir: &Path) -> Result<()> {
+    let path = dir.join("dispatch");
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(&path).map_err(|e| Error::msg(format!("reading {shown}: {e}")))?;
+    let Some(needs) = runs_on::read(&bytes).map_err(|e| Error::msg(format!("{shown} is {e}")))?
+    else {
+        return Ok(());
+    };
+    let manifest = dir.join("manifest.yaml");
+    if manifest.is_file() {
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(|e| Error::msg(format!("reading {}: {e}", manifest.display())))?;
+        let bases = runs_on::declared_bases(&text)
+            .map_err(|e| Error::msg(format!("{}: {e}", manifest.display())))?;
+        runs_on::check_against(&shown, &needs, &bases)?;
+    }
+    let host = pack::host_arch();
+    if needs.arch != host {
+        return Err(Error::msg(format!(
+            "{shown} is built for {}, but the simulator runs hooks on this machine ({host})",
+            needs.arch
+        )));
+    }
+    Ok(())
 }
 
 /// How many instances of `storage` a unit may have (exactly one without `multiple`).
@@ -129,13 +162,22 @@ pub fn config_value(meta: &CharmMetadata, key: &str, raw: &str) -> Result<Value>
     })
 }
 
-/// Checks `juju run` parameters against the action's schema and fills in defaults, as
-/// Juju does before the action runs. `raw` values are parsed as YAML scalars
-/// (`n=3` is an integer, `flag=true` a boolean), as `juju run` parses them.
+/// Checks `juju run` parameters given as `key=value` pairs (values read as `juju run`
+/// reads them: [`super::params`]) against the action's schema and fills in defaults.
 pub fn action_params(
     meta: &CharmMetadata,
     action: &str,
     raw: &[(String, String)],
+) -> Result<Map<String, Value>> {
+    check_action_params(meta, action, super::params::from_pairs(Map::new(), raw)?)
+}
+
+/// Checks parameters against the action's schema and fills in defaults, as Juju does
+/// before the action runs.
+pub fn check_action_params(
+    meta: &CharmMetadata,
+    action: &str,
+    mut params: Map<String, Value>,
 ) -> Result<Map<String, Value>> {
     let declared = meta.action(action).ok_or_else(|| {
         let mut names: Vec<String> = meta.actions.iter().map(|a| a.name.clone()).collect();
@@ -146,18 +188,6 @@ pub fn action_params(
             list(&names)
         ))
     })?;
-    let mut params = Map::new();
-    for (k, v) in raw {
-        let value = match serde_yaml::from_str::<serde_yaml::Value>(v) {
-            Ok(y) if !v.is_empty() => serde_json::to_value(y).unwrap_or(Value::from(v.as_str())),
-            _ => Value::from(v.as_str()),
-        };
-        let value = match value {
-            Value::Null => Value::from(v.as_str()),
-            other => other,
-        };
-        params.insert(k.clone(), value);
-    }
     for (k, v) in &params {
         match declared.params.iter().find(|p| p.name == *k) {
             None if !declared.additional_properties => {

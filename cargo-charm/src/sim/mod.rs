@@ -6,9 +6,13 @@
 //! after each, so a crash or kill leaves a consistent model whose remaining steps run at
 //! the start of the next command.
 
+pub mod api;
 pub mod charm;
+pub mod charmhub;
+pub mod hookproc;
 pub mod model;
 pub mod ops;
+pub mod params;
 pub mod pebble;
 pub mod run;
 pub mod sequence;
@@ -56,6 +60,10 @@ pub struct Summary {
     pub failed: Vec<(String, String, i32)>,
     /// Action tasks that ran.
     pub tasks: Vec<Task>,
+    /// For `deploy`: the application deployed.
+    pub deployed: Option<String>,
+    /// Steps left waiting for units in error.
+    pub held: usize,
 }
 
 impl Sim {
@@ -112,7 +120,7 @@ impl Sim {
     /// How `unit`'s hooks reach its Pebble: `None` for a charm without containers; else
     /// found out once per command, with a warning when hooks cannot run in a namespace.
     fn access(&mut self, unit: &str) -> Option<&Access> {
-        if self.model.app.meta.containers.is_empty() {
+        if self.model.meta_of(unit).containers.is_empty() {
             return None;
         }
         if self.access.is_none() {
@@ -125,22 +133,42 @@ impl Sim {
         self.access.as_ref()
     }
 
+    /// The pristine charm directory of `unit`'s application.
+    pub fn pristine_of(&self, unit: &str) -> std::path::PathBuf {
+        let relative = self
+            .model
+            .app_of(unit)
+            .map_or("charm", |a| a.charm_dir.as_str());
+        self.store.app_charm_dir(relative)
+    }
+
     /// (Re)creates the hook-tool symlinks to the running binary.
     pub fn install_tools(&self) -> Result<()> {
         let exe = std::env::current_exe()?;
         self.store.install_tools(&exe, tool::TOOLS)
     }
 
-    /// Runs the steps an interrupted command left in the queue.
+    /// Runs the steps an interrupted command left in the queue, and retries the failed
+    /// hook of each unit in error (Juju retries it with a back-off; the simulator retries
+    /// it at the start of each command that changes the model).
     pub fn resume(&mut self) -> Result<()> {
-        if self.model.queue.is_empty() {
+        self.resume_with(true)
+    }
+
+    /// [`Sim::resume`], with or without the retries (`resolve` decides itself what
+    /// happens to the failed hook).
+    pub fn resume_with(&mut self, retries: bool) -> Result<()> {
+        let retried = if retries {
+            self.model.queue_retries()
+        } else {
+            0
+        };
+        let runnable = self.model.runnable() - retried;
+        if runnable == 0 && retried == 0 {
             return Ok(());
         }
-        if !self.verbosity.quiet {
-            eprintln!(
-                "resuming {} queued step(s) of an interrupted operation",
-                self.model.queue.len()
-            );
+        if !self.verbosity.quiet && runnable > 0 {
+            eprintln!("resuming {runnable} queued step(s) of an interrupted operation");
         }
         self.run_queue()?;
         Ok(())
@@ -158,10 +186,13 @@ impl Sim {
         self.run_queue()
     }
 
-    /// Runs the queue to the end, saving after every step.
+    /// Runs the queue to the end, saving after every step. The steps of a unit in error
+    /// wait in the queue (except its actions, and the retry of its failed hook): they run
+    /// once the error is resolved ([`Summary::held`] counts them).
     pub fn run_queue(&mut self) -> Result<Summary> {
         let mut summary = Summary::default();
-        while let Some(step) = self.model.queue.front().cloned() {
+        while let Some(i) = (0..self.model.queue.len()).find(|i| !self.model.held(*i)) {
+            let step = self.model.queue[i].clone();
             let mut triggered = Vec::new();
             match &step {
                 Step::Hook(h) => {
@@ -181,11 +212,14 @@ impl Sim {
                                 e.calls.len()
                             );
                         }
+                        if !e.action {
+                            self.model.hook_done(h, e.exit_code == 0);
+                        }
                         if e.exit_code != 0 && !e.action {
                             if !self.verbosity.quiet {
                                 eprintln!(
-                                    "{}: hook {:?} failed (exit {}); see `cargo charm sim debug-log`",
-                                    e.unit, e.hook, e.exit_code
+                                    "{}: hook {:?} failed (exit {}); the unit runs no other hook until it is resolved (`cargo charm sim resolve {}`); see `cargo charm sim debug-log`",
+                                    e.unit, e.hook, e.exit_code, e.unit
                                 );
                             }
                             summary
@@ -201,15 +235,15 @@ impl Sim {
                 Step::RemoveRelation { relation } => {
                     self.model.relations.remove(relation);
                 }
+                Step::RemoveApplication { app } => self.remove_application(app)?,
             }
-            self.model.queue.pop_front();
+            self.model.queue.remove(i);
             for t in triggered {
-                if !self.model.queue.contains(&t) {
-                    self.model.queue.push_back(t);
-                }
+                self.model.queue_triggered(t);
             }
             self.save()?;
         }
+        summary.held = self.model.queue.len();
         Ok(summary)
     }
 
@@ -222,7 +256,8 @@ impl Sim {
             return Ok(());
         };
         u.pod += 1;
-        self.store.fresh_charm_copy(unit)?;
+        let pristine = self.pristine_of(unit);
+        self.store.fresh_charm_copy(unit, &pristine)?;
         let started = std::time::Instant::now();
         let workloads = self.workloads_of(unit);
         pebble::process::reset(&self.model, &workloads)?;
@@ -236,12 +271,25 @@ impl Sim {
         Ok(())
     }
 
+    /// Removes an application whose units are gone: its peer relations, secrets and
+    /// pristine charm directory.
+    fn remove_application(&mut self, app: &str) -> Result<()> {
+        let Some(a) = self.model.apps.remove(app) else {
+            return Ok(());
+        };
+        self.model.relations.retain(|_, r| r.side(app).is_none());
+        self.model.secrets.retain(|s| s.app.as_deref() != Some(app));
+        fsutil::remove_dir(&self.store.app_charm_dir(&a.charm_dir))
+    }
+
     /// Removes a unit whose teardown is over (its Pebble servers stopped first).
     fn remove_unit(&mut self, unit: &str) -> Result<()> {
         for w in self.workloads_of(unit) {
             pebble::process::stop(&w)?;
         }
-        self.model.units.retain(|_, u| u.name != unit);
+        if let Some(app) = self.model.apps.get_mut(model::app_of_unit(unit)) {
+            app.units.retain(|_, u| u.name != unit);
+        }
         for rel in self.model.relations.values_mut() {
             rel.units.remove(unit);
             for ru in rel.units.values_mut() {

@@ -3,11 +3,11 @@
 //! an environment built from scratch, then commit on success (or keep only the immediate
 //! effects on failure) and the record of what happened.
 
-use super::model::{EventRecord, HookStep, LogLine, Model, Task, JUJU_VERSION};
+use super::model::{app_of_unit, EventRecord, HookStep, LogLine, Model, Task, JUJU_VERSION};
 use super::pebble::{self, namespace::Access};
 use super::store::Store;
 use super::tool::HOOK_DIR_VAR;
-use super::{storage, world};
+use super::{hookproc, storage, world};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use jujuc::{commit, ActionWorld, HookContext, StatusValue, UnitWorld};
@@ -89,10 +89,13 @@ fn environment(
         env.push(("JUJU_DISPATCH_PATH".into(), format!("hooks/{}", step.hook)));
         env.push(("JUJU_HOOK_NAME".into(), step.hook.clone()));
     }
-    if let Some(rel) = step.relation.and_then(|id| model.relations.get(&id)) {
-        env.push(("JUJU_RELATION".into(), rel.endpoint.clone()));
-        env.push(("JUJU_RELATION_ID".into(), rel.key()));
-        env.push(("JUJU_REMOTE_APP".into(), rel.remote_app.clone()));
+    if let Some((rel, side)) = step.relation.and_then(|id| {
+        let rel = model.relations.get(&id)?;
+        Some((rel, rel.side(app_of_unit(unit))?))
+    }) {
+        env.push(("JUJU_RELATION".into(), side.endpoint.to_string()));
+        env.push(("JUJU_RELATION_ID".into(), side.key(rel.id)));
+        env.push(("JUJU_REMOTE_APP".into(), side.remote_app.to_string()));
         env.push((
             "JUJU_REMOTE_UNIT".into(),
             step.remote_unit.clone().unwrap_or_default(),
@@ -111,12 +114,13 @@ fn environment(
             env.push(("JUJU_STORAGE_KIND".into(), s.kind.clone()));
         }
     }
-    if !model.app.meta.containers.is_empty() {
+    let meta = model.meta_of(unit);
+    if !meta.containers.is_empty() {
         env.push((
             pebble::namespace::CONTAINERS_DIR_VAR.into(),
             pebble::namespace::containers_dir_var(
                 &pebble::containers_dir(store, unit),
-                &model.app.meta,
+                meta,
                 access,
             ),
         ));
@@ -147,6 +151,12 @@ pub fn dispatch(
     step: &HookStep,
     access: Option<&Access>,
 ) -> Result<Ran> {
+    // The sequence number is saved before anything runs: a run directory is never used
+    // twice, even if this command is killed while the hook runs (the step then runs again,
+    // in a new directory, once the next command has stopped what is left of this one).
+    let seq = model.next.dispatch;
+    model.next.dispatch += 1;
+    store.save(model)?;
     model.apply_effect(step, false);
     let unit = step.unit.clone();
     let is_install = step.hook == "install" && step.action.is_none();
@@ -184,13 +194,13 @@ pub fn dispatch(
         info: world::hook_info(model, step),
         ..Default::default()
     };
-    let seq = model.next.dispatch;
-    model.next.dispatch += 1;
-    let run_dir = store.run_dir(seq);
-    fsutil::remove_dir(&run_dir)?;
-    std::fs::create_dir_all(&run_dir)?;
+    let run_dir = store.new_run_dir(seq)?;
     write_json(&run_dir.join("world.json"), &before)?;
     write_json(&run_dir.join("context.json"), &context)?;
+    // The tools lock this file; they never create it, so a late tool call finds nothing to
+    // write into once the directory is gone.
+    std::fs::write(run_dir.join("lock"), b"")
+        .map_err(|e| Error::msg(format!("{}: {e}", run_dir.display())))?;
 
     let charm_dir = store.unit_charm_dir(&unit);
     let env = environment(store, access, model, step, &charm_dir, &run_dir, seq);
@@ -213,10 +223,11 @@ pub fn dispatch(
         None => (0, String::new(), String::new()),
         Some(program) => {
             let containers = pebble::containers_dir(store, &unit);
-            let mut command = match access {
+            let inner = match access {
                 Some(a) => a.command(&program, &containers),
                 None => Command::new(&program),
             };
+            let mut command = hookproc::command(&inner, &run_dir)?;
             let output = command
                 .env_clear()
                 .envs(env)
@@ -258,7 +269,7 @@ pub fn dispatch(
             format!("{stderr}cargo-charm: the hook's tool state is unreadable: {e}\n"),
         ),
     };
-    fsutil::remove_dir(&run_dir)?;
+    hookproc::discard(&run_dir);
 
     model.apply_effect(step, true);
     let mut triggered = Vec::new();
@@ -290,11 +301,14 @@ pub fn dispatch(
         let remount: Vec<_> = pebble::workloads(store, model, &unit)
             .into_iter()
             .filter(|w| {
-                model.app.meta.container(&w.container).is_some_and(|c| {
-                    c.mounts
-                        .iter()
-                        .any(|m| ctx.storage_adds.iter().any(|(name, _)| *name == m.storage))
-                })
+                model
+                    .meta_of(&unit)
+                    .container(&w.container)
+                    .is_some_and(|c| {
+                        c.mounts
+                            .iter()
+                            .any(|m| ctx.storage_adds.iter().any(|(name, _)| *name == m.storage))
+                    })
             })
             .collect();
         pebble::process::restart(model, &remount)?;
@@ -322,7 +336,9 @@ pub fn dispatch(
     }
     if leader {
         if let Some(s) = ctx.app_status_history.last() {
-            model.app.status = Some(s.clone());
+            if let Some(a) = model.apps.get_mut(app_of_unit(&unit)) {
+                a.status = Some(s.clone());
+            }
         }
     }
     let log = |level: &str, source: &str, message: &str| LogLine {
@@ -379,7 +395,7 @@ pub fn dispatch(
         relation: step
             .relation
             .and_then(|id| model.relations.get(&id))
-            .map(|r| r.key()),
+            .and_then(|r| r.side(app_of_unit(&unit)).map(|s| s.key(r.id))),
         remote_unit: step.remote_unit.clone(),
         storage: step.storage.clone(),
         exit_code: code,

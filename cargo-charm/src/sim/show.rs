@@ -1,7 +1,7 @@
 //! What the model looks like from outside: `show-unit` (shaped like `juju show-unit`),
 //! `status` (like `juju status`), `debug-log`, `events`.
 
-use super::model::{EventRecord, Model, Relation, StorageInstance, Task};
+use super::model::{app_of_unit, App, EventRecord, Model, Relation, StorageInstance, Task};
 use super::table::table;
 use jujuc::{BagData, StatusValue};
 use serde_yaml::{Mapping, Value};
@@ -37,36 +37,35 @@ pub fn shown_status(model: &Model, unit: &str) -> StatusValue {
 
 fn relation_info(model: &Model, unit: &str, rel: &Relation) -> Option<Value> {
     let ru = rel.units.get(unit)?;
+    let side = rel.side(app_of_unit(unit))?;
     let mut m = Mapping::new();
     m.insert("relation-id".into(), rel.id.into());
-    m.insert("endpoint".into(), rel.endpoint.as_str().into());
-    m.insert(
-        "related-endpoint".into(),
-        rel.remote_endpoint.as_str().into(),
-    );
+    m.insert("endpoint".into(), side.endpoint.into());
+    m.insert("related-endpoint".into(), side.remote_endpoint.into());
     // The related application's bag (for peers, this application's).
     let app_data = if rel.is_peer() {
         &rel.app_data
     } else {
-        &rel.remote_app_data
+        side.remote_app_data
     };
     m.insert("application-data".into(), bag(app_data));
     if !rel.is_peer() {
         // Not in `juju show-unit` (it shows the related side); the simulator's addition,
-        // since the remote side has no unit to run show-unit on.
-        m.insert("local-application-data".into(), bag(&rel.app_data));
+        // since a simulated remote side has no unit to run show-unit on.
+        m.insert("local-application-data".into(), bag(side.app_data));
     }
     m.insert("local-unit".into(), unit_data(&ru.data));
     let mut related = Mapping::new();
-    if rel.is_peer() {
-        for (other, oru) in &rel.units {
-            if other != unit && model.unit(other).is_some() {
-                related.insert(other.as_str().into(), unit_data(&oru.data));
-            }
+    for other in rel.units_of_other_side(app_of_unit(unit)) {
+        if other == unit {
+            continue;
         }
-    } else {
-        for (r, data) in &rel.remote_units {
-            related.insert(r.as_str().into(), unit_data(data));
+        let deployed = rel.units.contains_key(&other);
+        if deployed && model.unit(&other).is_none() {
+            continue;
+        }
+        if let Some(data) = rel.unit_bag(&other) {
+            related.insert(other.as_str().into(), unit_data(data));
         }
     }
     if !related.is_empty() {
@@ -92,9 +91,10 @@ pub fn show_unit(model: &Model, unit: &str, containers: Option<Value>) -> Value 
         "opened-ports".into(),
         Value::Sequence(u.ports.iter().map(|p| p.as_str().into()).collect()),
     );
+    let app = model.app_of(unit).expect("unit exists");
     m.insert(
         "charm".into(),
-        format!("local:{}-0", model.app.meta.name).into(),
+        format!("local:{}-{}", app.meta.name, app.revision).into(),
     );
     m.insert("leader".into(), model.is_leader(unit).into());
     m.insert("life".into(), u.life.as_str().into());
@@ -149,8 +149,8 @@ fn storage_status(s: &StorageInstance) -> &'static str {
 }
 
 /// Juju's rule for an application status nobody set: the most severe unit status.
-fn derived_app_status(model: &Model) -> StatusValue {
-    if let Some(s) = &model.app.status {
+pub fn derived_app_status(model: &Model, app: &App) -> StatusValue {
+    if let Some(s) = &app.status {
         return s.clone();
     }
     let rank = |s: &str| match s {
@@ -162,8 +162,7 @@ fn derived_app_status(model: &Model) -> StatusValue {
         "unknown" => 1,
         _ => 0,
     };
-    model
-        .units
+    app.units
         .values()
         .map(|u| shown_status(model, &u.name))
         .max_by_key(|s| rank(&s.status))
@@ -194,35 +193,36 @@ pub fn status(model: &Model, storage: bool, containers: &[Vec<String>]) -> Strin
         ],
     ]);
     out.push('\n');
-    let app_status = derived_app_status(model);
-    let version = model
-        .units
-        .values()
-        .map(|u| u.workload_version.clone())
-        .find(|v| !v.is_empty())
-        .unwrap_or_default();
-    out.push_str(&table(&[
-        vec![
-            "App".into(),
-            "Version".into(),
-            "Status".into(),
-            "Scale".into(),
-            "Charm".into(),
-            "Rev".into(),
-            "Address".into(),
-            "Message".into(),
-        ],
-        vec![
-            model.app.name.clone(),
+    let mut apps = vec![vec![
+        "App".into(),
+        "Version".into(),
+        "Status".into(),
+        "Scale".into(),
+        "Charm".into(),
+        "Rev".into(),
+        "Address".into(),
+        "Message".into(),
+    ]];
+    for app in model.apps.values() {
+        let app_status = derived_app_status(model, app);
+        let version = app
+            .units
+            .values()
+            .map(|u| u.workload_version.clone())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        apps.push(vec![
+            app.name.clone(),
             version,
             app_status.status,
-            model.units.len().to_string(),
-            model.app.meta.name.clone(),
-            "0".into(),
-            model.app.address.clone(),
+            app.units.len().to_string(),
+            app.meta.name.clone(),
+            app.revision.to_string(),
+            app.address.clone(),
             app_status.message,
-        ],
-    ]));
+        ]);
+    }
+    out.push_str(&table(&apps));
     out.push('\n');
     let mut rows = vec![vec![
         "Unit".into(),
@@ -232,7 +232,7 @@ pub fn status(model: &Model, storage: bool, containers: &[Vec<String>]) -> Strin
         "Ports".into(),
         "Message".into(),
     ]];
-    for u in model.units.values() {
+    for u in model.units() {
         let s = shown_status(model, &u.name);
         let marker = if model.is_leader(&u.name) { "*" } else { "" };
         let agent = if u.life == "dying" {
@@ -266,7 +266,7 @@ pub fn status(model: &Model, storage: bool, containers: &[Vec<String>]) -> Strin
             "Message".into(),
         ]];
         for r in model.relations.values() {
-            let local = format!("{}:{}", model.app.name, r.endpoint);
+            let local = format!("{}:{}", r.app, r.endpoint);
             let remote = format!("{}:{}", r.remote_app, r.remote_endpoint);
             let (provider, requirer) = if r.role == "requires" {
                 (remote, local)
@@ -289,8 +289,7 @@ pub fn status(model: &Model, storage: bool, containers: &[Vec<String>]) -> Strin
         out.push_str(&table(&rows));
     }
     let instances: Vec<(&str, &StorageInstance)> = model
-        .units
-        .values()
+        .units()
         .flat_map(|u| u.storage.iter().map(move |s| (u.name.as_str(), s)))
         .collect();
     if storage && !instances.is_empty() {
@@ -313,11 +312,18 @@ pub fn status(model: &Model, storage: bool, containers: &[Vec<String>]) -> Strin
         }
         out.push_str(&table(&rows));
     }
-    if !model.queue.is_empty() {
+    let held = model.held_count();
+    if model.queue.len() > held {
         let _ = writeln!(
             out,
             "\n{} step(s) of an interrupted operation are queued; the next command that changes the model runs them first.",
-            model.queue.len()
+            model.queue.len() - held
+        );
+    }
+    if held > 0 {
+        let _ = writeln!(
+            out,
+            "\n{held} step(s) wait for units in error; `cargo charm sim resolve UNIT` resolves a unit (its failed hook is also retried at the start of each command that changes the model)."
         );
     }
     out

@@ -39,8 +39,7 @@ pub fn create(
     count: u64,
 ) -> Result<Vec<String>> {
     let meta = model
-        .app
-        .meta
+        .meta_of(unit)
         .storage(name)
         .cloned()
         .ok_or_else(|| Error::msg(format!("charm storage {name:?} not found")))?;
@@ -75,8 +74,7 @@ pub fn create(
 /// unless `multiple: range` says otherwise).
 pub fn provision(store: &Store, model: &mut Model, unit: &str) -> Result<()> {
     let wanted: Vec<(String, u64)> = model
-        .app
-        .meta
+        .meta_of(unit)
         .storage
         .iter()
         .map(|s| (s.name.clone(), charm::range(s).min.into()))
@@ -130,8 +128,7 @@ pub fn check_adds(model: &Model, unit: &str, adds: &[(String, u64)]) -> Result<(
     }
     for (name, count) in adds {
         let meta = model
-            .app
-            .meta
+            .meta_of(unit)
             .storage(name)
             .ok_or_else(|| Error::msg(format!("charm storage {name:?} not found")))?;
         let existing = u.storage.iter().filter(|s| s.name == *name).count() as u64;

@@ -4,18 +4,26 @@
 //!
 //! ```text
 //! <state>/
+//!   .cargo-charm-state    the mark: this directory was made by `deploy` (see below)
 //!   lock                  flock held by the running cargo-charm command
 //!   model.json            the model (format, app, units, relations, queue, events, logs)
-//!   charm/                the deployed charm, unpacked (pristine; new pods copy it)
+//!   charms/<app>/         each application's charm, unpacked (pristine; new pods copy it)
+//!   charm/                the charm of a model saved in format 1 (one application)
 //!   build/                .charm files packed by `deploy` from a crate
 //!   units/<app>-<n>/charm the unit's charm directory (JUJU_CHARM_DIR)
 //!   units/<app>-<n>/root  the unit's storage, at Juju's mount paths (kept across pods)
 //!   units/<app>-<n>/containers/<c>/pebble.socket   each container's Pebble (see `pebble`)
 //!   units/<app>-<n>/workloads/<c>/   its root, saved state, pid file and log
 //!   tools/                hook tools: symlinks to the cargo-charm binary
-//!   run/<seq>/            one dispatch: world.json, context.json, lock (removed after)
+//!   run/<seq>/            one dispatch: world.json, context.json, the hook's pid (removed after)
 //! ```
+//!
+//! Only a marked directory is ever locked, changed or destroyed: `deploy` marks a directory
+//! it creates, or an empty one; every other command, and `deploy` into anything else, is
+//! refused before a file is written (no `lock` appears in a user's directory). A directory
+//! made before the mark existed is recognised by its `model.json` and marked then.
 
+use super::hookproc;
 use super::model::{Model, Step, FORMAT};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Lock};
@@ -24,42 +32,70 @@ use std::path::{Path, PathBuf};
 /// The names this module creates in a state directory; anything else there means the
 /// directory is not ours.
 const OWN: &[&str] = &[
+    MARK,
     "lock",
     "model.json",
     "charm",
     "charm.new",
+    "charms",
     "build",
     "units",
     "tools",
     "run",
 ];
 
+/// The file that marks a directory as a state directory the simulator made.
+pub const MARK: &str = ".cargo-charm-state";
+
+/// What the mark says, for a person who finds it.
+const MARK_TEXT: &str = "This directory is a `cargo charm sim` state directory: the simulator made it and `cargo charm sim destroy --state <this directory>` removes it.\n";
+
+/// How the temporary files of `model.json` saves begin ([`fsutil::write_replace`]).
+const TEMPORARY: &str = ".model.json.tmp";
+
 /// An open state directory, locked.
 pub struct Store {
     /// The directory.
     pub dir: PathBuf,
+    /// What opening it recovered from a killed command (one line each, for the user).
+    pub recovered: Vec<String>,
     _lock: Lock,
 }
 
 impl Store {
-    /// Opens (creating it when `create`) and locks the state directory.
+    /// Opens and locks the state directory. With `create` (`deploy`), a missing or empty
+    /// directory is made a state directory first; anything else must already be one (see
+    /// the module doc): a directory that is not is refused before anything is written.
     pub fn open(dir: &Path, create: bool) -> Result<Store> {
-        if !dir.is_dir() {
-            if create {
+        // A command that waited for the lock may find the directory destroyed meanwhile:
+        // then it starts over (deploy makes it anew; others find no model).
+        loop {
+            if !dir.is_dir() {
+                if !create {
+                    return Err(no_model(dir));
+                }
                 std::fs::create_dir_all(dir)
                     .map_err(|e| Error::msg(format!("creating {}: {e}", dir.display())))?;
-            } else {
-                return Err(no_model(dir));
+            }
+            let canonical = dir.canonicalize()?;
+            ensure_marked(&canonical, create)?;
+            let lock_path = canonical.join("lock");
+            let lock = Lock::exclusive(&lock_path, || {
+                eprintln!(
+                    "waiting for another cargo-charm command using {}...",
+                    canonical.display()
+                )
+            })?;
+            if lock.is_at(&lock_path) && canonical.join(MARK).is_file() {
+                let mut store = Store {
+                    dir: canonical,
+                    recovered: Vec::new(),
+                    _lock: lock,
+                };
+                store.recovered = store.recover_runs()?;
+                return Ok(store);
             }
         }
-        let dir = dir.canonicalize()?;
-        let lock = Lock::exclusive(&dir.join("lock"), || {
-            eprintln!(
-                "waiting for another cargo-charm command using {}...",
-                dir.display()
-            )
-        })?;
-        Ok(Store { dir, _lock: lock })
     }
 
     /// `model.json`.
@@ -72,7 +108,8 @@ impl Store {
         self.model_path().exists()
     }
 
-    /// Loads the model, refusing a missing, unreadable or corrupt one with a one-line error.
+    /// Loads the model, refusing a missing, unreadable or corrupt one with a one-line error
+    /// that names the file and what is wrong (the field, for a value of the wrong type).
     pub fn load(&self) -> Result<Model> {
         let path = self.model_path();
         let bytes = match std::fs::read(&path) {
@@ -80,27 +117,37 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(no_model(&self.dir)),
             Err(e) => return Err(Error::msg(format!("reading {}: {e}", path.display()))),
         };
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        let corrupt = |what: String| {
             Error::msg(format!(
-                "the model in {} is corrupt: model.json is not valid JSON ({e}); remove the directory or run `cargo charm sim destroy`",
+                "the model in {} is corrupt: model.json{what}; restore it, or run `cargo charm sim destroy` to start over",
                 self.dir.display()
             ))
-        })?;
+        };
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| corrupt(format!(" is not valid JSON ({})", bounded(&e.to_string()))))?;
+        if !value.is_object() {
+            return Err(corrupt(" is not a JSON object".into()));
+        }
+        // A model saved in format 1 (one application) reads as format 2.
+        let value = super::model::upgrade(value);
         let format = value.get("format").and_then(|f| f.as_u64());
         if format != Some(FORMAT as u64) {
             return Err(Error::msg(format!(
-                "the model in {} has format {} but this cargo-charm reads format {FORMAT}; run `cargo charm sim destroy`",
+                "the model in {} has format {} in model.json, but this cargo-charm reads format {FORMAT}; run `cargo charm sim destroy`",
                 self.dir.display(),
-                format.map_or("none".to_string(), |f| f.to_string())
+                format.map_or("none (no numeric `format`)".to_string(), |f| f.to_string())
             )));
         }
-        let model: Model = serde_json::from_value(value).map_err(|e| {
-            Error::msg(format!(
-                "the model in {} is corrupt: model.json: {e}; remove the directory or run `cargo charm sim destroy`",
-                self.dir.display()
-            ))
+        let model: Model = serde_path_to_error::deserialize(value).map_err(|e| {
+            let at = e.path().to_string();
+            let at = if at == "." {
+                String::new()
+            } else {
+                format!(" (at `{}`)", bounded(&at))
+            };
+            corrupt(format!(": {}{at}", bounded(&e.into_inner().to_string())))
         })?;
-        for u in model.units.values() {
+        for u in model.units() {
             // A step interrupted halfway through replacing or removing the directory
             // finishes when the queue resumes.
             let pending = model.queue.iter().any(|s| {
@@ -124,9 +171,10 @@ impl Store {
         fsutil::write_atomic(&self.model_path(), &bytes)
     }
 
-    /// The pristine unpacked charm.
-    pub fn charm_dir(&self) -> PathBuf {
-        self.dir.join("charm")
+    /// An application's pristine unpacked charm, from its path relative to the state
+    /// directory (`App::charm_dir`).
+    pub fn app_charm_dir(&self, relative: &str) -> PathBuf {
+        self.dir.join(relative)
     }
 
     /// Where `deploy` packs a crate.
@@ -144,16 +192,16 @@ impl Store {
         self.unit_dir(unit).join("charm")
     }
 
-    /// Gives `unit` a fresh copy of the pristine charm directory, replacing any old one:
-    /// copied next to it, then renamed into place.
+    /// Gives `unit` a fresh copy of its application's pristine charm directory
+    /// (`pristine`), replacing any old one: copied next to it, then renamed into place.
     ///
     /// The staging directory has a fixed name (not a `tempfile::TempDir`) so that a copy a
     /// crash interrupted is found and removed when the queued step runs again.
-    pub fn fresh_charm_copy(&self, unit: &str) -> Result<()> {
+    pub fn fresh_charm_copy(&self, unit: &str, pristine: &Path) -> Result<()> {
         let dir = self.unit_charm_dir(unit);
         let staging = self.unit_dir(unit).join("charm.new");
         fsutil::remove_dir(&staging)?;
-        fsutil::copy_dir(&self.charm_dir(), &staging)?;
+        fsutil::copy_dir(pristine, &staging)?;
         fsutil::remove_dir(&dir)?;
         std::fs::rename(&staging, &dir)
             .map_err(|e| Error::msg(format!("renaming {}: {e}", staging.display())))
@@ -164,9 +212,65 @@ impl Store {
         self.dir.join("tools")
     }
 
-    /// One dispatch's directory.
-    pub fn run_dir(&self, seq: u64) -> PathBuf {
-        self.dir.join("run").join(seq.to_string())
+    /// The directory of the dispatches.
+    pub fn runs_dir(&self) -> PathBuf {
+        self.dir.join("run")
+    }
+
+    /// Creates dispatch `seq`'s directory, which must not exist: a run directory is never
+    /// reused (a leftover one means the sequence number was not saved: refused).
+    pub fn new_run_dir(&self, seq: u64) -> Result<PathBuf> {
+        let runs = self.runs_dir();
+        std::fs::create_dir_all(&runs)
+            .map_err(|e| Error::msg(format!("creating {}: {e}", runs.display())))?;
+        let dir = runs.join(seq.to_string());
+        std::fs::create_dir(&dir)
+            .map_err(|e| Error::msg(format!("creating {}: {e}", dir.display())))?;
+        Ok(dir)
+    }
+
+    /// Removes the temporary files of `model.json` saves a kill interrupted (no save is
+    /// running while the lock is held).
+    fn remove_stale_temporaries(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(TEMPORARY) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Recovery from a killed command: stops each hook it left running (its whole process
+    /// group) and removes every run directory. Idempotent; run by every command once it
+    /// holds the lock. Returns what was stopped, for the user.
+    pub fn recover_runs(&self) -> Result<Vec<String>> {
+        self.remove_stale_temporaries();
+        let runs = self.runs_dir();
+        let entries = match std::fs::read_dir(&runs) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::msg(format!("reading {}: {e}", runs.display()))),
+        };
+        let mut stopped = Vec::new();
+        let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        dirs.sort();
+        for dir in dirs {
+            if let Some(pid) = hookproc::stop_leftover(&dir)? {
+                stopped.push(format!(
+                    "stopped the hook an interrupted command left running (process group {pid}, {})",
+                    dir.display()
+                ));
+            }
+            // Nothing of the hook is left to write into it.
+            if dir.is_dir() {
+                fsutil::remove_dir(&dir)?;
+            } else {
+                let _ = std::fs::remove_file(&dir);
+            }
+        }
+        Ok(stopped)
     }
 
     /// Fails unless the directory is empty or holds only what a state directory holds.
@@ -174,7 +278,7 @@ impl Store {
         for entry in std::fs::read_dir(&self.dir)? {
             let name = entry?.file_name();
             let name = name.to_string_lossy();
-            if !OWN.contains(&name.as_ref()) && !name.starts_with(".model.json.tmp") {
+            if !OWN.contains(&name.as_ref()) && !name.starts_with(TEMPORARY) {
                 return Err(Error::msg(format!(
                     "{} is not a cargo-charm state directory (it holds `{name}`); choose another --state",
                     self.dir.display()
@@ -189,12 +293,19 @@ impl Store {
     pub fn destroy(self) -> Result<()> {
         self.check_ours()?;
         let _ = std::fs::remove_file(self.model_path());
-        for name in OWN.iter().filter(|n| **n != "lock" && **n != "model.json") {
+        self.remove_stale_temporaries();
+        for name in OWN
+            .iter()
+            .filter(|n| ![MARK, "lock", "model.json"].contains(*n))
+        {
             fsutil::remove_dir(&self.dir.join(name))?;
         }
+        // The mark goes last but one: a command waiting for the lock then finds no state
+        // directory; the lock file goes when the lock is released.
+        let _ = std::fs::remove_file(self.dir.join(MARK));
         let dir = self.dir.clone();
-        drop(self);
         let _ = std::fs::remove_file(dir.join("lock"));
+        drop(self);
         let _ = std::fs::remove_dir(&dir);
         Ok(())
     }
@@ -213,6 +324,60 @@ impl Store {
                 .map_err(|e| Error::msg(format!("creating {}: {e}", link.display())))?;
         }
         Ok(())
+    }
+}
+
+/// Fails unless `dir` is a state directory: marked, or made before the mark existed (then
+/// it is marked now). With `create`, an empty directory is marked.
+fn ensure_marked(dir: &Path, create: bool) -> Result<()> {
+    let mark = dir.join(MARK);
+    if mark.is_file() {
+        return Ok(());
+    }
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        names.push(entry?.file_name().to_string_lossy().into_owned());
+    }
+    let empty = names.is_empty();
+    let legacy = !empty
+        && names
+            .iter()
+            .all(|n| OWN.contains(&n.as_str()) || n.starts_with(TEMPORARY))
+        && is_saved_model(&dir.join("model.json"));
+    if (create && empty) || legacy {
+        // Written in place, not through a temporary file: a kill leaves an empty mark at
+        // worst, which marks the directory as well (its contents are for people).
+        return std::fs::write(&mark, MARK_TEXT)
+            .map_err(|e| Error::msg(format!("writing {}: {e}", mark.display())));
+    }
+    if empty {
+        return Err(no_model(dir));
+    }
+    Err(Error::msg(format!(
+        "{} is not a cargo-charm state directory (`cargo charm sim deploy` did not make it: it has no {MARK}); it is left as it is: choose another --state",
+        dir.display()
+    )))
+}
+
+/// Whether `path` holds a model the simulator saved (any format): a JSON object with a
+/// numeric `format`, a `uuid` and an `app`.
+fn is_saved_model(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| {
+        v.get("format").is_some_and(|f| f.is_u64())
+            && v.get("uuid").is_some_and(|u| u.is_string())
+            && v.get("app").is_some_and(|a| a.is_object())
+    })
+}
+
+/// At most 200 characters of `text` (a value quoted in an error may be huge).
+fn bounded(text: &str) -> String {
+    const MAX: usize = 200;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((at, _)) => format!("{}... ({} bytes in all)", &text[..at], text.len()),
     }
 }
 

@@ -50,7 +50,9 @@ pub fn main(tool: &str, args: Vec<String>) -> ExitCode {
     } else {
         None
     };
-    let _lock = match Lock::exclusive(&dir.join("lock"), || {}) {
+    // The dispatch made the lock file; a call after the dispatch ended finds none (and
+    // creates nothing in a directory being removed).
+    let _lock = match Lock::existing(&dir.join("lock")) {
         Ok(l) => l,
         Err(e) => return fail(tool, &e.message),
     };

@@ -3,7 +3,7 @@
 //! and returns the `-relation-changed` hooks other units get for it.
 
 use super::charm;
-use super::model::{HookStep, Model, Secret, Step};
+use super::model::{app_of_unit, HookStep, Model, Relation, Secret, Step};
 use jujuc::{HookInfo, RelationWorld, SecretWorld, StatusValue, StorageWorld, UnitWorld};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -26,33 +26,32 @@ fn network(address: &str) -> Value {
 /// The relations `unit` can see: those whose `-relation-created` it has run.
 pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
     let u = model.unit(unit).expect("unit exists");
+    let app = model.app_of(unit).expect("unit exists");
     let leader = model.is_leader(unit);
     let mut relations = Vec::new();
     for rel in model.relations.values() {
         let Some(ru) = rel.units.get(unit).filter(|ru| ru.created) else {
             continue;
         };
-        let (remote_app_data, remote_units) = if rel.is_peer() {
-            let units = ru
-                .joined
-                .iter()
-                .filter_map(|r| rel.units.get(r).map(|o| (r.clone(), o.data.clone())))
-                .collect();
-            (rel.app_data.clone(), units)
+        let Some(side) = rel.side(&app.name) else {
+            continue;
+        };
+        let remote_units = ru
+            .joined
+            .iter()
+            .filter_map(|r| rel.unit_bag(r).map(|d| (r.clone(), d.clone())))
+            .collect();
+        let remote_app_data = if rel.is_peer() {
+            rel.app_data.clone()
         } else {
-            let units = ru
-                .joined
-                .iter()
-                .filter_map(|r| rel.remote_units.get(r).map(|d| (r.clone(), d.clone())))
-                .collect();
-            (rel.remote_app_data.clone(), units)
+            side.remote_app_data.clone()
         };
         relations.push(RelationWorld {
             id: rel.id,
-            endpoint: rel.endpoint.clone(),
+            endpoint: side.endpoint.to_string(),
             peer: rel.is_peer(),
-            remote_app: rel.remote_app.clone(),
-            local_app_data: rel.app_data.clone(),
+            remote_app: side.remote_app.to_string(),
+            local_app_data: side.app_data.clone(),
             local_unit_data: ru.data.clone(),
             remote_app_data,
             remote_units,
@@ -61,7 +60,7 @@ pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
         });
     }
     let mut networks = std::collections::BTreeMap::new();
-    for ep in charm::endpoint_names(&model.app.meta)
+    for ep in charm::endpoint_names(&app.meta)
         .into_iter()
         .chain(["juju-info".to_string()])
     {
@@ -72,33 +71,38 @@ pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
         .iter()
         .filter(|s| visible(model, s, unit))
         .map(|s| {
-            let mut sw = s.secret.clone();
+            let mut sw = if observes(s, unit) {
+                observed(&s.secret)
+            } else {
+                s.secret.clone()
+            };
             if let Some(t) = u.tracked_secrets.get(&sw.id) {
                 sw.tracked = *t;
             }
             sw
         })
         .collect();
-    let other_unit_statuses = model
+    let other_unit_statuses = app
         .units
         .values()
         .filter(|o| o.name != unit)
         .map(|o| (o.name.clone(), o.status.clone()))
         .collect();
-    let unset_config_options = charm::option_names(&model.app.meta)
+    let config = model.effective_config(&app.name);
+    let unset_config_options = charm::option_names(&app.meta)
         .into_iter()
-        .filter(|k| !model.effective_config().contains_key(k))
+        .filter(|k| !config.contains_key(k))
         .collect();
     UnitWorld {
         unit: unit.to_string(),
         leader,
         model_name: model.name.clone(),
         model_uuid: model.uuid.clone(),
-        config: model.effective_config(),
+        config,
         relations,
         opened_ports: u.ports.clone(),
         unit_status: u.status.clone(),
-        app_status: model.app.status.clone().unwrap_or(StatusValue {
+        app_status: app.status.clone().unwrap_or(StatusValue {
             status: "unknown".into(),
             message: String::new(),
         }),
@@ -106,7 +110,7 @@ pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
         state: u.state.clone(),
         secrets,
         networks,
-        planned_units: model
+        planned_units: app
             .units
             .values()
             .filter(|o| o.life == "alive")
@@ -139,13 +143,17 @@ pub fn storage_world(s: &super::model::StorageInstance) -> StorageWorld {
 /// unit-owned ones are their unit's; a remote application's, granted through a relation,
 /// while that relation lives and the unit has joined it (run its `-relation-created`).
 fn visible(model: &Model, s: &Secret, unit: &str) -> bool {
-    if let Some(app) = &s.owner_app {
+    if let Some(owner) = &s.owner_app {
+        let app = app_of_unit(unit);
         return model.relations.values().any(|r| {
             !r.is_peer()
                 && !r.dying
-                && r.remote_app == *app
+                && r.side(app).is_some_and(|side| side.remote_app == owner)
                 && r.units.get(unit).is_some_and(|ru| ru.created)
         });
+    }
+    if observes(s, unit) {
+        return granted(model, s, unit);
     }
     match s.secret.owner.as_deref() {
         Some("unit") => s.owner_unit.as_deref() == Some(unit),
@@ -153,14 +161,46 @@ fn visible(model: &Model, s: &Secret, unit: &str) -> bool {
     }
 }
 
+/// Whether `unit` sees `s` as an observer: a secret another deployed application's hook
+/// added.
+fn observes(s: &Secret, unit: &str) -> bool {
+    s.app.as_deref().is_some_and(|a| a != app_of_unit(unit))
+}
+
+/// Whether `s` is granted to `unit` (`secret-grant --relation R [--unit U]`): through a
+/// live relation `unit` has joined (run its `-relation-created`), to its whole
+/// application or to it.
+fn granted(model: &Model, s: &Secret, unit: &str) -> bool {
+    s.secret.grants.iter().any(|(id, units)| {
+        model.relations.get(id).is_some_and(|r| {
+            !r.dying
+                && r.units.get(unit).is_some_and(|ru| ru.created)
+                && (units.is_empty() || units.contains(unit))
+        })
+    })
+}
+
+/// A secret as an observer sees it: no owner, none of the owner's label, grants or
+/// metadata; its content by revision.
+fn observed(s: &SecretWorld) -> SecretWorld {
+    SecretWorld {
+        id: s.id.clone(),
+        revisions: s.revisions.clone(),
+        ..Default::default()
+    }
+}
+
 /// The `HookInfo` of a step.
 pub fn hook_info(model: &Model, step: &HookStep) -> HookInfo {
     let rel = step.relation.and_then(|id| model.relations.get(&id));
+    let app = app_of_unit(&step.unit);
     HookInfo {
         hook: step.hook.clone(),
         relation_id: step.relation,
         remote_unit: step.remote_unit.clone(),
-        remote_app: rel.map(|r| r.remote_app.clone()),
+        remote_app: rel
+            .and_then(|r| r.side(app))
+            .map(|s| s.remote_app.to_string()),
         is_action: step.action.is_some(),
         restricted: step.hook == "collect-metrics",
         departing_unit: step.departing_unit.clone(),
@@ -170,11 +210,13 @@ pub fn hook_info(model: &Model, step: &HookStep) -> HookInfo {
 
 /// Writes the committed world of `unit` back into the model: its unit bags, the
 /// application bags (leader only), ports, state, secrets. Returns the
-/// `-relation-changed` hooks the changes cause on other units (peers only: remote
-/// applications are simulated), for the caller to queue.
+/// `-relation-changed` hooks the changes cause on other units of deployed applications
+/// (its peers, and the units at the other end of a relation; simulated applications run
+/// nothing), for the caller to queue.
 pub fn merge(model: &mut Model, unit: &str, before: &UnitWorld, after: &UnitWorld) -> Vec<Step> {
     let mut triggered = Vec::new();
     let leader = model.is_leader(unit);
+    let app = app_of_unit(unit).to_string();
     for rel_after in &after.relations {
         let Some(rel_before) = before.relations.iter().find(|r| r.id == rel_after.id) else {
             continue;
@@ -190,21 +232,27 @@ pub fn merge(model: &mut Model, unit: &str, before: &UnitWorld, after: &UnitWorl
             }
         }
         if app_changed {
-            rel.app_data = rel_after.local_app_data.clone();
+            if let Some(bag) = rel.app_bag_mut(&app) {
+                *bag = rel_after.local_app_data.clone();
+            }
         }
-        if !rel.is_peer() || rel.dying {
+        if rel.dying {
             continue;
         }
-        let key = rel.endpoint.clone();
+        let rel: &Relation = rel;
         for (other, ou) in &rel.units {
-            if other == unit || !ou.created {
+            // Peers: the application's other units; otherwise the other application's.
+            let same_app = app_of_unit(other) == app;
+            if other == unit || same_app != rel.is_peer() {
                 continue;
             }
             if unit_changed && ou.joined.contains(unit) {
-                triggered.push(changed(&key, rel.id, other, Some(unit)));
+                triggered.push(changed(rel, other, Some(unit)));
             }
+            // Also for a unit that has not run its -relation-created yet: it sees the
+            // application's data once it has (before its joins, see `queue_triggered`).
             if app_changed {
-                triggered.push(changed(&key, rel.id, other, None));
+                triggered.push(changed(rel, other, None));
             }
         }
     }
@@ -220,26 +268,25 @@ pub fn merge(model: &mut Model, unit: &str, before: &UnitWorld, after: &UnitWorl
     triggered
 }
 
-fn changed(endpoint: &str, id: u64, unit: &str, remote: Option<&str>) -> Step {
-    Step::Hook(Box::new(HookStep {
-        unit: unit.to_string(),
-        hook: format!("{endpoint}-relation-changed"),
-        relation: Some(id),
-        remote_unit: remote.map(str::to_string),
-        cause: "relation data changed".into(),
-        ..Default::default()
-    }))
+/// `-relation-changed` on `unit` about `remote` (a unit) or the other application's bag.
+fn changed(rel: &Relation, unit: &str, remote: Option<&str>) -> Step {
+    Step::relation(unit, rel, "changed", remote, None, "relation data changed")
 }
 
 fn merge_secrets(model: &mut Model, unit: &str, before: &BTreeSet<&str>, after: &[SecretWorld]) {
     let after_ids: BTreeSet<&str> = after.iter().map(|s| s.id.as_str()).collect();
-    // Removed by this unit.
+    // Removed by this unit (observers remove nothing).
     model.secrets.retain(|s| {
-        !before.contains(s.secret.id.as_str()) || after_ids.contains(s.secret.id.as_str())
+        observes(s, unit)
+            || !before.contains(s.secret.id.as_str())
+            || after_ids.contains(s.secret.id.as_str())
     });
+    let app = app_of_unit(unit).to_string();
     for s in after {
         let owner_unit = (s.owner.as_deref() == Some("unit")).then(|| unit.to_string());
         match model.secrets.iter_mut().find(|g| g.secret.id == s.id) {
+            // Observed: the unit's tracked revision is all it changes (saved with the unit).
+            Some(g) if observes(g, unit) => {}
             Some(g) => {
                 let tracked = g.secret.tracked;
                 g.secret = s.clone();
@@ -252,6 +299,7 @@ fn merge_secrets(model: &mut Model, unit: &str, before: &BTreeSet<&str>, after: 
                 secret: s.clone(),
                 owner_unit,
                 owner_app: None,
+                app: Some(app.clone()),
             }),
         }
     }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod counting;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -211,4 +213,37 @@ pub fn counter(bag: &serde_json::Value) -> Option<u64> {
     let stats = bag["unit_stats"].as_str()?;
     let v: serde_json::Value = serde_json::from_str(stats).unwrap();
     v["started_counter"].as_u64()
+}
+
+/// Every file under `dir` (relative path → contents; directories and sockets by kind,
+/// symlinks by their target, never followed: `tools/` links to the cargo-charm binary).
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap().display().to_string();
+            let kind = std::fs::symlink_metadata(&p).unwrap().file_type();
+            if kind.is_dir() {
+                out.insert(rel, b"<dir>".to_vec());
+                walk(root, &p, out);
+            } else if kind.is_symlink() {
+                out.insert(
+                    rel,
+                    std::fs::read_link(&p)
+                        .unwrap()
+                        .into_os_string()
+                        .into_encoded_bytes(),
+                );
+            } else if kind.is_file() {
+                out.insert(rel, std::fs::read(&p).unwrap());
+            } else {
+                out.insert(rel, b"<socket>".to_vec());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
 }

@@ -36,25 +36,66 @@ const ROTATE_POLICIES: &[&str] = &[
     "yearly",
 ];
 
-/// The bare id of a secret URI: `secret:<id>` and `secret://<model-uuid>/<id>` both give
-/// `<id>`.
+/// The bare id of a secret URI: `secret:<id>`, `secret://<model-uuid>/<id>` and
+/// `secret:<model-uuid>/<id>` all give `<id>`.
 pub(crate) fn bare_id(uri: &str) -> &str {
+    split_uri(uri).1
+}
+
+/// A secret URI's model UUID (if it names one) and id, as Juju's `secrets.ParseURI` reads
+/// them: `secret://<uuid>/<id>` (the host), `secret:<uuid>/<id>` (the opaque part), or
+/// `secret:<id>` / `<id>` (no model: this one).
+fn split_uri(uri: &str) -> (Option<&str>, &str) {
     let s = uri.strip_prefix("secret:").unwrap_or(uri);
-    match s.strip_prefix("//") {
-        Some(rest) => rest.rsplit('/').next().unwrap_or(rest),
-        None => s,
+    let s = s.strip_prefix("//").unwrap_or(s);
+    match s.rsplit_once('/') {
+        Some((model, id)) => (Some(model.trim_matches('/')).filter(|m| !m.is_empty()), id),
+        None => (None, s),
+    }
+}
+
+/// A model UUID as Juju writes one: lowercase hex, 8-4-4-4-12.
+fn valid_model_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| {
+            g.len() == n
+                && g.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+}
+
+/// A secret named by a hook tool's argument: its id, and the model it lives in (`None`:
+/// the URI names none, so this model).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SecretRef {
+    model: Option<String>,
+    id: String,
+}
+
+impl SecretRef {
+    /// Whether `s` is the secret this names: the same id in the same model. A secret's
+    /// own id names its model when it comes from another one (`secret://<uuid>/<id>`);
+    /// otherwise it lives in this model, `here`.
+    fn names(&self, s: &SecretWorld, here: &str) -> bool {
+        let (model, id) = split_uri(&s.id);
+        id == self.id && self.model.as_deref().unwrap_or(here) == model.unwrap_or(here)
     }
 }
 
 /// Parses a secret URI argument (Juju's `secrets.ParseURI`): exit 2 if it is not one.
-fn parse_uri(arg: &str) -> Result<String, Fail> {
-    let id = bare_id(arg);
+fn parse_uri(arg: &str) -> Result<SecretRef, Fail> {
+    let (model, id) = split_uri(arg);
     let ok = !id.is_empty()
         && id
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && model.is_none_or(valid_model_uuid);
     if ok {
-        Ok(id.to_string())
+        Ok(SecretRef {
+            model: model.map(str::to_string),
+            id: id.to_string(),
+        })
     } else {
         Err(Fail::usage(format!("secret URI {} not valid", q(arg))))
     }
@@ -320,8 +361,15 @@ fn parse_expire(spec: &str) -> Result<String, Fail> {
 
 // ----- lookup and permissions -----
 
-fn find(secrets: &[SecretWorld], id: &str) -> Option<usize> {
-    secrets.iter().position(|s| bare_id(&s.id) == id)
+/// The index of the secret `r` names.
+fn find(ctx: &Ctx<'_>, r: &SecretRef) -> Option<usize> {
+    let here = &ctx.world.model_uuid;
+    ctx.secrets().iter().position(|s| r.names(s, here))
+}
+
+/// Fails with Juju's `secret "<id>" not found`.
+fn not_found(r: &SecretRef) -> Fail {
+    Fail::run(format!("secret {} not found", q(&r.id)))
 }
 
 /// Whether this unit manages the secret (and may see its metadata).
@@ -334,9 +382,8 @@ fn manages(ctx: &Ctx<'_>, s: &SecretWorld) -> bool {
 }
 
 /// The secret with this id, checked for management rights.
-fn managed(ctx: &Ctx<'_>, id: &str) -> Result<usize, Fail> {
-    let i =
-        find(ctx.secrets(), id).ok_or_else(|| Fail::run(format!("secret {} not found", q(id))))?;
+fn managed(ctx: &Ctx<'_>, r: &SecretRef) -> Result<usize, Fail> {
+    let i = find(ctx, r).ok_or_else(|| not_found(r))?;
     let s = &ctx.secrets()[i];
     match s.owner.as_deref() {
         Some("unit") => Ok(i),
@@ -385,7 +432,7 @@ fn new_id(ctx: &mut Ctx<'_>) -> String {
         let id: String = (0..20)
             .map(|i| ALPHABET[((bits >> (123 - 5 * i)) & 31) as usize] as char)
             .collect();
-        if find(ctx.secrets(), &id).is_none() {
+        if !ctx.secrets().iter().any(|s| bare_id(&s.id) == id) {
             return id;
         }
     }
@@ -457,15 +504,16 @@ pub(crate) fn secret_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     a.no_more(2)?;
 
     let index = match (&id, &label) {
-        (Some(id), _) => find(ctx.secrets(), id)
-            .ok_or_else(|| Fail::run(format!("secret {} not found", q(id))))?,
+        (Some(r), _) => find(ctx, r).ok_or_else(|| not_found(r))?,
         (None, Some(l)) => {
             let secrets = ctx.secrets();
             secrets
                 .iter()
                 .position(|s| s.owner.is_some() && s.label.as_deref() == Some(l))
                 .or_else(|| secrets.iter().position(|s| s.label.as_deref() == Some(l)))
-                .ok_or_else(|| Fail::run(format!("secret with label {} not found", q(l))))?
+                // Juju 3.6's secretsmanager facade (getSecretContent): a label that is
+                // neither the owner's nor this consumer's.
+                .ok_or_else(|| Fail::run(format!("consumer label {} not found", q(l))))?
         }
         (None, None) => unreachable!("checked above"),
     };
@@ -587,11 +635,16 @@ pub(crate) fn secret_info_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult 
         ));
     }
     a.no_more(1)?;
-    let want = id.clone().or(label.clone()).unwrap_or_default();
+    let want = id
+        .as_ref()
+        .map(|r| r.id.clone())
+        .or(label.clone())
+        .unwrap_or_default();
+    let here = &ctx.world.model_uuid;
     let found = ctx.secrets().iter().find(|s| {
         manages(ctx, s)
             && match &id {
-                Some(id) => bare_id(&s.id) == id,
+                Some(r) => r.names(s, here),
                 None => s.label == label,
             }
     });

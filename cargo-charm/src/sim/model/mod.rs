@@ -9,10 +9,16 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 mod effects;
+mod errors;
+mod queue;
+mod saved;
 mod steps;
 
-/// The version of `model.json`'s layout.
-pub const FORMAT: u32 = 1;
+pub use saved::upgrade;
+
+/// The version of `model.json`'s layout: 2 since a model holds several applications
+/// (format 1, one application, is upgraded as it loads: [`upgrade`]).
+pub const FORMAT: u32 = 2;
 
 /// The Juju version the simulator reports (`JUJU_VERSION`).
 pub const JUJU_VERSION: &str = "3.6.4";
@@ -26,10 +32,8 @@ pub struct Model {
     pub name: String,
     /// Model UUID.
     pub uuid: String,
-    /// The deployed application.
-    pub app: App,
-    /// Its units, by unit number.
-    pub units: BTreeMap<u32, Unit>,
+    /// The deployed applications, by name.
+    pub apps: BTreeMap<String, App>,
     /// Relations, by id.
     pub relations: BTreeMap<u64, Relation>,
     /// Secrets.
@@ -50,8 +54,6 @@ pub struct Model {
 /// Id counters (never reused, as in Juju).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Counters {
-    /// Next unit number.
-    pub unit: u32,
     /// Next relation id.
     pub relation: u64,
     /// Next action task id.
@@ -67,13 +69,29 @@ pub struct Counters {
     pub secret: u64,
 }
 
-/// The application.
+/// One application.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct App {
-    /// Application name (the charm's name).
+    /// Application name (by default the charm's name).
     pub name: String,
     /// Where the charm came from (a path).
     pub charm_source: String,
+    /// Its pristine unpacked charm, relative to the state directory (`charms/<app>`;
+    /// `charm` for a model saved in format 1).
+    pub charm_dir: String,
+    /// The charm's revision: 0 at deploy, +1 per refresh.
+    #[serde(default)]
+    pub revision: u32,
+    /// For a charm deployed by its store name through the Charmhub stand-in: that name and
+    /// channel.
+    #[serde(default)]
+    pub store: Option<StoreOrigin>,
+    /// `deploy --trust`.
+    #[serde(default)]
+    pub trust: bool,
+    /// `deploy --resource name=value`, as given.
+    #[serde(default)]
+    pub resources: BTreeMap<String, String>,
     /// The charm's metadata, read from its unpacked directory (models saved before the
     /// simulator used the runtime's metadata load too).
     #[serde(deserialize_with = "charm::saved_metadata")]
@@ -86,8 +104,27 @@ pub struct App {
     pub leader: Option<String>,
     /// The application (Kubernetes service) address.
     pub address: String,
+    /// Its units, by unit number.
+    pub units: BTreeMap<u32, Unit>,
+    /// The next unit number (never reused, as in Juju).
+    pub next_unit: u32,
 }
 
+/// Where a store charm came from (`deploy postgresql-k8s --channel 14/stable`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreOrigin {
+    /// The charm's name in the store.
+    pub name: String,
+    /// The channel asked for (`latest/stable` when none was).
+    pub channel: String,
+}
+
+impl App {
+    /// Unit names, by unit number.
+    pub fn unit_names(&self) -> Vec<String> {
+        self.units.values().map(|u| u.name.clone()).collect()
+    }
+}
 /// One unit.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Unit {
@@ -99,6 +136,9 @@ pub struct Unit {
     pub status: StatusValue,
     /// The hook that failed, while the unit is in error.
     pub error: Option<String>,
+    /// The failed hook's step, while the unit is in error: a retry runs it again.
+    #[serde(default)]
+    pub failed: Option<HookStep>,
     /// Workload version.
     pub workload_version: String,
     /// Opened ports.
@@ -152,28 +192,33 @@ impl StorageInstance {
     }
 }
 
-/// A relation.
+/// A relation between two endpoints: `app:endpoint` (a deployed application) and
+/// `remote_app:remote_endpoint`, another deployed application, a simulated one (`relate`)
+/// or, for peers, the application itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Relation {
     /// Relation id.
     pub id: u64,
-    /// The local endpoint.
+    /// The first application (a deployed one).
+    pub app: String,
+    /// Its endpoint.
     pub endpoint: String,
     /// Its interface.
     pub interface: String,
-    /// `peer`, `provides` or `requires`.
+    /// `peer`, `provides` or `requires`: the role of [`Relation::endpoint`].
     pub role: String,
-    /// The remote application (the application itself for peers).
+    /// The other application (the application itself for peers).
     pub remote_app: String,
-    /// The remote application's endpoint.
+    /// The other application's endpoint.
     pub remote_endpoint: String,
-    /// The local application's bag.
+    /// The first application's bag.
     pub app_data: BagData,
-    /// Local units in scope.
+    /// Units of deployed applications in the relation (both sides'), and their part in it.
     pub units: BTreeMap<String, RelationUnit>,
-    /// The (simulated) remote application's bag; unused for peers.
+    /// The other application's bag; unused for peers.
     pub remote_app_data: BagData,
-    /// The (simulated) remote units and their bags; unused for peers.
+    /// The units of a simulated other application and their bags (empty when the other
+    /// application is deployed: its units are in [`Relation::units`]).
     pub remote_units: BTreeMap<String, BagData>,
     /// True once removal started (`unrelate`): `relation-ids` leaves it out.
     pub dying: bool,
@@ -185,10 +230,113 @@ impl Relation {
         self.role == "peer"
     }
 
-    /// `endpoint:id`, as `JUJU_RELATION_ID` and `relation-ids` write it.
+    /// `endpoint:id` of the first application, as `JUJU_RELATION_ID` and `relation-ids`
+    /// write it there.
     pub fn key(&self) -> String {
         format!("{}:{}", self.endpoint, self.id)
     }
+
+    /// The relation as `app` sees it (`None` if `app` is in neither end).
+    pub fn side(&self, app: &str) -> Option<Side<'_>> {
+        if app == self.app {
+            Some(Side {
+                endpoint: &self.endpoint,
+                remote_app: &self.remote_app,
+                remote_endpoint: &self.remote_endpoint,
+                app_data: &self.app_data,
+                remote_app_data: &self.remote_app_data,
+            })
+        } else if app == self.remote_app {
+            Some(Side {
+                endpoint: &self.remote_endpoint,
+                remote_app: &self.app,
+                remote_endpoint: &self.endpoint,
+                app_data: &self.remote_app_data,
+                remote_app_data: &self.app_data,
+            })
+        } else {
+            None
+        }
+    }
+
+    /// `app`'s bag in the relation, to change it.
+    pub fn app_bag_mut(&mut self, app: &str) -> Option<&mut BagData> {
+        if app == self.app {
+            Some(&mut self.app_data)
+        } else if app == self.remote_app {
+            Some(&mut self.remote_app_data)
+        } else {
+            None
+        }
+    }
+
+    /// The bag of unit `name`: a deployed unit in scope or a simulated remote unit.
+    pub fn unit_bag(&self, name: &str) -> Option<&BagData> {
+        self.units
+            .get(name)
+            .map(|ru| &ru.data)
+            .or_else(|| self.remote_units.get(name))
+    }
+
+    /// Whether the relation joins `a:ea` and `b:eb` (either way round).
+    pub fn joins(&self, a: &str, ea: &str, b: &str, eb: &str) -> bool {
+        let ends = |x: &str, ex: &str, y: &str, ey: &str| {
+            self.app == x
+                && self.endpoint == ex
+                && self.remote_app == y
+                && self.remote_endpoint == ey
+        };
+        ends(a, ea, b, eb) || ends(b, eb, a, ea)
+    }
+
+    /// The units in scope of the application at the other end from `app`'s: deployed units
+    /// of that application, or the simulated ones; for peers, `app`'s own units.
+    pub fn units_of_other_side(&self, app: &str) -> Vec<String> {
+        let other = match self.side(app) {
+            Some(s) => s.remote_app.to_string(),
+            None => return vec![],
+        };
+        let mut names: Vec<String> = self
+            .units
+            .keys()
+            .filter(|u| app_of_unit(u) == other)
+            .cloned()
+            .collect();
+        names.extend(self.remote_units.keys().cloned());
+        names
+    }
+}
+
+/// A relation seen from one of its applications.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    /// The application's endpoint.
+    pub endpoint: &'a str,
+    /// The application at the other end.
+    pub remote_app: &'a str,
+    /// Its endpoint.
+    pub remote_endpoint: &'a str,
+    /// The application's bag.
+    pub app_data: &'a BagData,
+    /// The other application's bag.
+    pub remote_app_data: &'a BagData,
+}
+
+impl Side<'_> {
+    /// `endpoint:id`, as `JUJU_RELATION_ID` writes it on this side.
+    pub fn key(&self, id: u64) -> String {
+        format!("{}:{id}", self.endpoint)
+    }
+}
+
+/// The pod address with index `k`: `10.1.0.10`, `10.1.0.11`, ...
+pub fn pod_address(k: u32) -> String {
+    format!("10.1.{}.{}", k / 200, k % 200 + 10)
+}
+
+/// The application of a unit name (`app/0` → `app`).
+pub fn app_of_unit(unit: &str) -> &str {
+    unit.rsplit_once('/').map_or(unit, |(a, _)| a)
 }
 
 /// A local unit's part in a relation.
@@ -214,6 +362,10 @@ pub struct Secret {
     /// relation lives.
     #[serde(default)]
     pub owner_app: Option<String>,
+    /// For a secret a deployed application's hook added: that application (its units
+    /// own it; other applications' units observe it through `secret-grant`).
+    #[serde(default)]
+    pub app: Option<String>,
 }
 
 /// One thing to do.
@@ -236,6 +388,11 @@ pub enum Step {
     RemoveRelation {
         /// Relation id.
         relation: u64,
+    },
+    /// Every unit of the application is gone: remove it (and its peer relations).
+    RemoveApplication {
+        /// The application.
+        app: String,
     },
 }
 
@@ -374,27 +531,66 @@ pub struct Task {
 }
 
 impl Model {
+    /// The application named `name`.
+    pub fn app(&self, name: &str) -> Option<&App> {
+        self.apps.get(name)
+    }
+
+    /// The application named `name`, mutably.
+    pub fn app_mut(&mut self, name: &str) -> Option<&mut App> {
+        self.apps.get_mut(name)
+    }
+
+    /// The application of unit `unit` (which need not exist).
+    pub fn app_of(&self, unit: &str) -> Option<&App> {
+        self.apps.get(app_of_unit(unit))
+    }
+
+    /// The charm metadata of `unit`'s application.
+    ///
+    /// # Panics
+    /// If the unit's application is not in the model (callers check the unit first).
+    pub fn meta_of(&self, unit: &str) -> &CharmMetadata {
+        &self
+            .app_of(unit)
+            .expect("the unit's application exists")
+            .meta
+    }
+
+    /// Every unit: applications by name, units by number.
+    pub fn units(&self) -> impl Iterator<Item = &Unit> {
+        self.apps.values().flat_map(|a| a.units.values())
+    }
+
     /// The unit named `name`.
     pub fn unit(&self, name: &str) -> Option<&Unit> {
-        self.units.values().find(|u| u.name == name)
+        self.app_of(name)?.units.values().find(|u| u.name == name)
     }
 
     /// The unit named `name`, mutably.
     pub fn unit_mut(&mut self, name: &str) -> Option<&mut Unit> {
-        self.units.values_mut().find(|u| u.name == name)
+        self.apps
+            .get_mut(app_of_unit(name))?
+            .units
+            .values_mut()
+            .find(|u| u.name == name)
     }
 
-    /// Whether `name` is the leader.
+    /// Whether `name` is its application's leader.
     pub fn is_leader(&self, name: &str) -> bool {
-        self.app.leader.as_deref() == Some(name)
+        self.app_of(name)
+            .is_some_and(|a| a.leader.as_deref() == Some(name))
     }
 
-    /// The effective config: defaults overlaid with the values the user set; options with
-    /// no value are left out (what `config-get` prints).
-    pub fn effective_config(&self) -> Map<String, Value> {
+    /// The effective config of application `app`: defaults overlaid with the values the
+    /// user set; options with no value are left out (what `config-get` prints).
+    pub fn effective_config(&self, app: &str) -> Map<String, Value> {
         let mut out = Map::new();
-        for opt in &self.app.meta.config {
-            let value = self.app.config.get(&opt.name).cloned();
+        let Some(app) = self.app(app) else {
+            return out;
+        };
+        for opt in &app.meta.config {
+            let value = app.config.get(&opt.name).cloned();
             if let Some(v) = value.or_else(|| charm::config_default(opt)) {
                 if !v.is_null() {
                     out.insert(opt.name.clone(), v);
@@ -404,9 +600,51 @@ impl Model {
         out
     }
 
-    /// Unit names, by unit number.
+    /// Every unit name: applications by name, units by number.
     pub fn unit_names(&self) -> Vec<String> {
-        self.units.values().map(|u| u.name.clone()).collect()
+        self.units().map(|u| u.name.clone()).collect()
+    }
+
+    /// The names of `app`'s units, by number (none for an application not in the model).
+    pub fn units_of(&self, app: &str) -> Vec<String> {
+        self.app(app).map(App::unit_names).unwrap_or_default()
+    }
+
+    /// Application names, sorted.
+    pub fn app_names(&self) -> Vec<String> {
+        self.apps.keys().cloned().collect()
+    }
+
+    /// An empty model called `name`.
+    pub fn new(name: &str, uuid: String) -> Model {
+        Model {
+            format: FORMAT,
+            name: name.to_string(),
+            uuid,
+            apps: BTreeMap::new(),
+            relations: BTreeMap::new(),
+            secrets: vec![],
+            queue: VecDeque::new(),
+            events: vec![],
+            logs: vec![],
+            tasks: vec![],
+            next: Counters::default(),
+        }
+    }
+
+    /// The next unit of application `app` (which exists), numbered from its counter, at
+    /// the first pod address no unit of the model has (unit `n` of the first application
+    /// gets the `n`th address).
+    pub fn new_unit(&mut self, app: &str) -> Unit {
+        let used: BTreeSet<String> = self.units().map(|u| u.address.clone()).collect();
+        let a = self.apps.get_mut(app).expect("the application exists");
+        let n = a.next_unit;
+        a.next_unit += 1;
+        let mut k = n;
+        while used.contains(&pod_address(k)) {
+            k += 1;
+        }
+        Unit::new(app, n, pod_address(k))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Step construction: the hooks Juju queues, built from the model's own types. Commands,
 //! sequences and storage call these; nothing here calls up into them.
 
-use super::{Effect, HookStep, Relation, Step, Unit};
+use super::{app_of_unit, Effect, HookStep, Relation, Step, Unit};
 use jujuc::{BagData, StatusValue};
 use std::collections::BTreeMap;
 
@@ -27,7 +27,8 @@ impl HookStep {
 }
 
 impl Step {
-    /// `<endpoint>-relation-<kind>` on `unit`, about `remote` (a unit), with `effect`.
+    /// `<endpoint>-relation-<kind>` on `unit` (the endpoint of its application's end of
+    /// `rel`), about `remote` (a unit), with `effect`.
     pub fn relation(
         unit: &str,
         rel: &Relation,
@@ -36,12 +37,15 @@ impl Step {
         effect: Option<Effect>,
         cause: &str,
     ) -> Step {
+        let endpoint = rel
+            .side(app_of_unit(unit))
+            .map_or(rel.endpoint.as_str(), |s| s.endpoint);
         Step::hook(HookStep {
             relation: Some(rel.id),
             remote_unit: remote.map(str::to_string),
             departing_unit: (kind == "departed").then(|| remote.unwrap_or_default().to_string()),
             effect,
-            ..HookStep::new(unit, &format!("{}-relation-{kind}", rel.endpoint), cause)
+            ..HookStep::new(unit, &format!("{endpoint}-relation-{kind}"), cause)
         })
     }
 
@@ -56,15 +60,16 @@ impl Step {
 
 impl Unit {
     /// Unit `n` of `app`, as Juju creates it: waiting for its agent, at its pod address.
-    pub fn new(app: &str, n: u32) -> Unit {
+    pub fn new(app: &str, n: u32, address: String) -> Unit {
         Unit {
             name: format!("{app}/{n}"),
-            address: format!("10.1.{}.{}", n / 200, n % 200 + 10),
+            address,
             status: StatusValue {
                 status: "waiting".into(),
                 message: "installing agent".into(),
             },
             error: None,
+            failed: None,
             workload_version: String::new(),
             ports: Default::default(),
             state: BagData::new(),

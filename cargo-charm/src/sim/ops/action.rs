@@ -5,6 +5,7 @@ use super::super::model::{ActionCall, HookStep, Step, Task};
 use super::super::Sim;
 use super::lookup::check_unit;
 use crate::error::{Error, Result};
+use serde_json::{Map, Value};
 
 /// `run`: an action on a unit, its parameters checked and defaults filled as Juju does.
 pub fn run_action(
@@ -14,7 +15,29 @@ pub fn run_action(
     raw: &[(String, String)],
 ) -> Result<Task> {
     check_unit(&sim.model, unit)?;
-    let params = charm::action_params(&sim.model.app.meta, action, raw)?;
+    let params = charm::action_params(sim.model.meta_of(unit), action, raw)?;
+    run_checked(sim, unit, action, params)
+}
+
+/// `run` with parameters already parsed (`juju run --params FILE key=value`): checked
+/// against the action's schema and completed with its defaults, then run.
+pub fn run_action_with(
+    sim: &mut Sim,
+    unit: &str,
+    action: &str,
+    params: Map<String, Value>,
+) -> Result<Task> {
+    check_unit(&sim.model, unit)?;
+    let params = charm::check_action_params(sim.model.meta_of(unit), action, params)?;
+    run_checked(sim, unit, action, params)
+}
+
+fn run_checked(
+    sim: &mut Sim,
+    unit: &str,
+    action: &str,
+    params: Map<String, Value>,
+) -> Result<Task> {
     let id = sim.model.next.task + 1;
     sim.model.next.task = id;
     let step = Step::hook(HookStep {

@@ -3,18 +3,20 @@
 use super::super::charm;
 use super::super::model::{HookStep, Step};
 use super::super::{Sim, Summary};
-use super::lookup::list;
+use super::lookup::{list, no_app};
 use crate::error::{Error, Result};
 
-/// `config`: sets (typed, checked) and resets options; `config-changed` on every unit when
-/// something changed. Returns `None` when nothing changed.
+/// `config`: sets (typed, checked) and resets options of `app`; `config-changed` on each
+/// of its units when something changed. Returns `None` when nothing changed.
 pub fn config(
     sim: &mut Sim,
+    app: &str,
     sets: &[(String, String)],
     resets: &[String],
 ) -> Result<Option<Summary>> {
-    let meta = &sim.model.app.meta;
-    let mut new = sim.model.app.config.clone();
+    let a = sim.model.app(app).ok_or_else(|| no_app(&sim.model, app))?;
+    let meta = &a.meta;
+    let mut new = a.config.clone();
     for key in resets {
         if meta.config_option(key).is_none() {
             return Err(Error::msg(format!(
@@ -29,14 +31,14 @@ pub fn config(
         let value = charm::config_value(meta, k, v)?;
         new.insert(k.clone(), value);
     }
-    let before = sim.model.effective_config();
-    sim.model.app.config = new;
-    if sim.model.effective_config() == before {
+    let before = sim.model.effective_config(app);
+    sim.model.app_mut(app).expect("checked").config = new;
+    if sim.model.effective_config(app) == before {
         return Ok(None);
     }
     let steps = sim
         .model
-        .unit_names()
+        .units_of(app)
         .iter()
         .map(|u| Step::hook(HookStep::new(u, "config-changed", "config")))
         .collect();

@@ -2,7 +2,7 @@
 //! sequence.
 
 use super::super::charm;
-use super::super::model::{App, Counters, Model, Relation, RelationUnit, Unit, FORMAT};
+use super::super::model::{App, Model, Relation, RelationUnit, StoreOrigin};
 use super::super::pebble;
 use super::super::sequence::{install_sequence, join_sequence};
 use super::super::storage;
@@ -58,15 +58,16 @@ impl CharmSource {
     }
 }
 
-/// Unpacks or copies the charm into `<state>/charm.new`, checks it is a charm, and moves it
-/// to `<state>/charm`. Returns its metadata and a description of where it came from.
-fn stage_charm(
+/// Unpacks or copies the charm into `<state>/charms/.new` and checks it is a charm.
+/// Returns the staging directory, its metadata and a description of where it came from.
+pub(super) fn stage_charm(
     store: &Store,
     source: &CharmSource,
     quiet: bool,
-) -> Result<(CharmMetadata, String)> {
-    let staging = store.dir.join("charm.new");
+) -> Result<(PathBuf, CharmMetadata, String)> {
+    let staging = store.dir.join("charms").join(".new");
     fsutil::remove_dir(&staging)?;
+    std::fs::create_dir_all(store.dir.join("charms"))?;
     let described = match source {
         CharmSource::Crate(loc) => {
             let krate = workspace::find(loc)?;
@@ -84,19 +85,16 @@ fn stage_charm(
             std::path::absolute(dir)?.display().to_string()
         }
     };
-    let meta = match charm::load(&staging) {
-        Ok(m) => m,
+    match charm::load(&staging) {
+        Ok(meta) => Ok((staging, meta, described)),
         Err(e) => {
             let _ = fsutil::remove_dir(&staging);
             let msg = e
                 .message
                 .replace(&staging.display().to_string(), &described);
-            return Err(Error::msg(msg));
+            Err(Error::msg(msg))
         }
-    };
-    fsutil::remove_dir(&store.charm_dir())?;
-    std::fs::rename(&staging, store.charm_dir())?;
-    Ok((meta, described))
+    }
 }
 
 /// Unzips a `.charm` (files and their modes; see [`archive::extract`] for what is refused);
@@ -107,94 +105,153 @@ fn unpack(path: &Path, into: &Path) -> Result<()> {
     })
 }
 
-/// `deploy`: a new model with the charm and `units` units, each running Juju's deploy
-/// sequence; unit 0 is the leader.
-pub fn deploy(
-    store: Store,
-    source: &CharmSource,
-    units: u32,
-    config: &[(String, String)],
-    verbosity: Verbosity,
-) -> Result<(Sim, Summary)> {
-    if store.has_model() {
-        let app = store
-            .load()
-            .map(|m| format!(" (application {} is deployed)", m.app.name))
-            .unwrap_or_default();
-        return Err(Error::msg(format!(
-            "a model already exists in {}{app}; run `cargo charm sim destroy` first or pass another --state",
-            store.dir.display()
-        )));
+/// What `deploy` deploys.
+#[derive(Debug, Clone)]
+pub struct Deploy {
+    /// The charm.
+    pub source: CharmSource,
+    /// The application name (default: the store name of a store charm, else the charm's
+    /// name).
+    pub app: Option<String>,
+    /// How many units (at least 1).
+    pub units: u32,
+    /// `--config key=value`, typed by the charm's options.
+    pub config: Vec<(String, String)>,
+    /// `--resource name=value`, kept as given.
+    pub resources: Vec<(String, String)>,
+    /// `--trust`.
+    pub trust: bool,
+    /// For a store charm (through the Charmhub stand-in): its name and channel.
+    pub origin: Option<StoreOrigin>,
+}
+
+impl Deploy {
+    /// `units` units of the charm in `source`, named after it, nothing else set.
+    pub fn new(source: CharmSource, units: u32) -> Deploy {
+        Deploy {
+            source,
+            app: None,
+            units,
+            config: vec![],
+            resources: vec![],
+            trust: false,
+            origin: None,
+        }
     }
-    store.check_ours()?;
-    if units == 0 {
+}
+
+/// `deploy`: the application and its units, each running Juju's deploy sequence; its
+/// first unit leads. Without a model in `store`, a new model holds it; otherwise it joins
+/// the applications there (an application of the same name is refused).
+pub fn deploy(store: Store, d: &Deploy, verbosity: Verbosity) -> Result<(Sim, Summary)> {
+    if d.units == 0 {
         return Err(Error::usage("--num-units must be at least 1"));
     }
+    if store.has_model() {
+        let mut sim = Sim::open(store, verbosity)?;
+        sim.resume()?;
+        let summary = add_application(&mut sim, d)?;
+        return Ok((sim, summary));
+    }
+    store.check_ours()?;
     // Leftovers of an interrupted deploy: their servers first, then their files.
     pebble::process::stop_all_in(&store)?;
     fsutil::remove_dir(&store.dir.join("units"))?;
-    let (meta, source_desc) = stage_charm(&store, source, verbosity.quiet)?;
-    let cleanup = |store: &Store| {
-        let _ = fsutil::remove_dir(&store.charm_dir());
-        let _ = fsutil::remove_dir(&store.dir.join("units"));
+    fsutil::remove_dir(&store.dir.join("charms"))?;
+    let model = Model::new("sim", fsutil::uuid4());
+    let mut sim = Sim::new(store, model, verbosity);
+    match add_application(&mut sim, d) {
+        Ok(summary) => Ok((sim, summary)),
+        Err(e) => {
+            if !sim.store.has_model() {
+                let _ = fsutil::remove_dir(&sim.store.dir.join("charms"));
+                let _ = fsutil::remove_dir(&sim.store.dir.join("units"));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Adds an application to the open model: its charm staged and checked, its config
+/// checked, then its units (charm directory, storage, Pebbles), its peer relations, and
+/// every unit's deploy sequence. A refused input leaves the model as it was.
+fn add_application(sim: &mut Sim, d: &Deploy) -> Result<Summary> {
+    let (staging, meta, source_desc) = stage_charm(&sim.store, &d.source, sim.verbosity.quiet)?;
+    let refuse = |e: Error| {
+        let _ = fsutil::remove_dir(&staging);
+        Err(e)
     };
+    // A store charm's application is named after it in the store, as Juju names it.
+    let app = d
+        .app
+        .clone()
+        .or_else(|| d.origin.as_ref().map(|o| o.name.clone()))
+        .unwrap_or_else(|| meta.name.clone());
+    if !charm::valid_name(&app) {
+        return refuse(Error::msg(format!("invalid application name {app:?}")));
+    }
+    if sim.model.apps.contains_key(&app) {
+        return refuse(Error::msg(format!(
+            "a model already exists in {} (application {app} is deployed); deploy it under another name, run `cargo charm sim destroy` first or pass another --state",
+            sim.store.dir.display()
+        )));
+    }
     let mut user_config = Map::new();
-    for (k, v) in config {
+    for (k, v) in &d.config {
         match charm::config_value(&meta, k, v) {
             Ok(value) => {
                 user_config.insert(k.clone(), value);
             }
-            Err(e) => {
-                cleanup(&store);
-                return Err(e);
-            }
+            Err(e) => return refuse(e),
         }
     }
-    let app = meta.name.clone();
-    let mut model = Model {
-        format: FORMAT,
-        name: "sim".into(),
-        uuid: fsutil::uuid4(),
-        app: App {
+    let relative = format!("charms/{app}");
+    let pristine = sim.store.app_charm_dir(&relative);
+    fsutil::remove_dir(&pristine)?;
+    std::fs::rename(&staging, &pristine)?;
+    let index = sim.model.apps.len() as u32;
+    sim.model.apps.insert(
+        app.clone(),
+        App {
             name: app.clone(),
             charm_source: source_desc,
+            charm_dir: relative,
+            revision: 0,
+            store: d.origin.clone(),
+            trust: d.trust,
+            resources: d.resources.iter().cloned().collect(),
             meta: meta.clone(),
             config: user_config,
             status: None,
-            leader: Some(format!("{app}/0")),
-            address: "10.152.183.10".into(),
+            leader: None,
+            address: format!("10.152.183.{}", 10 + index % 240),
+            units: BTreeMap::new(),
+            next_unit: 0,
         },
-        units: BTreeMap::new(),
-        relations: BTreeMap::new(),
-        secrets: vec![],
-        queue: Default::default(),
-        events: vec![],
-        logs: vec![],
-        tasks: vec![],
-        next: Counters::default(),
-    };
-    let mut names = Vec::new();
-    for n in 0..units {
-        let unit = Unit::new(&app, n);
-        let name = unit.name.clone();
-        model.units.insert(n, unit);
-        let made = store
-            .fresh_charm_copy(&name)
-            .and_then(|_| storage::provision(&store, &mut model, &name));
-        if let Err(e) = made {
-            cleanup(&store);
+    );
+    let made = create_units(sim, &app, d.units);
+    let names = match made {
+        Ok(names) => names,
+        Err(e) => {
+            if let Some(a) = sim.model.apps.remove(&app) {
+                for u in a.unit_names() {
+                    let _ = fsutil::remove_dir(&sim.store.unit_dir(&u));
+                }
+            }
+            let _ = fsutil::remove_dir(&pristine);
             return Err(e);
         }
-        names.push(name);
-    }
-    model.next.unit = units;
+    };
+    let leader = names[0].clone();
+    sim.model.app_mut(&app).expect("added").leader = Some(leader.clone());
     for ep in &meta.peers {
-        let id = model.next.relation;
-        model.next.relation += 1;
-        model.relations.insert(
+        let id = sim.model.next.relation;
+        sim.model.next.relation += 1;
+        sim.model.relations.insert(
             id,
             Relation {
                 id,
+                app: app.clone(),
                 endpoint: ep.name.clone(),
                 interface: ep.interface.clone(),
                 role: "peer".into(),
@@ -212,13 +269,43 @@ pub fn deploy(
         );
     }
     let mut steps = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        steps.extend(install_sequence(&model, name, i == 0, "deploy"));
+    for name in &names {
+        steps.extend(install_sequence(
+            &sim.model,
+            name,
+            *name == leader,
+            "deploy",
+        ));
     }
-    steps.extend(join_sequence(&model, &names, "deploy"));
-    let mut sim = Sim::new(store, model, verbosity);
+    steps.extend(join_sequence(&sim.model, &names, "deploy"));
     sim.install_tools()?;
     sim.start_pebbles(&names)?;
-    let summary = sim.execute(steps)?;
-    Ok((sim, summary))
+    let mut summary = sim.execute(steps)?;
+    summary.deployed = Some(app);
+    Ok(summary)
+}
+
+/// Creates `count` units of `app` (charm directory, storage), not yet in any relation.
+pub(super) fn create_units(sim: &mut Sim, app: &str, count: u32) -> Result<Vec<String>> {
+    let pristine = sim
+        .store
+        .app_charm_dir(&sim.model.app(app).expect("exists").charm_dir);
+    let mut names = Vec::new();
+    for _ in 0..count {
+        let unit = sim.model.new_unit(app);
+        let name = unit.name.clone();
+        let n = name
+            .rsplit_once('/')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or(0);
+        sim.model
+            .app_mut(app)
+            .expect("exists")
+            .units
+            .insert(n, unit);
+        names.push(name.clone());
+        sim.store.fresh_charm_copy(&name, &pristine)?;
+        storage::provision(&sim.store, &mut sim.model, &name)?;
+    }
+    Ok(names)
 }

@@ -1,6 +1,6 @@
 //! `dispatch`: one event on one unit, with the model as it is (no membership changes).
 
-use super::super::model::{HookStep, Model, Relation, Step};
+use super::super::model::{app_of_unit, HookStep, Model, Relation, Step};
 use super::super::pebble::{admin, Workload};
 use super::super::{Sim, Summary};
 use super::lookup::{check_unit, list};
@@ -102,13 +102,13 @@ fn hook_step(model: &Model, unit: &str, name: &str, a: &DispatchArgs) -> Result<
         .or_else(|| workload_hook(model, step.clone(), a))
         .or_else(|| storage_hook(model, unit, name, a))
         .or_else(|| secret_hook(model, step.clone(), a));
-    found.unwrap_or_else(|| Err(unknown_hook(model, name)))
+    found.unwrap_or_else(|| Err(unknown_hook(unit, name)))
 }
 
-fn unknown_hook(model: &Model, name: &str) -> Error {
+fn unknown_hook(unit: &str, name: &str) -> Error {
     Error::msg(format!(
         "unknown hook {name:?} for {} (unit hooks: {}; or <endpoint>-relation-<created|joined|changed|departed|broken>, <container>-pebble-<ready|custom-notice|check-failed|check-recovered>, <storage>-storage-<attached|detaching>, secret-<changed|rotate|remove|expired>; actions run with `sim run`)",
-        model.app.meta.name,
+        app_of_unit(unit),
         UNIT_HOOKS.join(", ")
     ))
 }
@@ -123,8 +123,8 @@ fn relation_hook(model: &Model, step: HookStep, a: &DispatchArgs) -> Option<Resu
             let endpoint = step.hook.strip_suffix(&format!("-relation-{kind}"))?;
             Some((endpoint.to_string(), kind))
         })?;
-    if model.app.meta.endpoint(&endpoint).is_none() {
-        return Some(Err(unknown_hook(model, &step.hook)));
+    if model.meta_of(&step.unit).endpoint(&endpoint).is_none() {
+        return Some(Err(unknown_hook(&step.unit, &step.hook)));
     }
     Some(relation_context(model, step, &endpoint, kind, a))
 }
@@ -137,7 +137,7 @@ fn relation_context(
     kind: &str,
     a: &DispatchArgs,
 ) -> Result<HookStep> {
-    let rel = the_relation(model, endpoint, a.relation)?;
+    let rel = the_relation(model, &step.unit, endpoint, a.relation)?;
     let remote = match kind {
         "created" | "broken" => None,
         _ => remote_unit(rel, &step.unit, a.remote_unit.as_deref())?,
@@ -155,12 +155,18 @@ fn relation_context(
     Ok(step)
 }
 
-/// The one relation on `endpoint` (with id `id` if given).
-fn the_relation<'m>(model: &'m Model, endpoint: &str, id: Option<u64>) -> Result<&'m Relation> {
+/// The one relation on `unit`'s `endpoint` (with id `id` if given).
+fn the_relation<'m>(
+    model: &'m Model,
+    unit: &str,
+    endpoint: &str,
+    id: Option<u64>,
+) -> Result<&'m Relation> {
+    let app = app_of_unit(unit);
     let candidates: Vec<&Relation> = model
         .relations
         .values()
-        .filter(|r| r.endpoint == endpoint)
+        .filter(|r| r.side(app).is_some_and(|s| s.endpoint == endpoint))
         .filter(|r| id.is_none_or(|id| r.id == id))
         .collect();
     match candidates.as_slice() {
@@ -184,11 +190,10 @@ fn remote_unit(rel: &Relation, unit: &str, given: Option<&str>) -> Result<Option
             .get(unit)
             .and_then(|ru| ru.joined.iter().next().cloned()));
     };
-    let known = if rel.is_peer() {
-        rel.units.contains_key(r)
-    } else {
-        rel.remote_units.contains_key(r)
-    };
+    let known = rel
+        .units_of_other_side(app_of_unit(unit))
+        .iter()
+        .any(|o| o == r);
     if !known || r == unit {
         return Err(Error::msg(format!(
             "unit {r:?} is not a remote unit of relation {}",
@@ -210,8 +215,8 @@ fn workload_hook(model: &Model, mut step: HookStep, a: &DispatchArgs) -> Option<
     ]
     .into_iter()
     .find_map(|suffix| Some((step.hook.strip_suffix(suffix)?.to_string(), suffix)))?;
-    if model.app.meta.container(&container).is_none() {
-        return Some(Err(unknown_hook(model, &step.hook)));
+    if model.meta_of(&step.unit).container(&container).is_none() {
+        return Some(Err(unknown_hook(&step.unit, &step.hook)));
     }
     step.workload = Some(container);
     match suffix {
@@ -251,8 +256,8 @@ fn storage_hook(
     let (storage, kind) = ["attached", "detaching"]
         .into_iter()
         .find_map(|kind| Some((name.strip_suffix(&format!("-storage-{kind}"))?, kind)))?;
-    if model.app.meta.storage(storage).is_none() {
-        return Some(Err(unknown_hook(model, name)));
+    if model.meta_of(unit).storage(storage).is_none() {
+        return Some(Err(unknown_hook(unit, name)));
     }
     let ids: Vec<String> = model
         .unit(unit)
@@ -294,7 +299,7 @@ fn storage_hook(
 fn secret_hook(model: &Model, mut step: HookStep, a: &DispatchArgs) -> Option<Result<HookStep>> {
     let kind = step.hook.strip_prefix("secret-")?;
     if !["changed", "rotate", "remove", "expired"].contains(&kind) {
-        return Some(Err(unknown_hook(model, &step.hook)));
+        return Some(Err(unknown_hook(&step.unit, &step.hook)));
     }
     let Some(id) = a.secret.clone() else {
         return Some(Err(Error::usage(format!(

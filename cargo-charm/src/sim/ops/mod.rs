@@ -3,19 +3,23 @@
 //! Juju's order (juju-protocol.md §4), and runs them.
 
 mod action;
+mod application;
 mod config;
 mod deploy;
 mod dispatch;
+mod integrate;
 mod lookup;
 mod relation;
 mod secret;
 mod units;
 
-pub use action::run_action;
+pub use action::{run_action, run_action_with};
+pub use application::{refresh, remove_application};
 pub use config::config;
-pub use deploy::{deploy, CharmSource};
+pub use deploy::{deploy, CharmSource, Deploy};
 pub use dispatch::{dispatch_one, DispatchArgs};
-pub use lookup::{check_container, check_unit};
+pub use integrate::{integrate, remove_relation, End};
+pub use lookup::{check_container, check_unit, the_app, unit_name};
 pub use relation::{relate, set_data, unrelate, RelateArgs};
 pub use secret::add_secret;
-pub use units::{delete_pod, leader, scale};
+pub use units::{add_units, delete_pod, leader, remove_units, resolve, scale};

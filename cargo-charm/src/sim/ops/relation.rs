@@ -1,7 +1,8 @@
 //! Relations to a simulated remote application: `relate`, `set-data`, `unrelate`.
 
 use super::super::charm::valid_name;
-use super::super::model::{address_keys, Effect, Relation, RelationUnit, Step};
+use super::super::model::{address_keys, Effect, Model, Relation, RelationUnit, Step};
+use super::super::sequence::first_sight;
 use super::super::{Sim, Summary};
 use super::lookup::{check_endpoint, find_relation};
 use crate::error::{Error, Result};
@@ -32,12 +33,13 @@ pub struct RelateArgs {
     pub units: u32,
 }
 
-/// `relate`: a relation to a simulated remote application; every unit runs
-/// `-relation-created`, then `-relation-joined` / `-relation-changed` per remote unit
-/// (and `-relation-changed` for the remote application's data).
-pub fn relate(sim: &mut Sim, a: &RelateArgs) -> Result<Summary> {
+/// `relate`: a relation of `app` to a simulated remote application; every unit runs
+/// `-relation-created`, then, in Juju's order, the application-level `-relation-changed`
+/// when the remote application's data is given, and `-relation-joined` /
+/// `-relation-changed` per remote unit.
+pub fn relate(sim: &mut Sim, app: &str, a: &RelateArgs) -> Result<Summary> {
     let model = &sim.model;
-    let role = check_endpoint(model, &a.endpoint)?;
+    let role = check_endpoint(model, app, &a.endpoint)?;
     if role == "peer" {
         return Err(Error::msg(format!(
             "endpoint {:?} is a peer endpoint: peer relations exist from deploy",
@@ -50,39 +52,33 @@ pub fn relate(sim: &mut Sim, a: &RelateArgs) -> Result<Summary> {
             a.remote_app
         )));
     }
-    if a.remote_app == model.app.name {
+    if a.remote_app == app {
         return Err(Error::msg(format!(
             "{:?} is this application; peer relations exist from deploy",
             a.remote_app
         )));
     }
-    if model
-        .relations
-        .values()
-        .any(|r| r.endpoint == a.endpoint && r.remote_app == a.remote_app && !r.dying)
-    {
+    if model.app(&a.remote_app).is_some() {
         return Err(Error::msg(format!(
-            "relation {}:{} {}:{} already exists",
-            model.app.name,
+            "{:?} is a deployed application: relate them with `sim integrate {app}:{} {}`",
+            a.remote_app, a.endpoint, a.remote_app
+        )));
+    }
+    if model.relations.values().any(|r| {
+        !r.dying
+            && r.side(app)
+                .is_some_and(|s| s.endpoint == a.endpoint && s.remote_app == a.remote_app)
+    }) {
+        return Err(Error::msg(format!(
+            "relation {app}:{} {}:{} already exists",
             a.endpoint,
             a.remote_app,
             a.remote_endpoint.as_deref().unwrap_or(&a.endpoint)
         )));
     }
-    let (_, ep) = model.app.meta.endpoint(&a.endpoint).expect("checked");
-    let existing = model
-        .relations
-        .values()
-        .filter(|r| r.endpoint == a.endpoint && !r.dying)
-        .count() as u64;
-    if let Some(limit) = ep.limit.map(u64::from) {
-        if existing >= limit {
-            return Err(Error::msg(format!(
-                "establishing a new relation for {}:{} would exceed its maximum relation limit of {limit}",
-                model.app.name, a.endpoint
-            )));
-        }
-    }
+    check_limit(model, app, &a.endpoint)?;
+    let meta = &model.app(app).expect("checked").meta;
+    let (_, ep) = meta.endpoint(&a.endpoint).expect("checked");
     let interface = ep.interface.clone();
     let id = sim.model.next.relation;
     sim.model.next.relation += 1;
@@ -94,8 +90,10 @@ pub fn relate(sim: &mut Sim, a: &RelateArgs) -> Result<Summary> {
             (format!("{}/{n}", a.remote_app), bag)
         })
         .collect();
+    let units = sim.model.units_of(app);
     let rel = Relation {
         id,
+        app: app.to_string(),
         endpoint: a.endpoint.clone(),
         interface,
         role: role.to_string(),
@@ -105,38 +103,42 @@ pub fn relate(sim: &mut Sim, a: &RelateArgs) -> Result<Summary> {
             .clone()
             .unwrap_or_else(|| a.endpoint.clone()),
         app_data: BagData::new(),
-        units: sim
-            .model
-            .unit_names()
-            .into_iter()
-            .map(|u| (u, RelationUnit::default()))
+        units: units
+            .iter()
+            .map(|u| (u.clone(), RelationUnit::default()))
             .collect(),
         remote_app_data: parse_bag(&a.app_data),
         remote_units,
         dying: false,
     };
     let cause = "relate";
-    let mut steps = Vec::new();
-    for u in sim.model.unit_names() {
-        steps.push(Step::relation(
-            &u,
-            &rel,
-            "created",
-            None,
-            Some(Effect::Create),
-            cause,
-        ));
-    }
-    for u in sim.model.unit_names() {
-        for r in rel.remote_units.keys() {
-            steps.extend(Step::join(&u, &rel, r, cause));
-        }
-        if !rel.remote_app_data.is_empty() {
-            steps.push(Step::relation(&u, &rel, "changed", None, None, cause));
-        }
+    let mut steps: Vec<Step> = units
+        .iter()
+        .map(|u| Step::relation(u, &rel, "created", None, Some(Effect::Create), cause))
+        .collect();
+    let remote: Vec<String> = rel.remote_units.keys().cloned().collect();
+    for u in &units {
+        steps.extend(first_sight(&rel, app, u, &remote, cause));
     }
     sim.model.relations.insert(id, rel);
     sim.execute(steps)
+}
+
+/// Refuses a new relation on `app:endpoint` beyond the endpoint's `limit`, in Juju's words.
+pub(super) fn check_limit(model: &Model, app: &str, endpoint: &str) -> Result<()> {
+    let meta = &model.app(app).expect("checked").meta;
+    let (_, ep) = meta.endpoint(endpoint).expect("checked");
+    let existing = model
+        .relations
+        .values()
+        .filter(|r| !r.dying && r.side(app).is_some_and(|s| s.endpoint == endpoint))
+        .count() as u64;
+    match ep.limit.map(u64::from) {
+        Some(limit) if existing >= limit => Err(Error::msg(format!(
+            "establishing a new relation for {app}:{endpoint} would exceed its maximum relation limit of {limit}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// `set-data`: changes the remote application's bag (`target` = the application) or one
@@ -144,17 +146,23 @@ pub fn relate(sim: &mut Sim, a: &RelateArgs) -> Result<Summary> {
 /// `-relation-changed`. Returns `None` when nothing changed.
 pub fn set_data(
     sim: &mut Sim,
+    app: &str,
     endpoint: &str,
     target: &str,
     pairs: &[(String, String)],
 ) -> Result<Option<Summary>> {
     let remote_app = target.split('/').next().unwrap_or(target);
-    if check_endpoint(&sim.model, endpoint)? == "peer" {
+    if check_endpoint(&sim.model, app, endpoint)? == "peer" {
         return Err(Error::msg(format!(
             "endpoint {endpoint:?} is a peer endpoint: its bags belong to the charm's own units"
         )));
     }
-    let id = find_relation(&sim.model, endpoint, remote_app)?;
+    let id = find_relation(&sim.model, app, endpoint, remote_app)?;
+    if sim.model.app(remote_app).is_some() {
+        return Err(Error::msg(format!(
+            "{remote_app:?} is a deployed application: its charm sets its relation data"
+        )));
+    }
     let rel = sim.model.relations.get_mut(&id).expect("found");
     let unit_target = target.contains('/');
     if unit_target && !rel.remote_units.contains_key(target) {
@@ -205,17 +213,24 @@ pub fn set_data(
 
 /// `unrelate`: every unit runs `-relation-departed` for each remote unit, then
 /// `-relation-broken`; then the relation is gone.
-pub fn unrelate(sim: &mut Sim, endpoint: &str, remote_app: &str) -> Result<Summary> {
-    if check_endpoint(&sim.model, endpoint)? == "peer" {
+pub fn unrelate(sim: &mut Sim, app: &str, endpoint: &str, remote_app: &str) -> Result<Summary> {
+    if check_endpoint(&sim.model, app, endpoint)? == "peer" {
         return Err(Error::msg(format!(
             "endpoint {endpoint:?} is a peer endpoint: peer relations cannot be removed"
         )));
     }
-    let id = find_relation(&sim.model, endpoint, remote_app)?;
-    let rel = sim.model.relations.get_mut(&id).expect("found");
+    let id = find_relation(&sim.model, app, endpoint, remote_app)?;
+    let steps = teardown(&mut sim.model, id, "unrelate");
+    sim.execute(steps)
+}
+
+/// Marks relation `id` dying and returns its teardown: each unit in it (by name, both
+/// sides') runs `-relation-departed` for each unit it has seen join, then
+/// `-relation-broken`; then the relation is removed.
+pub(super) fn teardown(model: &mut Model, id: u64, cause: &str) -> Vec<Step> {
+    let rel = model.relations.get_mut(&id).expect("found");
     rel.dying = true;
     let rel = rel.clone();
-    let cause = "unrelate";
     let mut steps = Vec::new();
     for (u, ru) in &rel.units {
         for r in &ru.joined {
@@ -233,5 +248,5 @@ pub fn unrelate(sim: &mut Sim, endpoint: &str, remote_app: &str) -> Result<Summa
         }
     }
     steps.push(Step::RemoveRelation { relation: id });
-    sim.execute(steps)
+    steps
 }

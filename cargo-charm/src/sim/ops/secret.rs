@@ -15,6 +15,7 @@ const ALPHABET: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 /// URI (`secret:<20 characters>`). Nothing runs: Juju sends no hook for a grant.
 pub fn add_secret(
     model: &mut Model,
+    app: &str,
     remote_app: &str,
     content: &[(String, String)],
 ) -> Result<String> {
@@ -22,12 +23,12 @@ pub fn add_secret(
         .relations
         .values()
         .filter(|r| !r.is_peer() && !r.dying)
-        .map(|r| r.remote_app.as_str())
+        .filter_map(|r| r.side(app).map(|s| s.remote_app))
+        .filter(|r| model.app(r).is_none())
         .collect();
     if !related.contains(&remote_app) {
         return Err(Error::msg(format!(
-            "{remote_app:?} is not related to {}, so it cannot grant it a secret (related applications: {})",
-            model.app.name,
+            "{remote_app:?} is not related to {app}, so it cannot grant it a secret (related applications: {})",
             if related.is_empty() {
                 "none".to_string()
             } else {
@@ -80,6 +81,7 @@ pub fn add_secret(
         },
         owner_unit: None,
         owner_app: Some(remote_app.to_string()),
+        app: None,
     });
     Ok(id)
 }
@@ -101,7 +103,7 @@ fn secret_id(seed: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::model::{App, Counters, Relation, RelationUnit, Unit, FORMAT};
+    use super::super::super::model::{pod_address, App, Relation, RelationUnit, Unit};
     use super::super::super::world::unit_world;
     use super::*;
     use charm_runtime::metadata::CharmMetadata;
@@ -111,28 +113,29 @@ mod tests {
             "name: demo\nsummary: s\ndescription: d\nrequires:\n  db:\n    interface: pg\n",
         )
         .unwrap();
-        Model {
-            format: FORMAT,
-            name: "m".into(),
-            uuid: "00000000-0000-4000-8000-000000000000".into(),
-            app: App {
+        let mut m = Model::new("m", "00000000-0000-4000-8000-000000000000".into());
+        m.apps.insert(
+            "demo".into(),
+            App {
                 name: "demo".into(),
                 charm_source: "x".into(),
+                charm_dir: "charms/demo".into(),
+                revision: 0,
+                store: None,
+                trust: false,
+                resources: Default::default(),
                 meta,
                 config: Default::default(),
                 status: None,
                 leader: Some("demo/0".into()),
                 address: "10.0.0.1".into(),
+                units: [(0, Unit::new("demo", 0, pod_address(0)))]
+                    .into_iter()
+                    .collect(),
+                next_unit: 1,
             },
-            units: [(0, Unit::new("demo", 0))].into_iter().collect(),
-            relations: Default::default(),
-            secrets: vec![],
-            queue: Default::default(),
-            events: vec![],
-            logs: vec![],
-            tasks: vec![],
-            next: Counters::default(),
-        }
+        );
+        m
     }
 
     fn relate(m: &mut Model, remote: &str, created: bool) {
@@ -151,6 +154,7 @@ mod tests {
             id,
             Relation {
                 id,
+                app: "demo".into(),
                 endpoint: "db".into(),
                 interface: "pg".into(),
                 role: "requires".into(),
@@ -177,6 +181,7 @@ mod tests {
         relate(&mut m, "pg", true);
         let id = add_secret(
             &mut m,
+            "demo",
             "pg",
             &pairs(&[("username", "u"), ("password", "p")]),
         )
@@ -199,17 +204,17 @@ mod tests {
         relate(&mut a, "pg", true);
         relate(&mut b, "pg", true);
         let c = pairs(&[("password", "p")]);
-        let a1 = add_secret(&mut a, "pg", &c).unwrap();
-        let a2 = add_secret(&mut a, "pg", &c).unwrap();
+        let a1 = add_secret(&mut a, "demo", "pg", &c).unwrap();
+        let a2 = add_secret(&mut a, "demo", "pg", &c).unwrap();
         assert_ne!(a1, a2);
-        assert_eq!(add_secret(&mut b, "pg", &c).unwrap(), a1);
+        assert_eq!(add_secret(&mut b, "demo", "pg", &c).unwrap(), a1);
     }
 
     #[test]
     fn bad_input_changes_nothing() {
         let mut m = model();
         relate(&mut m, "pg", false);
-        let e = add_secret(&mut m, "other", &pairs(&[("password", "p")])).unwrap_err();
+        let e = add_secret(&mut m, "demo", "other", &pairs(&[("password", "p")])).unwrap_err();
         assert_eq!(
             e.message,
             "\"other\" is not related to demo, so it cannot grant it a secret (related applications: pg)"
@@ -229,12 +234,12 @@ mod tests {
                 "secret content key \"password\" is given twice",
             ),
         ] {
-            let e = add_secret(&mut m, "pg", &content).unwrap_err();
+            let e = add_secret(&mut m, "demo", "pg", &content).unwrap_err();
             assert!(e.message.starts_with(msg), "{}", e.message);
         }
         assert!(m.secrets.is_empty());
         // Not yet created on the unit: related, but not visible.
-        add_secret(&mut m, "pg", &pairs(&[("password", "p")])).unwrap();
+        add_secret(&mut m, "demo", "pg", &pairs(&[("password", "p")])).unwrap();
         assert!(unit_world(&m, "demo/0").secrets.is_empty());
     }
 }

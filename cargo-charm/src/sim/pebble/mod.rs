@@ -91,13 +91,26 @@ impl Workload {
     }
 
     /// The saved state (an empty Pebble before the server first saved it), with the
-    /// container's root and mounts so that its files can be read.
+    /// container's root and mounts so that its files can be read. A state file that cannot
+    /// be read is a one-line error naming it and what is wrong.
     pub fn load(&self) -> Result<Pebble, String> {
         let path = self.state_file();
         if !path.exists() {
             return Ok(Pebble::default().with_root(self.root()));
         }
-        let mut state = Pebble::load(&path)?;
+        let mut state = Pebble::load(&path).map_err(|e| {
+            let read_error = format!("cannot read {}: ", path.display());
+            let e = e.strip_prefix(&read_error).map_or(e.clone(), str::to_string);
+            let e = match e.char_indices().nth(300) {
+                Some((at, _)) => format!("{}...", &e[..at]),
+                None => e,
+            };
+            format!(
+                "the Pebble state of {} is corrupt: {}: {e}; restore it, or run `cargo charm sim destroy` to start over",
+                self.label(),
+                path.display()
+            )
+        })?;
         state.root = Some(self.root());
         Ok(state)
     }
@@ -110,9 +123,10 @@ pub fn containers_dir(store: &Store, unit: &str) -> PathBuf {
 
 /// Every container of `unit`, in metadata order.
 pub fn workloads(store: &Store, model: &Model, unit: &str) -> Vec<Workload> {
-    model
-        .app
-        .meta
+    let Some(app) = model.app_of(unit) else {
+        return vec![];
+    };
+    app.meta
         .containers
         .iter()
         .map(|c| Workload::new(store, unit, &c.name))
@@ -122,8 +136,7 @@ pub fn workloads(store: &Store, model: &Model, unit: &str) -> Vec<Workload> {
 /// Every container of every unit.
 pub fn all_workloads(store: &Store, model: &Model) -> Vec<Workload> {
     model
-        .units
-        .values()
+        .units()
         .flat_map(|u| workloads(store, model, &u.name))
         .collect()
 }
@@ -134,7 +147,7 @@ pub fn all_workloads(store: &Store, model: &Model) -> Vec<Workload> {
 /// several instances, as Juju lays out the charm container's mounts); without one the
 /// container sees the storage where the charm container does.
 pub fn mounts(model: &Model, w: &Workload) -> Vec<(String, PathBuf)> {
-    let Some(container) = model.app.meta.container(&w.container) else {
+    let Some(container) = model.meta_of(&w.unit).container(&w.container) else {
         return vec![];
     };
     let Some(unit) = model.unit(&w.unit) else {
@@ -142,7 +155,7 @@ pub fn mounts(model: &Model, w: &Workload) -> Vec<(String, PathBuf)> {
     };
     let mut out = Vec::new();
     for mount in &container.mounts {
-        let Some(storage) = model.app.meta.storage(&mount.storage) else {
+        let Some(storage) = model.meta_of(&w.unit).storage(&mount.storage) else {
             continue;
         };
         if storage.kind != StorageKind::Filesystem {

@@ -1,7 +1,8 @@
 //! The server processes: one per container, started by `cargo-charm` itself (its hidden
 //! `__pebble-server` command), detached (a session of its own, stdio to `pebbled.log`),
 //! tracked by a pid file. A pid file is trusted only if `/proc/<pid>/cmdline` is a
-//! `__pebble-server` serving that very socket, so a recycled pid is never signalled.
+//! `__pebble-server` serving that very socket, so a recycled pid is never signalled; a
+//! missing or corrupt pid file falls back to finding the server by that command line.
 
 use super::{mounts, Workload};
 use crate::error::{Error, Result};
@@ -23,11 +24,23 @@ const READY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a stopped server may take to exit before it is killed.
 const STOP_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// The pid of `w`'s server if it is running (not a zombie, and really that server).
+/// The pid of `w`'s server if it is running (not a zombie, and really that server). The
+/// pid file says where to look first; when it is missing or names no such server (removed,
+/// or corrupt), the server is looked for by its command line, so a server is never lost
+/// (and never started twice) because of its pid file.
 pub fn running(w: &Workload) -> Option<Pid> {
-    let text = std::fs::read_to_string(w.pid_file()).ok()?;
-    let pid = Pid::from_raw(text.trim().parse().ok()?)?;
-    is_server_of(pid, w).then_some(pid)
+    let recorded = std::fs::read_to_string(w.pid_file())
+        .ok()
+        .and_then(|text| text.trim().parse().ok())
+        .and_then(Pid::from_raw);
+    if let Some(pid) = recorded.filter(|pid| is_server_of(*pid, w)) {
+        return Some(pid);
+    }
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter_map(Pid::from_raw)
+        .find(|pid| is_server_of(*pid, w))
 }
 
 fn is_server_of(pid: Pid, w: &Workload) -> bool {
@@ -161,8 +174,13 @@ fn log_tail(w: &Workload) -> String {
 }
 
 /// Starts the servers of `workloads` that are not running, and waits until all of them
-/// listen. Returns the ones it started.
+/// listen. Returns the ones it started. Every saved state is read first: a corrupt one is
+/// an error naming it, before anything is started (every command that opens the model
+/// comes here).
 pub fn ensure(model: &Model, workloads: &[Workload]) -> Result<Vec<Workload>> {
+    for w in workloads {
+        w.load().map_err(Error::msg)?;
+    }
     let mut starting = Vec::new();
     for w in workloads {
         if running(w).is_none() {

@@ -11,12 +11,7 @@ use pebbled::{NoticeFilter, Pebble};
 use serde_yaml::{Mapping, Value};
 
 fn load(w: &Workload) -> Result<Pebble> {
-    w.load().map_err(|e| {
-        Error::msg(format!(
-            "cannot read the Pebble state of {}: {e}",
-            w.label()
-        ))
-    })
+    w.load().map_err(Error::msg)
 }
 
 /// `show-unit`'s `containers:`: each container's services (current state, startup, since

@@ -284,7 +284,7 @@ fn secret_get_by_label_and_labelling_as_observer() {
     );
     assert_eq!(
         t.fail(&["secret-get", "--label", "nope"]),
-        err(1, "secret with label \"nope\" not found")
+        err(1, "consumer label \"nope\" not found")
     );
 }
 
@@ -502,4 +502,91 @@ fn remove_revisions_or_the_secret() {
     assert_eq!(t.ok(&["secret-ids", "--format=json"]), "[]\n");
     t.commit();
     assert!(t.w.secrets.is_empty());
+}
+
+#[test]
+fn a_uri_naming_another_model_does_not_resolve_to_a_local_secret() {
+    // Issue 11: `secret://<other-model-uuid>/<id>` found the local secret with that id.
+    let other = "secret://99999999-0000-0000-0000-000000000000/obs0000000000000000";
+    let mut w = world();
+    w.secrets.push(observed());
+    let mut t = T::new(w, super::hook("start"));
+    let missing = err(1, "secret \"obs0000000000000000\" not found");
+    assert_eq!(t.fail(&["secret-get", other]), missing);
+    assert_eq!(t.fail(&["secret-get", other, "--label", "x"]), missing);
+    // The opaque form names a model too (Juju's ParseURI reads `secret:<uuid>/<id>`).
+    assert_eq!(
+        t.fail(&[
+            "secret-get",
+            "secret:99999999-0000-0000-0000-000000000000/obs0000000000000000"
+        ]),
+        missing
+    );
+    // This model's uuid, in either form, finds it.
+    for local in [
+        "secret://11111111-2222-3333-4444-555555555555/obs0000000000000000",
+        "secret:11111111-2222-3333-4444-555555555555/obs0000000000000000",
+    ] {
+        assert_eq!(
+            t.ok(&["secret-get", "--format=json", local]),
+            "{\"token\":\"old\"}\n"
+        );
+    }
+    // A secret this unit owns, named with another model's uuid: not found by any tool.
+    let mut t = T::start();
+    let uri = add(&mut t, &["password=one"]);
+    let id = uri.strip_prefix("secret:").unwrap();
+    let foreign = format!("secret://99999999-0000-0000-0000-000000000000/{id}");
+    let not_found = err(1, &format!("secret \"{id}\" not found"));
+    assert_eq!(t.fail(&["secret-get", &foreign]), not_found);
+    assert_eq!(t.fail(&["secret-info-get", &foreign]), not_found);
+    assert_eq!(t.fail(&["secret-set", &foreign, "password=two"]), not_found);
+    assert_eq!(t.fail(&["secret-grant", &foreign, "-r", "4"]), not_found);
+    assert_eq!(
+        t.fail(&["secret-revoke", &foreign, "--app", "postgresql"]),
+        not_found
+    );
+    assert_eq!(t.fail(&["secret-remove", &foreign]), not_found);
+    assert_eq!(
+        t.h.secrets_after.as_ref().unwrap().len(),
+        1,
+        "nothing removed"
+    );
+    // A malformed model part is not a URI at all.
+    assert_eq!(
+        t.fail(&["secret-get", &format!("secret://not-a-uuid/{id}")]),
+        err(
+            2,
+            &format!("secret URI \"secret://not-a-uuid/{id}\" not valid")
+        )
+    );
+}
+
+#[test]
+fn a_remote_secret_is_found_by_its_own_model_only() {
+    // A secret consumed from another model carries that model's uuid in its id.
+    let mut w = world();
+    w.secrets.push(SecretWorld {
+        id: "secret://99999999-0000-0000-0000-000000000000/rem0000000000000000".into(),
+        ..observed()
+    });
+    let mut t = T::new(w, super::hook("start"));
+    assert_eq!(
+        t.ok(&[
+            "secret-get",
+            "--format=json",
+            "secret://99999999-0000-0000-0000-000000000000/rem0000000000000000"
+        ]),
+        "{\"token\":\"old\"}\n"
+    );
+    for local in [
+        "secret:rem0000000000000000",
+        "secret://11111111-2222-3333-4444-555555555555/rem0000000000000000",
+    ] {
+        assert_eq!(
+            t.fail(&["secret-get", local]),
+            err(1, "secret \"rem0000000000000000\" not found"),
+            "{local}"
+        );
+    }
 }

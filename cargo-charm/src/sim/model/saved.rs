@@ -1,0 +1,72 @@
+//! Models saved in an earlier layout, brought to the current one ([`super::FORMAT`]) as
+//! they load.
+
+use serde_json::{json, Value};
+
+/// Brings a saved `model.json` to the current layout. Format 1 (one application: `app`,
+/// with `units` and `next.unit` beside it, its charm in `<state>/charm`) becomes format 2
+/// (`apps`, each with its units, unit counter and charm directory; relations name their
+/// first application). Anything else is returned as it is, for the format check to judge.
+pub fn upgrade(mut saved: Value) -> Value {
+    if saved.get("format").and_then(Value::as_u64) != Some(1) {
+        return saved;
+    }
+    let Some(obj) = saved.as_object_mut() else {
+        return saved;
+    };
+    // Format 2 from here on: what does not fit is reported as a corrupt model.
+    obj.insert("format".into(), json!(2));
+    let (Some(Value::Object(mut app)), units) = (obj.remove("app"), obj.remove("units")) else {
+        return saved;
+    };
+    let name = app.get("name").cloned().unwrap_or(Value::Null);
+    let next_unit = obj
+        .get_mut("next")
+        .and_then(Value::as_object_mut)
+        .and_then(|n| n.remove("unit"))
+        .unwrap_or(json!(0));
+    app.insert("charm_dir".into(), json!("charm"));
+    app.insert("units".into(), units.unwrap_or(json!({})));
+    app.insert("next_unit".into(), next_unit);
+    if let Some(rels) = obj.get_mut("relations").and_then(Value::as_object_mut) {
+        for rel in rels.values_mut().filter_map(Value::as_object_mut) {
+            rel.insert("app".into(), name.clone());
+        }
+    }
+    let key = name.as_str().unwrap_or_default().to_string();
+    obj.insert("apps".into(), json!({ key: Value::Object(app) }));
+    obj.insert("format".into(), json!(2));
+    saved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_1_becomes_format_2() {
+        let v1 = json!({
+            "format": 1, "name": "sim", "uuid": "u",
+            "app": {"name": "demo", "leader": "demo/0"},
+            "units": {"0": {"name": "demo/0"}},
+            "relations": {"0": {"endpoint": "peers"}},
+            "next": {"unit": 3, "relation": 1}
+        });
+        let v2 = upgrade(v1);
+        assert_eq!(v2["format"], 2);
+        assert!(v2.get("app").is_none() && v2.get("units").is_none());
+        let app = &v2["apps"]["demo"];
+        assert_eq!(app["charm_dir"], "charm");
+        assert_eq!(app["units"]["0"]["name"], "demo/0");
+        assert_eq!(app["next_unit"], 3);
+        assert_eq!(v2["relations"]["0"]["app"], "demo");
+        assert_eq!(v2["next"], json!({"relation": 1}));
+        // Other formats are left for the format check; a format 1 without its application
+        // is format 2 without applications (a corrupt model).
+        assert_eq!(upgrade(json!({"format": 99})), json!({"format": 99}));
+        assert_eq!(
+            upgrade(json!({"format": 1, "name": 3})),
+            json!({"format": 2, "name": 3})
+        );
+    }
+}

@@ -1,0 +1,337 @@
+//! The `juju` front end through the real binary, started as `juju` (the `juju-shim`
+//! symlink): Juju's usage errors and exit codes, models, deploy, and the JSON shapes
+//! jubilant parses (status, show-unit, config, run), with a shell-script charm.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const META: &str =
+    "name: shell-charm\nsummary: s\ndescription: d\npeers:\n  peers:\n    interface: shell_peers\n";
+const CONFIG: &str = "options:\n  greeting:\n    type: string\n    default: hi\n    description: what to say\n  size:\n    type: int\n    description: no default\n";
+const ACTIONS: &str = "greet:\n  description: g\n  params:\n    name:\n      type: string\n  additionalProperties: false\nexplode:\n  description: e\n";
+
+/// Sets its status from config; `greet` answers with a nested result; `explode` exits 1.
+const SCRIPT: &str = r#"
+case "$JUJU_ACTION_NAME" in
+greet)
+  action-log "greeting"
+  action-set "reply.text=$(config-get greeting) $(action-get name)"
+  exit 0 ;;
+explode)
+  echo boom >&2
+  exit 1 ;;
+esac
+case "$JUJU_HOOK_NAME" in
+start|config-changed)
+  open-port 9000
+  status-set active -- "$(config-get greeting)" ;;
+esac
+"#;
+
+struct Juju {
+    bin: PathBuf,
+    home: PathBuf,
+}
+
+impl Juju {
+    fn new(name: &str) -> Juju {
+        let dir = scratch(name);
+        let shim = dir.join("bin");
+        cargo_charm(&["juju-shim", shim.to_str().unwrap()]).ok();
+        Juju {
+            bin: shim.join("juju"),
+            home: dir.join("home"),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let o = Command::new(&self.bin)
+            .args(args)
+            .env("CARGO_CHARM_JUJU_HOME", &self.home)
+            .env_remove("JUJU_MODEL")
+            .env_remove("CARGO_CHARM_CHARMHUB")
+            .env_remove("CARGO_CHARM_CHARMHUB_MAP")
+            .current_dir(root())
+            .output()
+            .unwrap();
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.run(args).ok();
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    }
+}
+
+impl Drop for Juju {
+    fn drop(&mut self) {
+        // No Pebble server outlives the test (the charm has no containers, but a model
+        // left behind would be).
+        let _ = self.run(&["destroy-model", "m", "--no-prompt"]);
+    }
+}
+
+fn charm(dir: &Path) -> String {
+    let c = shell_charm(&dir.join("charm"), META, Some(CONFIG), SCRIPT);
+    std::fs::write(c.join("actions.yaml"), ACTIONS).unwrap();
+    c.to_str().unwrap().to_string()
+}
+
+#[test]
+fn usage_errors_as_juju_words_them() {
+    let j = Juju::new("juju-usage");
+    let r = j.run(&["bogus"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "ERROR juju: \"bogus\" is not a juju command. See \"juju --help\".\n"
+    );
+    let r = j.run(&["status", "--bogus"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, "ERROR option provided but not defined: --bogus\n")
+    );
+    let r = j.run(&["status", "--format", "xml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("ERROR invalid value \"xml\" for option --format"),
+        "{}",
+        r.stderr
+    );
+    let r = j.run(&["status", "--model", "nowhere"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "ERROR model cargo-charm-sim:admin/nowhere not found\n"
+    );
+    let v = j.json(&["version", "--format", "json", "--all"]);
+    assert!(
+        v["version"]
+            .as_str()
+            .unwrap()
+            .starts_with("3.6.4-genericlinux-"),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_model_from_add_model_to_destroy_model() {
+    let j = Juju::new("juju-model");
+    j.run(&["add-model", "--no-switch", "m"]).ok();
+    let r = j.run(&["add-model", "m"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+    j.run(&["set-model-constraints", "--model", "m", "arch=amd64"])
+        .ok();
+    assert_eq!(
+        j.json(&["model-constraints", "-m", "m", "--format", "json"])["arch"],
+        "amd64"
+    );
+    let empty = j.json(&["status", "--model", "m", "--format", "json"]);
+    assert_eq!(empty["applications"], serde_json::json!({}));
+    assert_eq!(empty["model"]["type"], "caas");
+
+    let dir = scratch("juju-model-charm");
+    let charm = charm(&dir);
+    // A store charm needs the Charmhub stand-in's mapping; the error names it.
+    let r = j.run(&[
+        "deploy",
+        "--model",
+        "m",
+        "postgresql-k8s",
+        "--channel",
+        "14/stable",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("CARGO_CHARM_CHARMHUB"), "{}", r.stderr);
+    // A local charm path must be explicit (./ or /), as Juju wants.
+    let r = j.run(&["deploy", "--model", "m", "Cargo.toml"]);
+    assert!(r.stderr.contains("ambiguous"), "{}", r.stderr);
+    j.run(&[
+        "deploy",
+        "--model",
+        "m",
+        &charm,
+        "--num-units",
+        "2",
+        "--config",
+        "greeting=hello",
+    ])
+    .ok();
+
+    let s = j.json(&["status", "--model", "m", "--format", "json"]);
+    let app = &s["applications"]["shell-charm"];
+    assert_eq!(app["charm"], "local:shell-charm-0");
+    assert_eq!(app["charm-origin"], "local");
+    assert_eq!(app["scale"], 2);
+    assert_eq!(app["application-status"]["current"], "active");
+    assert_eq!(app["application-status"]["message"], "hello");
+    assert_eq!(
+        app["relations"]["peers"][0]["related-application"],
+        "shell-charm"
+    );
+    let u0 = &app["units"]["shell-charm/0"];
+    assert_eq!(u0["leader"], true);
+    assert_eq!(u0["juju-status"]["current"], "idle");
+    assert_eq!(u0["open-ports"][0], "9000/tcp");
+    assert!(app["units"]["shell-charm/1"].get("leader").is_none());
+    // Go's key order.
+    let raw = j.run(&["status", "--model", "m", "--format", "json"]).ok();
+    let keys = [
+        "\"charm\":",
+        "\"charm-origin\":",
+        "\"charm-name\":",
+        "\"charm-rev\":",
+        "\"scale\":",
+        "\"exposed\":",
+        "\"application-status\":",
+        "\"relations\":",
+        "\"units\":",
+    ];
+    let at: Vec<usize> = keys.iter().map(|k| raw.find(k).unwrap()).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{raw}");
+    let table = j.run(&["status", "--model", "m"]).ok();
+    assert!(table.contains("shell-charm/0*  active    idle"), "{table}");
+
+    // show-unit: the peer relation with the unit's own bag.
+    let su = j.json(&[
+        "show-unit",
+        "--model",
+        "m",
+        "shell-charm/leader",
+        "--format",
+        "json",
+    ]);
+    let unit = &su["shell-charm/0"];
+    assert_eq!(unit["charm"], "local:shell-charm-0");
+    assert_eq!(unit["opened-ports"][0], "9000/tcp");
+    let peers = &unit["relation-info"][0];
+    assert_eq!(peers["endpoint"], "peers");
+    assert_eq!(peers["local-unit"]["in-scope"], true);
+    assert!(
+        peers["local-unit"]["data"]["ingress-address"].is_string(),
+        "{peers}"
+    );
+    assert!(peers["related-units"]["shell-charm/1"]["in-scope"]
+        .as_bool()
+        .unwrap());
+
+    // config: typed values, sources.
+    let c = j.json(&["config", "--model", "m", "--format", "json", "shell-charm"]);
+    assert_eq!(c["settings"]["greeting"]["value"], "hello");
+    assert_eq!(c["settings"]["greeting"]["source"], "user");
+    assert!(c["settings"]["size"].get("value").is_none());
+    assert_eq!(c["settings"]["size"]["source"], "unset");
+    j.run(&[
+        "config",
+        "--model",
+        "m",
+        "shell-charm",
+        "--reset",
+        "greeting",
+    ])
+    .ok();
+    assert_eq!(
+        j.run(&["config", "-m", "m", "shell-charm", "greeting"])
+            .ok(),
+        "hi\n"
+    );
+    let r = j.run(&["config", "-m", "m", "shell-charm", "size=big"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+
+    // run: jubilant's invocation, with a params file.
+    let params = dir.join("params.yaml");
+    std::fs::write(&params, "name: bob\n").unwrap();
+    let t = j.json(&[
+        "run",
+        "--model",
+        "m",
+        "--format",
+        "json",
+        "shell-charm/leader",
+        "greet",
+        "--wait",
+        "60s",
+        "--params",
+        params.to_str().unwrap(),
+    ]);
+    let task = &t["shell-charm/0"];
+    assert_eq!(task["status"], "completed");
+    assert_eq!(task["unit"], "shell-charm/0");
+    assert_eq!(task["results"]["reply"]["text"], "hi bob");
+    assert_eq!(task["results"]["return-code"], 0);
+    assert!(
+        task["log"][0].as_str().unwrap().ends_with(" greeting"),
+        "{task}"
+    );
+    // A task that exits non-zero: the results, then Juju's error, exit 1.
+    let r = j.run(&[
+        "run",
+        "--model",
+        "m",
+        "--format",
+        "json",
+        "shell-charm/1",
+        "explode",
+    ]);
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["shell-charm/1"]["results"]["stderr"], "boom\n");
+    assert!(
+        r.stderr.contains("ERROR the following task failed:"),
+        "{}",
+        r.stderr
+    );
+    let r = j.run(&[
+        "run",
+        "-m",
+        "m",
+        "shell-charm/0",
+        "greet",
+        "--params",
+        params.to_str().unwrap(),
+        "extra=1",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+
+    // Units come and go.
+    j.run(&["add-unit", "-m", "m", "shell-charm", "-n", "2"])
+        .ok();
+    j.run(&[
+        "remove-unit",
+        "-m",
+        "m",
+        "shell-charm",
+        "--num-units",
+        "3",
+        "--no-prompt",
+    ])
+    .ok();
+    let s = j.json(&["status", "-m", "m", "--format", "json"]);
+    assert_eq!(s["applications"]["shell-charm"]["scale"], 1);
+
+    let models = j.json(&["models", "--format", "json"]);
+    assert_eq!(models["models"][0]["short-name"], "m");
+    j.run(&[
+        "destroy-model",
+        "m",
+        "--no-prompt",
+        "--destroy-storage",
+        "--force",
+    ])
+    .ok();
+    assert!(!j.home.join("models/m").exists());
+    assert_eq!(
+        j.json(&["models", "--format", "json"])["models"],
+        serde_json::json!([])
+    );
+}
