@@ -15,6 +15,7 @@ mod archive;
 mod cli;
 mod commands;
 mod error;
+mod exe;
 mod fsutil;
 mod juju;
 mod pack;

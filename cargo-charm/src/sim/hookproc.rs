@@ -34,7 +34,7 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 /// `cargo-charm __hook` in a process group of its own. Environment and working directory
 /// are set on the returned command; the exec keeps them.
 pub fn command(inner: &Command, run_dir: &Path) -> Result<Command> {
-    let exe = std::env::current_exe()?;
+    let exe = crate::exe::path()?;
     let mut c = Command::new(exe);
     c.arg(SUBCOMMAND)
         .arg("--run-dir")

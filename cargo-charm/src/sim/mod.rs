@@ -144,7 +144,7 @@ impl Sim {
 
     /// (Re)creates the hook-tool symlinks to the running binary.
     pub fn install_tools(&self) -> Result<()> {
-        let exe = std::env::current_exe()?;
+        let exe = crate::exe::path()?;
         self.store.install_tools(&exe, tool::TOOLS)
     }
 

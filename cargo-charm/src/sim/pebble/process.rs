@@ -98,7 +98,7 @@ fn spawn(model: &Model, w: &Workload) -> Result<Starting> {
         .open(w.log_file())
         .map_err(|e| fail("opening its log", e))?;
     let log2 = log.try_clone().map_err(|e| fail("opening its log", e))?;
-    let exe = std::env::current_exe().map_err(|e| fail("finding cargo-charm", e))?;
+    let exe = crate::exe::path().map_err(|e| fail("finding cargo-charm", e))?;
     let mut cmd = Command::new(exe);
     cmd.arg(SERVE_COMMAND)
         .arg("--socket")
