@@ -136,7 +136,11 @@ def deploy_story(sim, charm):
 
 def wrap_dispatch(state, rss_file):
     """Wraps `dispatch` of the pristine charm and of every unit's copy in GNU time."""
-    dirs = [Path(state) / "charm"] + sorted((Path(state) / "units").glob("*/charm"))
+    # The pristine copies (charms/<app>; `charm` before several applications) and each
+    # unit's copy, which a churned pod gets afresh from the pristine one.
+    root = Path(state)
+    dirs = [d for d in [root / "charm", *sorted((root / "charms").glob("*"))] if d.is_dir()]
+    dirs += sorted((root / "units").glob("*/charm"))
     for d in dirs:
         real = d / "dispatch.real"
         if not real.exists():
