@@ -68,6 +68,9 @@ bash tools/main-job.sh
 step "jubilant 1.14 integration suites (tests/integration) against the simulator's juju (cargo charm juju-shim), timed"
 bash tools/integration.sh
 
+step "the benchmark, quick (so it never rots; it asserts nothing about time): bash tools/bench.sh --quick"
+bash tools/bench.sh --quick >/dev/null
+
 step "charmcraft.yaml accepted by charmcraft 4.5.0 and read by ops 3.9.0"
 .venv/bin/python tools/validate_charmcraft.py charmcraft.yaml
 

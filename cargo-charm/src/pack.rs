@@ -78,13 +78,29 @@ pub fn pack(krate: &CharmCrate, profile: &str, out_dir: &Path, quiet: bool) -> R
     let exe = krate.build(profile, quiet)?;
     let version = format!("cargo-charm {}", env!("CARGO_PKG_VERSION"));
     let started = started_at()?;
-    let all = workspace::charm_files(&exe, &version, &started, "")?;
+    // A release build leaves the metadata command out (it is ~90 KiB of every dispatch
+    // binary): the metadata then comes from a dev build of the same crate.
+    let mut meta_exe = exe.clone();
+    let all = match workspace::charm_files(&meta_exe, &version, &started, "")? {
+        Some(all) => all,
+        None => {
+            meta_exe = krate.build("dev", quiet)?;
+            workspace::charm_files(&meta_exe, &version, &started, "")?.ok_or_else(|| {
+                Error::msg(format!(
+                    "{} has no `metadata` command either: build the dev profile with debug \
+                     assertions, or enable the `charm-runtime/metadata-cli` feature",
+                    meta_exe.display()
+                ))
+            })?
+        }
+    };
     let charmcraft = all
         .get("charmcraft.yaml")
         .ok_or_else(|| Error::msg("the charm binary printed no charmcraft.yaml"))?;
     let name = charm_name(charmcraft)?;
     let platform = choose_platform(charmcraft)?;
-    let files = workspace::charm_files(&exe, &version, &started, &platform)?;
+    let files = workspace::charm_files(&meta_exe, &version, &started, &platform)?
+        .ok_or_else(|| Error::msg("the charm binary stopped printing its metadata"))?;
     let file_name = format!("{name}_{}.charm", platform.replace(':', "-"));
     let binary = std::fs::read(&exe).context(format!("reading {}", exe.display()))?;
     let manifest = files

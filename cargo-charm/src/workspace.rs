@@ -248,13 +248,15 @@ impl CharmCrate {
     }
 }
 
-/// Runs `<binary> metadata --format json ...` and returns its files by name.
+/// Runs `<binary> metadata --format json ...` and returns its files by name; `None` when the
+/// binary was built without the metadata command (a release build: it exits with
+/// [`charm_runtime::dispatch::NO_METADATA_CLI`]).
 pub fn charm_files(
     exe: &Path,
     charmcraft_version: &str,
     started_at: &str,
     platform: &str,
-) -> Result<BTreeMap<String, String>> {
+) -> Result<Option<BTreeMap<String, String>>> {
     let out = Command::new(exe)
         .args(["metadata", "--format", "json"])
         .args(["--charmcraft-version", charmcraft_version])
@@ -263,6 +265,9 @@ pub fn charm_files(
         .env_remove("JUJU_DISPATCH_PATH")
         .output()
         .with_context_of(exe)?;
+    if out.status.code() == Some(i32::from(charm_runtime::dispatch::NO_METADATA_CLI)) {
+        return Ok(None);
+    }
     if !out.status.success() {
         return Err(Error::msg(format!(
             "`{} metadata --format json` failed: {}",
@@ -270,7 +275,7 @@ pub fn charm_files(
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
-    serde_json::from_slice(&out.stdout).map_err(|e| {
+    serde_json::from_slice(&out.stdout).map(Some).map_err(|e| {
         Error::msg(format!(
             "`{} metadata --format json` printed no file map ({e}); is it built with this charm-runtime?",
             exe.display()

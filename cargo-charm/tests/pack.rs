@@ -91,6 +91,44 @@ fn the_charm_holds_dispatch_0755_and_the_generated_files() {
     assert!(text("actions.yaml").contains("get-db-info:"));
 }
 
+/// The shipped `dispatch` is a release build: it leaves the metadata command out (the
+/// files came from a dev build) and says so outside Juju, with its own exit code.
+#[test]
+fn the_shipped_dispatch_leaves_the_metadata_command_out() {
+    let bytes = std::fs::read(demo_charm()).unwrap();
+    let dispatch = entries(&bytes)
+        .into_iter()
+        .find(|e| e.0 == "dispatch")
+        .unwrap()
+        .3;
+    let dir = scratch("shipped-dispatch");
+    let exe = dir.join("dispatch");
+    std::fs::write(&exe, &dispatch).unwrap();
+    std::fs::set_permissions(&exe, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new(&exe)
+        .args(["metadata", "--format", "json"])
+        .env_remove("JUJU_DISPATCH_PATH")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(i32::from(charm_runtime::dispatch::NO_METADATA_CLI)),
+        "{out:?}"
+    );
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("leaves out the `metadata` command"),
+        "{stderr}"
+    );
+    // What it left out is the rendering: no charmcraft.yaml text in the binary.
+    let text = String::from_utf8_lossy(&dispatch);
+    assert!(
+        !text.contains("Regenerate with"),
+        "the rendering is still in the binary"
+    );
+}
+
 #[test]
 fn packing_twice_gives_the_same_bytes() {
     let again = scratch("pack-again");

@@ -240,6 +240,12 @@ fn execute<C: Charm>(
 /// A failure is printed to stderr, logged at ERROR with `juju-log`, and the process exits 1
 /// so Juju retries the hook. Otherwise it is a small CLI: `metadata` prints the charm's
 /// `charmcraft.yaml`.
+///
+/// The CLI (and with it the metadata rendering, ~90 KiB of code) is only in builds with
+/// debug assertions (the `dev` profile: `cargo run -- metadata`) or the `metadata-cli`
+/// feature of this crate. A release build, what `cargo charm pack` ships, answers every
+/// CLI use with exit code [`NO_METADATA_CLI`] and a message saying so; `cargo charm pack`
+/// then reads the metadata from a `dev` build of the same crate.
 pub fn run<C: Charm>() -> ExitCode {
     match HookEnv::from_env() {
         Ok(Some(env)) => {
@@ -250,7 +256,10 @@ pub fn run<C: Charm>() -> ExitCode {
             }
             ExitCode::from(outcome.exit_code())
         }
+        #[cfg(any(debug_assertions, feature = "metadata-cli"))]
         Ok(None) => cli::<C>(std::env::args().skip(1).collect()),
+        #[cfg(not(any(debug_assertions, feature = "metadata-cli")))]
+        Ok(None) => no_cli(),
         // ops ignores events it has no class for (e.g. `meter-status-changed`); so do we.
         Err(EnvError::UnknownHook { hook }) => {
             crate::log::install();
@@ -305,6 +314,23 @@ fn bounded_report(msg: &str) -> String {
     format!("{}{marker}", &msg[..cut])
 }
 
+/// The exit code of a charm binary built without the metadata CLI (a release build without
+/// the `metadata-cli` feature) when it is run outside Juju.
+pub const NO_METADATA_CLI: u8 = 3;
+
+#[cfg(not(any(debug_assertions, feature = "metadata-cli")))]
+fn no_cli() -> ExitCode {
+    let me = std::env::args().next().unwrap_or_else(|| "dispatch".into());
+    eprintln!(
+        "{me}: a Juju charm. Juju runs this binary as `dispatch` with JUJU_DISPATCH_PATH set.\n\
+         This build leaves out the `metadata` command (release builds do, to stay small): \
+         run a dev build (`cargo run -- metadata`), build with the `charm-runtime/metadata-cli` \
+         feature, or let `cargo charm pack` write the charm's files."
+    );
+    ExitCode::from(NO_METADATA_CLI)
+}
+
+#[cfg(any(debug_assertions, feature = "metadata-cli"))]
 fn cli<C: Charm>(args: Vec<String>) -> ExitCode {
     let meta = C::metadata();
     let name = &meta.name;
@@ -326,6 +352,7 @@ fn cli<C: Charm>(args: Vec<String>) -> ExitCode {
 /// the `.charm` ([`CharmMetadata::to_charm_files`]); `--charmcraft-version V` and
 /// `--started-at T` fill `manifest.yaml` (defaults: this crate's version, the zip epoch);
 /// `--platform P` packs for one of the charm's platforms (its `bases` entry only).
+#[cfg(any(debug_assertions, feature = "metadata-cli"))]
 fn metadata_cli(meta: &CharmMetadata, args: &[String]) -> ExitCode {
     let mut packed = meta.clone();
     let mut json = false;
@@ -386,6 +413,7 @@ fn metadata_cli(meta: &CharmMetadata, args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+#[cfg(any(debug_assertions, feature = "metadata-cli"))]
 fn usage(name: &str) -> String {
     format!(
         "{name}: a Juju charm. Juju runs this binary as `dispatch` with JUJU_DISPATCH_PATH set.\n\

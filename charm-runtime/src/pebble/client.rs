@@ -407,10 +407,11 @@ impl Client {
     /// `combine` merges it into the layer with that label (added if there is none).
     pub fn add_layer(&self, label: &str, layer: &Layer, combine: bool) -> Result<()> {
         let req = Request::new("POST", "/v1/layers");
-        let yaml = layer
-            .to_yaml()
+        // JSON is YAML: Pebble reads it as the YAML ops sends (see `Layer::to_json`).
+        let text = layer
+            .to_json()
             .map_err(|e| self.protocol(&req, e.to_string()))?;
-        self.add_layer_yaml(label, &yaml, combine)
+        self.add_layer_yaml(label, &text, combine)
     }
 
     /// [`Client::add_layer`] with the layer as YAML text, sent as given.

@@ -1,4 +1,5 @@
-//! Pebble's layer and plan schema as typed data: what `add_layer` sends (as YAML) and what
+//! Pebble's layer and plan schema as typed data: what `add_layer` sends (as JSON, which is
+//! YAML: see [`Layer::to_json`]) and what
 //! `get_plan` reads back.
 //!
 //! Field names, their order and their value sets follow Pebble's `internals/plan/plan.go`

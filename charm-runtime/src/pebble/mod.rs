@@ -19,6 +19,7 @@ mod error;
 pub mod http;
 pub mod layer;
 mod layer_read;
+mod layer_write;
 pub mod multipart;
 pub mod requests;
 mod strenum;

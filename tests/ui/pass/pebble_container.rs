@@ -180,7 +180,13 @@ fn main() {
     assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
     assert_eq!(tools.0, ["status-set --application=False active -- "]);
     let layer = fake.lock().unwrap().layer.clone().unwrap();
-    assert!(layer.contains("fastapi-service:"), "{layer}");
+    // Sent as JSON, which Pebble reads as YAML: the same layer comes back.
+    let sent = Layer::from_yaml(&layer).unwrap();
+    assert_eq!(
+        sent.services["fastapi-service"].command,
+        "uvicorn api_demo_server.app:app --host=0.0.0.0 --port=8000",
+        "{layer}"
+    );
     assert_eq!(
         fake.lock().unwrap().lines,
         [

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 #[test]
-fn add_layer_sends_the_layer_yaml_in_ops_body() {
+fn add_layer_sends_the_layer_in_ops_body_as_json_that_reads_as_its_yaml() {
     let s = Server::start(vec![sync(json!(true))]);
     let layer = Layer::new()
         .summary("demo")
@@ -27,8 +27,13 @@ fn add_layer_sends_the_layer_yaml_in_ops_body() {
     assert_eq!(
         req.json(),
         json!({"action": "add", "combine": true, "label": "base", "format": "yaml",
-               "layer": layer.to_yaml().unwrap()})
+               "layer": layer.to_json().unwrap()})
     );
+    // Pebble parses `layer` as YAML: the JSON reads as the same YAML values ops' text does.
+    let sent: serde_yaml::Value =
+        serde_yaml::from_str(req.json()["layer"].as_str().unwrap()).unwrap();
+    let ops: serde_yaml::Value = serde_yaml::from_str(&layer.to_yaml().unwrap()).unwrap();
+    assert_eq!(sent, ops);
 }
 
 #[test]
