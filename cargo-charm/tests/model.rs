@@ -165,7 +165,10 @@ fn a_killed_command_leaves_a_consistent_model_that_resumes() {
     loop {
         if let Ok(bytes) = std::fs::read(m.state.join("model.json")) {
             if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-                if v["events"].as_array().is_some_and(|e| e.len() >= 2) {
+                if v["history"]["events"]["records"]
+                    .as_u64()
+                    .is_some_and(|n| n >= 2)
+                {
                     break;
                 }
             }

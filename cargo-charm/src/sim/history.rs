@@ -92,10 +92,7 @@ pub fn check(state: &Path, file: &str, extent: Extent) -> Result<()> {
         return Err(corrupt(
             state,
             file,
-            &format!(
-                "is truncated ({len} bytes, {} committed)",
-                extent.bytes
-            ),
+            &format!("is truncated ({len} bytes, {} committed)", extent.bytes),
         ));
     }
     if extent.bytes > 0 {
@@ -123,7 +120,7 @@ pub fn read<T: DeserializeOwned>(state: &Path, file: &str, extent: Extent) -> Re
     f.take(extent.bytes)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::msg(format!("reading {}: {e}", state.join(file).display())))?;
-    let mut out = Vec::with_capacity(extent.records as usize);
+    let mut out = Vec::with_capacity(extent.records.min(extent.bytes) as usize);
     for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
         let record = serde_json::from_slice(line).map_err(|e| {
             let text = e.to_string();
@@ -180,10 +177,7 @@ pub fn append<T: Serialize>(
         return Err(corrupt(
             state,
             file,
-            &format!(
-                "is truncated ({len} bytes, {} committed)",
-                extent.bytes
-            ),
+            &format!("is truncated ({len} bytes, {} committed)", extent.bytes),
         ));
     }
     if len > extent.bytes {
@@ -192,8 +186,14 @@ pub fn append<T: Serialize>(
     f.seek(SeekFrom::Start(extent.bytes)).map_err(io)?;
     f.write_all(&bytes).map_err(io)?;
     f.sync_data().map_err(io)?;
+    if len == 0 {
+        // Perhaps a new file: make its name durable too.
+        if let Some(dir) = path.parent() {
+            File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+        }
+    }
     Ok(Extent {
-        records: extent.records + records.len() as u64,
+        records: extent.records.saturating_add(records.len() as u64),
         bytes: extent.bytes + bytes.len() as u64,
     })
 }

@@ -209,9 +209,19 @@ impl Store {
         let a = model.appended;
         let appended = (|| -> Result<_> {
             Ok(history::Committed {
-                events: append(&self.dir, history::EVENTS, old.events, &model.events[a.events..])?,
+                events: append(
+                    &self.dir,
+                    history::EVENTS,
+                    old.events,
+                    &model.events[a.events..],
+                )?,
                 logs: append(&self.dir, history::LOGS, old.logs, &model.logs[a.logs..])?,
-                tasks: append(&self.dir, history::TASKS, old.tasks, &model.tasks[a.tasks..])?,
+                tasks: append(
+                    &self.dir,
+                    history::TASKS,
+                    old.tasks,
+                    &model.tasks[a.tasks..],
+                )?,
             })
         })()?;
         model.history = appended;
