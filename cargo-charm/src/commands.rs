@@ -121,13 +121,15 @@ fn open_with(o: &RunOpts, retries: bool) -> Result<Sim> {
 /// Opens the model to read it.
 fn open_read(o: &StateOpts) -> Result<Sim> {
     let store = open_store(o, false)?;
-    Sim::open(
+    let mut sim = Sim::open(
         store,
         Verbosity {
             quiet: o.quiet,
             verbose: false,
         },
-    )
+    )?;
+    sim.read_history()?;
+    Ok(sim)
 }
 
 fn report(sim: &Sim, what: &str, s: &Summary) -> Result<()> {

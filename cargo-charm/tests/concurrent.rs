@@ -50,9 +50,7 @@ fn errors(stderr: &str) -> Vec<&str> {
 }
 
 fn starts(state: &Path) -> usize {
-    model(state)["events"]
-        .as_array()
-        .unwrap()
+    committed_history(state, "events")
         .iter()
         .filter(|e| e["hook"] == "start" && e["exit_code"] == 0)
         .count()

@@ -203,8 +203,13 @@ fn corrupt_state_files_are_refused_and_left_as_they_are() {
         ),
         (
             "a huge string for a number",
-            edited(&model, |v| v["events"][0]["seq"] = "9".repeat(100_000).into()),
-            vec!["... (100037 bytes in all) (at `events[0].seq`)"],
+            edited(&model, |v| v["next"]["dispatch"] = "9".repeat(100_000).into()),
+            vec!["... (100037 bytes in all) (at `next.dispatch`)"],
+        ),
+        (
+            "a history extent of the wrong type",
+            edited(&model, |v| v["history"]["events"]["bytes"] = "many".into()),
+            vec!["(at `history.events.bytes`)"],
         ),
         (
             "a relation id that is not a number",
@@ -227,6 +232,79 @@ fn corrupt_state_files_are_refused_and_left_as_they_are() {
         runs += every_command_refuses(&m, "model.json", &bytes, &expect, case);
         cases += 1;
     }
+
+    // A history file that does not hold its committed extent: every command refuses.
+    let events = "history/events.jsonl";
+    let good = std::fs::read(m.state.join(events)).unwrap();
+    let mut no_newline = good.clone();
+    *no_newline.last_mut().unwrap() = b' ';
+    let history_cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "truncated to half",
+            good[..good.len() / 2].to_vec(),
+            "is truncated",
+        ),
+        ("empty", vec![], "is truncated (0 bytes"),
+        ("binary, shorter", binary(20), "is truncated"),
+        (
+            "its last newline gone",
+            no_newline,
+            "does not end its last committed record",
+        ),
+    ];
+    let full = format!("{state} is corrupt: {events}");
+    for (case, bytes, what) in history_cases {
+        runs += every_command_refuses(&m, events, &bytes, &[&full, what], case);
+        cases += 1;
+    }
+    // Spoiled inside, its extent whole: the commands that read the history refuse (the
+    // others only check the extent, so that a step never reads the whole history).
+    let mut spoiled = good.clone();
+    spoiled[0] = b'x';
+    // Same length: the extent still holds.
+    let wrong_type = String::from_utf8(good.clone()).unwrap().replacen(
+        "\"action\":false",
+        "\"action\":\"fal\"",
+        1,
+    );
+    assert_eq!(wrong_type.len(), good.len());
+    let path = m.state.join(events);
+    for (case, bytes, what) in [
+        (
+            "a record that is not JSON",
+            spoiled,
+            "line 1: expected value",
+        ),
+        (
+            "a field of the wrong type",
+            wrong_type.into_bytes(),
+            "line 1: invalid type: string",
+        ),
+    ] {
+        std::fs::write(&path, &bytes).unwrap();
+        let before = snapshot(&m.state);
+        for cmd in [
+            &["status"][..],
+            &["events"],
+            &["debug-log"],
+            &["show-unit", "rot/0"],
+        ] {
+            let r = m.sim(cmd);
+            let lines: Vec<&str> = r.stderr.lines().collect();
+            assert_eq!(r.code, 1, "{case}: {cmd:?} did not fail: {}", r.stderr);
+            assert_eq!(lines.len(), 1, "{case}: {cmd:?}: {}", r.stderr);
+            assert!(lines[0].starts_with("ERROR "), "{case}: {cmd:?}");
+            assert!(lines[0].contains(&full), "{case}: {cmd:?}: {}", lines[0]);
+            assert!(lines[0].contains(what), "{case}: {cmd:?}: {}", lines[0]);
+            assert!(
+                snapshot(&m.state) == before,
+                "{case}: {cmd:?} changed the state"
+            );
+            runs += 1;
+        }
+        cases += 1;
+    }
+    std::fs::write(&path, &good).unwrap();
 
     let pebble = "units/rot-0/workloads/work/pebble.json";
     let good = std::fs::read(m.state.join(pebble)).unwrap();

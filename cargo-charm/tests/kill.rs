@@ -106,10 +106,10 @@ fn killed_deploys_recover() {
         recover(&state, &charm, &what);
         check(&state, &what);
         if i % 4 == 0 {
-            let before = model(&state)["events"].as_array().unwrap().len();
+            let before = committed_history(&state, "events").len();
             sim(&state, &["delete-pod", &format!("{APP}/1")]).ok();
             check(&state, &format!("{what}, then delete-pod"));
-            assert!(model(&state)["events"].as_array().unwrap().len() > before);
+            assert!(committed_history(&state, "events").len() > before);
         }
         sim(&state, &["destroy"]).ok();
         assert!(!state.exists());
@@ -285,9 +285,7 @@ esac"#,
         assert!(hooks_running(&state).is_empty(), "round {round}");
         // The start that completed is the one the model shows.
         let m = model(&state);
-        let starts = m["events"]
-            .as_array()
-            .unwrap()
+        let starts = committed_history(&state, "events")
             .iter()
             .filter(|e| e["hook"] == "start" && e["exit_code"] == 0)
             .count();

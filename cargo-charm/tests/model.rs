@@ -165,7 +165,10 @@ fn a_killed_command_leaves_a_consistent_model_that_resumes() {
     loop {
         if let Ok(bytes) = std::fs::read(m.state.join("model.json")) {
             if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-                if v["events"].as_array().is_some_and(|e| e.len() >= 2) {
+                if v["history"]["events"]["records"]
+                    .as_u64()
+                    .is_some_and(|n| n >= 2)
+                {
                     break;
                 }
             }
@@ -358,4 +361,45 @@ fn a_model_saved_by_an_earlier_cargo_charm_still_loads() {
         "{}",
         r.stderr
     );
+}
+
+/// A model saved in format 2 (its history inside `model.json`, no `history/`) loads: its
+/// events read as before, and the first command that saves moves them, once, into the
+/// history files (format 3).
+#[test]
+fn a_format_2_model_moves_its_history_into_the_history_files() {
+    let m = Model::new("format-2");
+    let charm = shell_charm(&m.state.with_file_name("charm"), META, Some(CONFIG), SCRIPT);
+    m.sim(&["deploy", charm.to_str().unwrap()]).ok();
+    let events = committed_history(&m.state, "events");
+    let logs = committed_history(&m.state, "logs");
+    assert!(!events.is_empty() && !logs.is_empty());
+    let mut v2: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
+    let obj = v2.as_object_mut().unwrap();
+    obj.remove("history");
+    obj.insert("format".into(), 2.into());
+    obj.insert("events".into(), events.clone().into());
+    obj.insert("logs".into(), logs.clone().into());
+    obj.insert("tasks".into(), serde_json::json!([]));
+    std::fs::write(
+        m.state.join("model.json"),
+        serde_json::to_vec_pretty(&v2).unwrap(),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(m.state.join("history")).unwrap();
+
+    // Read as it is (a reading command saves nothing).
+    assert_eq!(m.events(), events);
+    assert!(!m.state.join("history").exists());
+    // A change: the old history first, then the new dispatch, each once.
+    m.sim(&["dispatch", "shell-charm/0", "update-status"]).ok();
+    let saved: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
+    assert_eq!(saved["format"], 3);
+    assert!(saved.get("events").is_none() && saved.get("logs").is_none());
+    let now = committed_history(&m.state, "events");
+    assert_eq!(now.len(), events.len() + 1);
+    assert_eq!(now[..events.len()], events[..]);
+    assert_eq!(now[events.len()]["hook"], "update-status");
+    assert_eq!(committed_history(&m.state, "logs"), logs);
+    assert_eq!(m.events(), now);
 }

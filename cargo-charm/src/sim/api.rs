@@ -74,10 +74,12 @@ fn open_with(dir: &Path, retries: bool) -> Result<Sim> {
     Ok(sim)
 }
 
-/// Opens the model in `dir` to read it.
+/// Opens the model in `dir` to read it, its history included.
 fn open_read(dir: &Path) -> Result<Sim> {
     let store = Store::open(dir, false)?;
-    Sim::open(store, QUIET)
+    let mut sim = Sim::open(store, QUIET)?;
+    sim.read_history()?;
+    Ok(sim)
 }
 
 /// Creates an empty model called `name` in `dir` (created if missing; it must be empty or
@@ -92,7 +94,7 @@ pub fn create_model(dir: &Path, name: &str) -> Result<()> {
     }
     store.check_ours()?;
     let model = Model::new(name, crate::fsutil::uuid4());
-    let sim = Sim::new(store, model, QUIET);
+    let mut sim = Sim::new(store, model, QUIET);
     sim.install_tools()?;
     sim.save()
 }

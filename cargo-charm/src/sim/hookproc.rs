@@ -286,7 +286,11 @@ mod tests {
             .unwrap();
         let pid = wrapper.id();
         let deadline = Instant::now() + Duration::from_secs(5);
-        while members(pid).len() < 3 && Instant::now() < deadline {
+        // Until both sleeps have exec'd: a just-forked child still has sh's command line,
+        // so it would count as a second wrapper.
+        while (members(pid).len() < 3 || wrappers(dir.path()).len() != 1)
+            && Instant::now() < deadline
+        {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert_eq!(wrappers(dir.path()), [pid]);

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod charm;
 pub mod charmhub;
+pub mod history;
 pub mod hookproc;
 pub mod model;
 pub mod ops;
@@ -175,8 +176,14 @@ impl Sim {
     }
 
     /// Saves the model.
-    pub fn save(&self) -> Result<()> {
-        self.store.save(&self.model)
+    pub fn save(&mut self) -> Result<()> {
+        self.store.save(&mut self.model)
+    }
+
+    /// Reads the model's whole history (events, logs, tasks): for the commands that
+    /// show it.
+    pub fn read_history(&mut self) -> Result<()> {
+        self.store.read_history(&mut self.model)
     }
 
     /// Queues steps, saves, and runs the whole queue.

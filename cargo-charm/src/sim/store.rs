@@ -6,7 +6,8 @@
 //! <state>/
 //!   .cargo-charm-state    the mark: this directory was made by `deploy` (see below)
 //!   lock                  flock held by the running cargo-charm command
-//!   model.json            the model (format, app, units, relations, queue, events, logs)
+//!   model.json            the model (format, apps, relations, queue, history extents)
+//!   history/*.jsonl       events, unit logs and action tasks, appended (see `history`)
 //!   charms/<app>/         each application's charm, unpacked (pristine; new pods copy it)
 //!   charm/                the charm of a model saved in format 1 (one application)
 //!   build/                .charm files packed by `deploy` from a crate
@@ -23,8 +24,9 @@
 //! refused before a file is written (no `lock` appears in a user's directory). A directory
 //! made before the mark existed is recognised by its `model.json` and marked then.
 
+use super::history::{self, Extent};
 use super::hookproc;
-use super::model::{Model, Step, FORMAT};
+use super::model::{EventRecord, LogLine, Model, Step, Task, FORMAT};
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Lock};
 use std::path::{Path, PathBuf};
@@ -42,6 +44,7 @@ const OWN: &[&str] = &[
     "units",
     "tools",
     "run",
+    history::DIR,
 ];
 
 /// The file that marks a directory as a state directory the simulator made.
@@ -128,8 +131,10 @@ impl Store {
         if !value.is_object() {
             return Err(corrupt(" is not a JSON object".into()));
         }
-        // A model saved in format 1 (one application) reads as format 2.
-        let value = super::model::upgrade(value);
+        // A model saved in format 1 (one application) reads as format 2, and format 2
+        // (the history inside) as format 3.
+        let mut value = super::model::upgrade(value);
+        let legacy = super::model::take_history(&mut value);
         let format = value.get("format").and_then(|f| f.as_u64());
         if format != Some(FORMAT as u64) {
             return Err(Error::msg(format!(
@@ -138,7 +143,7 @@ impl Store {
                 format.map_or("none (no numeric `format`)".to_string(), |f| f.to_string())
             )));
         }
-        let model: Model = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path_error = |e: serde_path_to_error::Error<serde_json::Error>| {
             let at = e.path().to_string();
             let at = if at == "." {
                 String::new()
@@ -146,7 +151,19 @@ impl Store {
                 format!(" (at `{}`)", bounded(&at))
             };
             corrupt(format!(": {}{at}", bounded(&e.into_inner().to_string())))
-        })?;
+        };
+        let mut model: Model = serde_path_to_error::deserialize(value).map_err(path_error)?;
+        if let Some(legacy) = legacy {
+            // Appended to the (new) history files at the next save.
+            let h: Legacy = serde_path_to_error::deserialize(legacy).map_err(path_error)?;
+            model.history = Default::default();
+            (model.events, model.logs, model.tasks) = (h.events, h.logs, h.tasks);
+        } else {
+            let c = model.history;
+            history::check(&self.dir, history::EVENTS, c.events)?;
+            history::check(&self.dir, history::LOGS, c.logs)?;
+            history::check(&self.dir, history::TASKS, c.tasks)?;
+        }
         for u in model.units() {
             // A step interrupted halfway through replacing or removing the directory
             // finishes when the queue resumes.
@@ -164,11 +181,68 @@ impl Store {
         Ok(model)
     }
 
-    /// Saves the model atomically.
-    pub fn save(&self, model: &Model) -> Result<()> {
-        let bytes = serde_json::to_vec_pretty(model)
-            .map_err(|e| Error::msg(format!("serializing the model: {e}")))?;
-        fsutil::write_atomic(&self.model_path(), &bytes)
+    /// Reads the committed history into `model`, before the records not yet saved, for
+    /// the commands that show it; the others never read it (a step's cost does not grow
+    /// with the history).
+    pub fn read_history(&self, model: &mut Model) -> Result<()> {
+        let c = model.history;
+        let a = model.appended;
+        let mut events: Vec<EventRecord> = history::read(&self.dir, history::EVENTS, c.events)?;
+        let mut logs: Vec<LogLine> = history::read(&self.dir, history::LOGS, c.logs)?;
+        let mut tasks: Vec<Task> = history::read(&self.dir, history::TASKS, c.tasks)?;
+        model.appended = super::model::Appended {
+            events: events.len(),
+            logs: logs.len(),
+            tasks: tasks.len(),
+        };
+        events.extend(model.events.drain(a.events..));
+        logs.extend(model.logs.drain(a.logs..));
+        tasks.extend(model.tasks.drain(a.tasks..));
+        (model.events, model.logs, model.tasks) = (events, logs, tasks);
+        Ok(())
+    }
+
+    /// Saves the model: appends the history recorded since the last save to the history
+    /// files, then replaces `model.json` (compact JSON) atomically, which commits both.
+    pub fn save(&self, model: &mut Model) -> Result<()> {
+        let old = model.history;
+        let a = model.appended;
+        let appended = (|| -> Result<_> {
+            Ok(history::Committed {
+                events: append(
+                    &self.dir,
+                    history::EVENTS,
+                    old.events,
+                    &model.events[a.events..],
+                )?,
+                logs: append(&self.dir, history::LOGS, old.logs, &model.logs[a.logs..])?,
+                tasks: append(
+                    &self.dir,
+                    history::TASKS,
+                    old.tasks,
+                    &model.tasks[a.tasks..],
+                )?,
+            })
+        })()?;
+        model.history = appended;
+        let written = serde_json::to_vec(model)
+            .map_err(|e| Error::msg(format!("serializing the model: {e}")))
+            .and_then(|bytes| fsutil::write_atomic(&self.model_path(), &bytes));
+        match written {
+            Ok(()) => {
+                model.appended = super::model::Appended {
+                    events: model.events.len(),
+                    logs: model.logs.len(),
+                    tasks: model.tasks.len(),
+                };
+                Ok(())
+            }
+            Err(e) => {
+                // The appended bytes lie past the committed end: the next save cuts them.
+                model.history = old;
+                Err(e)
+            }
+        }
     }
 
     /// An application's pristine unpacked charm, from its path relative to the state
@@ -325,6 +399,27 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// [`history::append`] of `records` to `file`.
+fn append<T: serde::Serialize>(
+    dir: &Path,
+    file: &str,
+    extent: Extent,
+    records: &[T],
+) -> Result<Extent> {
+    history::append(dir, file, extent, records)
+}
+
+/// The history inside a format 2 `model.json`.
+#[derive(serde::Deserialize)]
+struct Legacy {
+    #[serde(default)]
+    events: Vec<EventRecord>,
+    #[serde(default)]
+    logs: Vec<LogLine>,
+    #[serde(default)]
+    tasks: Vec<Task>,
 }
 
 /// Fails unless `dir` is a state directory: marked, or made before the mark existed (then

@@ -97,7 +97,7 @@ pub fn check(state: &Path, what: &str) {
         Value::Array(vec![]),
         "{what}: steps left queued"
     );
-    let events = m["events"].as_array().unwrap();
+    let events = &committed_history(state, "events");
     let mut seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     let n = seqs.len();
     seqs.dedup();

@@ -194,6 +194,24 @@ impl Model {
     }
 }
 
+/// The committed records of history file `kind` (`events`, `logs`, `tasks`) of the state
+/// directory `state`: `history/<kind>.jsonl` up to the extent `model.json` commits.
+pub fn committed_history(state: &Path, kind: &str) -> Vec<serde_json::Value> {
+    let model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(state.join("model.json")).unwrap()).unwrap();
+    let extent = &model["history"][kind];
+    let bytes = extent["bytes"].as_u64().unwrap() as usize;
+    let records = extent["records"].as_u64().unwrap() as usize;
+    let file =
+        std::fs::read(state.join("history").join(format!("{kind}.jsonl"))).unwrap_or_default();
+    let out: Vec<serde_json::Value> = file[..bytes]
+        .split_inclusive(|b| *b == b'\n')
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), records, "{}: {kind}", state.display());
+    out
+}
+
 /// Writes a charm directory whose `dispatch` is a shell script (the body sees the JUJU_*
 /// variables and the hook tools on PATH).
 pub fn shell_charm(dir: &Path, metadata: &str, config: Option<&str>, script: &str) -> PathBuf {

@@ -2,6 +2,7 @@
 //! `<state>/model.json`.
 
 use super::charm;
+use super::history::Committed;
 use charm_runtime::metadata::CharmMetadata;
 use jujuc::{BagData, CallRecord, SecretWorld, StatusValue};
 use serde::{Deserialize, Serialize};
@@ -14,11 +15,12 @@ mod queue;
 mod saved;
 mod steps;
 
-pub use saved::upgrade;
+pub use saved::{take_history, upgrade};
 
-/// The version of `model.json`'s layout: 2 since a model holds several applications
-/// (format 1, one application, is upgraded as it loads: [`upgrade`]).
-pub const FORMAT: u32 = 2;
+/// The version of `model.json`'s layout: 3 since the history (events, logs, tasks) is
+/// kept in files of its own (`history/`); 2 since a model holds several applications.
+/// Earlier formats are upgraded as they load ([`upgrade`], [`take_history`]).
+pub const FORMAT: u32 = 3;
 
 /// The Juju version the simulator reports (`JUJU_VERSION`).
 pub const JUJU_VERSION: &str = "3.6.4";
@@ -41,14 +43,37 @@ pub struct Model {
     /// Steps still to run (hooks and pod/unit/relation changes). Saved after every step, so
     /// an interrupted operation resumes where it stopped.
     pub queue: VecDeque<Step>,
-    /// Every dispatch so far.
+    /// How much of each history file (`history/*.jsonl`, see [`super::history`]) is
+    /// committed: the model's history is kept out of `model.json`.
+    #[serde(default)]
+    pub history: Committed,
+    /// Dispatches: those recorded since the model was loaded, after the committed ones
+    /// when the history was read ([`super::store::Store::read_history`]).
+    #[serde(skip)]
     pub events: Vec<EventRecord>,
-    /// Unit log lines (`juju-log`, the charm's stdout and stderr).
+    /// Unit log lines (`juju-log`, the charm's stdout and stderr), likewise.
+    #[serde(skip)]
     pub logs: Vec<LogLine>,
-    /// Action runs.
+    /// Action runs, likewise.
+    #[serde(skip)]
     pub tasks: Vec<Task>,
+    /// How many of `events`, `logs` and `tasks` are already in the history files (the
+    /// rest is appended at the next save).
+    #[serde(skip)]
+    pub appended: Appended,
     /// Id counters.
     pub next: Counters,
+}
+
+/// How many of the model's in-memory history records are in the history files already.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Appended {
+    /// Of [`Model::events`].
+    pub events: usize,
+    /// Of [`Model::logs`].
+    pub logs: usize,
+    /// Of [`Model::tasks`].
+    pub tasks: usize,
 }
 
 /// Id counters (never reused, as in Juju).
@@ -625,9 +650,11 @@ impl Model {
             relations: BTreeMap::new(),
             secrets: vec![],
             queue: VecDeque::new(),
+            history: Committed::default(),
             events: vec![],
             logs: vec![],
             tasks: vec![],
+            appended: Appended::default(),
             next: Counters::default(),
         }
     }

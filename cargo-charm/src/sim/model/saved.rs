@@ -39,6 +39,24 @@ pub fn upgrade(mut saved: Value) -> Value {
     saved
 }
 
+/// Brings a format 2 `model.json` (its history inside it) to format 3: returns its
+/// `events`, `logs` and `tasks` (as an object holding those present), which the store
+/// appends to the history files at the next save. `None` for any other format.
+pub fn take_history(saved: &mut Value) -> Option<Value> {
+    if saved.get("format").and_then(Value::as_u64) != Some(2) {
+        return None;
+    }
+    let obj = saved.as_object_mut()?;
+    let mut history = serde_json::Map::new();
+    for key in ["events", "logs", "tasks"] {
+        if let Some(v) = obj.remove(key) {
+            history.insert(key.into(), v);
+        }
+    }
+    obj.insert("format".into(), json!(3));
+    Some(Value::Object(history))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +86,14 @@ mod tests {
             upgrade(json!({"format": 1, "name": 3})),
             json!({"format": 2, "name": 3})
         );
+    }
+
+    #[test]
+    fn format_2_gives_up_its_history() {
+        let mut v2 = json!({"format": 2, "name": "sim", "events": [{"seq": 0}], "logs": []});
+        let history = take_history(&mut v2).unwrap();
+        assert_eq!(v2, json!({"format": 3, "name": "sim"}));
+        assert_eq!(history, json!({"events": [{"seq": 0}], "logs": []}));
+        assert!(take_history(&mut json!({"format": 3})).is_none());
     }
 }
