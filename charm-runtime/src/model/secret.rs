@@ -5,6 +5,7 @@
 
 use super::Model;
 use crate::hooktools::cmd::{self, SecretRead};
+use crate::hooktools::{HookTools, ToolError};
 use crate::relation::{Relation, RelationRole};
 use crate::secret::{
     Expire, Rotate, Secret, SecretContent, SecretError, SecretInfo, SecretMeta, SecretOwner,
@@ -19,6 +20,9 @@ pub struct NewSecret<'m, 'a> {
     owner: SecretOwner,
     meta: SecretMeta,
 }
+
+/// `cmd::secret_grant` or `cmd::secret_revoke`: the same arguments.
+type AccessTool = fn(&mut dyn HookTools, &str, u64, Option<&str>) -> Result<(), ToolError>;
 
 impl NewSecret<'_, '_> {
     /// Owned by this unit instead of the application.
@@ -283,7 +287,7 @@ impl<'a> Model<'a> {
         secret: impl Into<Secret>,
         relation: &Relation<R>,
     ) -> Result<(), SecretError> {
-        self.grant(secret.into(), relation, None)
+        self.access(cmd::secret_grant, secret.into(), relation, None)
     }
 
     /// Lets one remote unit of `relation` read the secret (`secret-grant --unit`).
@@ -293,18 +297,19 @@ impl<'a> Model<'a> {
         relation: &Relation<R>,
         unit: &str,
     ) -> Result<(), SecretError> {
-        self.grant(secret.into(), relation, Some(unit))
+        self.access(cmd::secret_grant, secret.into(), relation, Some(unit))
     }
 
-    fn grant<R: RelationRole>(
+    /// `secret-grant` or `secret-revoke` (`tool`) of `secret` on `relation`.
+    fn access<R: RelationRole>(
         &mut self,
+        tool: AccessTool,
         secret: Secret,
         relation: &Relation<R>,
         unit: Option<&str>,
     ) -> Result<(), SecretError> {
         let id = self.secret_id(&secret)?;
-        cmd::secret_grant(self.tools, &id, relation.id, unit)
-            .map_err(|e| SecretError::from_tool(&secret, e))
+        tool(self.tools, &id, relation.id, unit).map_err(|e| SecretError::from_tool(&secret, e))
     }
 
     /// Takes back what [`grant_secret`](Model::grant_secret) gave (`secret-revoke`).
@@ -313,7 +318,7 @@ impl<'a> Model<'a> {
         secret: impl Into<Secret>,
         relation: &Relation<R>,
     ) -> Result<(), SecretError> {
-        self.revoke(secret.into(), relation, None)
+        self.access(cmd::secret_revoke, secret.into(), relation, None)
     }
 
     /// Takes back one unit's access (`secret-revoke --unit`).
@@ -323,18 +328,7 @@ impl<'a> Model<'a> {
         relation: &Relation<R>,
         unit: &str,
     ) -> Result<(), SecretError> {
-        self.revoke(secret.into(), relation, Some(unit))
-    }
-
-    fn revoke<R: RelationRole>(
-        &mut self,
-        secret: Secret,
-        relation: &Relation<R>,
-        unit: Option<&str>,
-    ) -> Result<(), SecretError> {
-        let id = self.secret_id(&secret)?;
-        cmd::secret_revoke(self.tools, &id, relation.id, unit)
-            .map_err(|e| SecretError::from_tool(&secret, e))
+        self.access(cmd::secret_revoke, secret.into(), relation, Some(unit))
     }
 
     /// Removes the secret, every revision (`secret-remove`); its cached content is

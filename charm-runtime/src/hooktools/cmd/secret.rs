@@ -274,13 +274,7 @@ pub fn secret_grant(
     relation_id: u64,
     unit: Option<&str>,
 ) -> Result<(), ToolError> {
-    let mut argv = vec!["--relation".to_string(), relation_id.to_string()];
-    if let Some(u) = unit {
-        argv.extend(["--unit".to_string(), u.to_string()]);
-    }
-    argv.push(id.to_string());
-    tools.call(&ToolCall::new("secret-grant", argv))?;
-    Ok(())
+    secret_access(tools, "secret-grant", id, relation_id, unit)
 }
 
 /// `secret-revoke --relation <id> [--unit <unit>] <secret-id>`.
@@ -290,12 +284,23 @@ pub fn secret_revoke(
     relation_id: u64,
     unit: Option<&str>,
 ) -> Result<(), ToolError> {
+    secret_access(tools, "secret-revoke", id, relation_id, unit)
+}
+
+/// `secret-grant` and `secret-revoke` take the same arguments.
+fn secret_access(
+    tools: &mut dyn HookTools,
+    tool: &'static str,
+    id: &str,
+    relation_id: u64,
+    unit: Option<&str>,
+) -> Result<(), ToolError> {
     let mut argv = vec!["--relation".to_string(), relation_id.to_string()];
     if let Some(u) = unit {
         argv.extend(["--unit".to_string(), u.to_string()]);
     }
     argv.push(id.to_string());
-    tools.call(&ToolCall::new("secret-revoke", argv))?;
+    tools.call(&ToolCall::new(tool, argv))?;
     Ok(())
 }
 
