@@ -306,6 +306,7 @@ pub enum SimCommand {
     /// related-endpoint, application-data, local-unit, related-units), opened ports, leader,
     /// workload version, plus its workload status, storage (id: kind, location, status) and
     /// containers (each plan service's current state, startup and since when; checks).
+    /// With --format json|yaml: exactly `juju show-unit`'s output.
     #[command(verbatim_doc_comment)]
     ShowUnit(ShowUnitArgs),
     /// The model, like `juju status`
@@ -588,8 +589,10 @@ pub struct ShowUnitArgs {
     /// The unit, e.g. my-app/0
     #[arg(value_name = "UNIT")]
     pub unit: String,
-    /// Output format
-    #[arg(long, value_name = "FORMAT", default_value = "yaml", value_parser = ["yaml", "json"])]
+    /// Output format: `json` and `yaml` are `juju show-unit`'s own output; `default` is
+    /// the simulator's view (YAML: Juju's keys plus workload status, storage and Pebble's
+    /// containers, and the unit's own bag on every relation)
+    #[arg(long, value_name = "FORMAT", default_value = "default", value_parser = ["default", "yaml", "json"])]
     pub format: String,
     /// Where the model is.
     #[command(flatten)]

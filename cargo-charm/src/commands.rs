@@ -361,14 +361,16 @@ fn run_sim(command: SimCommand) -> Result<()> {
         SimCommand::ShowUnit(a) => {
             let sim = open_read(&a.state)?;
             let unit = ops::unit_name(&sim.model, &a.unit)?;
+            if let Ok(f @ (Format::Json | Format::Yaml)) = Format::parse(&a.format, &["default"]) {
+                print!(
+                    "{}",
+                    crate::juju::snapshot::sim_show_unit(&sim.model, &unit, f)
+                );
+                return Ok(());
+            }
             let containers = pebble::view::unit_containers(&sim.workloads_of(&unit));
             let v = show::show_unit(&sim.model, &unit, containers);
-            if a.format == "json" {
-                let j = serde_json::to_value(&v).unwrap_or_default();
-                println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
-            } else {
-                print!("{}", serde_yaml::to_string(&v).unwrap_or_default());
-            }
+            print!("{}", serde_yaml::to_string(&v).unwrap_or_default());
             Ok(())
         }
         SimCommand::Status(a) => {

@@ -306,7 +306,7 @@ mod tests {
             ),
             (
                 "sim show-unit a/0 --format toml",
-                r#"--format must be yaml or json, got "toml""#,
+                r#"--format must be default, yaml or json, got "toml""#,
             ),
             ("sim events --json=1", "option --json takes no value"),
             (

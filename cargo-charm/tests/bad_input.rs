@@ -203,7 +203,7 @@ fn malformed_arguments_are_usage_errors() {
         &m,
         &["show-unit", "demo-api-charm/0", "--format", "toml"],
         2,
-        "--format must be yaml or json",
+        "--format must be default, yaml or json",
     );
     refused(&m, &["debug-log", "--level", "LOUD"], 2, "--level must be");
     refused(&m, &["deploy", "-n"], 2, "option --num-units needs a value");

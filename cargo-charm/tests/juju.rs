@@ -335,3 +335,100 @@ fn a_model_from_add_model_to_destroy_model() {
         serde_json::json!([])
     );
 }
+
+/// `juju exec`: shell text run in the unit's hook context, as jubilant calls it; the
+/// hook tools' changes are committed only when the commands exit 0; it runs while the
+/// unit is in hook error, and leaves the error alone.
+#[test]
+fn exec_runs_commands_in_the_units_hook_context() {
+    let j = Juju::new("juju-exec");
+    j.run(&["add-model", "--no-switch", "m"]).ok();
+    let dir = scratch("juju-exec-charm");
+    let script = r#"
+case "$JUJU_HOOK_NAME" in
+config-changed) [ "$(config-get greeting)" = fail ] && exit 1 ;;
+esac
+exit 0
+"#;
+    let charm = shell_charm(&dir.join("charm"), META, Some(CONFIG), script);
+    j.run(&["deploy", "-m", "m", charm.to_str().unwrap(), "-n", "2"])
+        .ok();
+
+    let exec = |unit: &str, cmd: &[&str]| {
+        let mut args = vec!["exec", "-m", "m", "--format", "json", "--unit", unit, "--"];
+        args.extend(cmd);
+        j.run(&args)
+    };
+    let r = exec(
+        "shell-charm/leader",
+        &["echo", "$JUJU_UNIT_NAME;", "is-leader"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let task = &v["shell-charm/0"];
+    assert_eq!(task["status"], "completed");
+    assert_eq!(task["unit"], "shell-charm/0");
+    assert_eq!(task["results"]["stdout"], "shell-charm/0\nTrue\n");
+    assert_eq!(task["results"]["return-code"], 0);
+    assert!(task.get("message").is_none(), "{task}");
+
+    // A failing command: the task completes with its code; juju exits 1 ("task failed").
+    let r = exec(
+        "shell-charm/1",
+        &["relation-set -r $(relation-ids peers) k=v; echo bad >&2; exit 4"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("task failed"), "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["shell-charm/1"]["status"], "completed");
+    assert_eq!(v["shell-charm/1"]["results"]["return-code"], 4);
+    assert_eq!(v["shell-charm/1"]["results"]["stderr"], "bad\n");
+    let bag = |unit: &str| {
+        let su = j.json(&["show-unit", "-m", "m", unit, "--format", "json"]);
+        su[unit]["relation-info"][0]["local-unit"]["data"].clone()
+    };
+    assert!(bag("shell-charm/1").get("k").is_none(), "not committed");
+    // Exit 0: committed.
+    let r = exec(
+        "shell-charm/1",
+        &["relation-set -r $(relation-ids peers) k=v"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(bag("shell-charm/1")["k"], "v");
+
+    // The unit in hook error: exec still runs, and the error stays.
+    let r = j.run(&["config", "-m", "m", "shell-charm", "greeting=fail"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let unit_status = |unit: &str| {
+        let s = j.json(&["status", "-m", "m", "--format", "json"]);
+        s["applications"]["shell-charm"]["units"][unit]["workload-status"]["current"].clone()
+    };
+    assert_eq!(unit_status("shell-charm/0"), "error");
+    let r = exec("shell-charm/0", &["echo", "still here"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(unit_status("shell-charm/0"), "error");
+
+    // The default format prints the command's output as it wrote it; --application runs
+    // on every unit of the application.
+    let r = j.run(&["exec", "-m", "m", "-u", "shell-charm/1", "--", "echo", "hi"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "hi\n"));
+    let v = j.json(&[
+        "exec",
+        "-m",
+        "m",
+        "--format",
+        "json",
+        "--application",
+        "shell-charm",
+        "--",
+        "true",
+    ]);
+    assert_eq!(
+        v.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["shell-charm/0", "shell-charm/1"]
+    );
+    // Unknown units are named.
+    let r = exec("shell-charm/7", &["true"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("shell-charm/7"), "{}", r.stderr);
+}

@@ -124,6 +124,31 @@ fn the_demo_and_a_real_database_charm_integrate_in_juju_order() {
     assert_eq!(pg["application-data"]["database"], "names_db");
     let related: Vec<&String> = pg["related-units"].as_object().unwrap().keys().collect();
     assert_eq!(related, [&format!("{DEMO}/0"), &format!("{DEMO}/1")]);
+    // `--format json` is `juju show-unit`'s own output: no workload status, and on a
+    // relation that is not a peer relation no data of the unit's own (Go's JSON writes
+    // the empty `local-unit` struct); the default view has both.
+    let juju = m.juju_unit(&format!("{DEMO}/1"));
+    assert!(juju.get("workload-status").is_none(), "{juju}");
+    assert!(m
+        .unit(&format!("{DEMO}/1"))
+        .get("workload-status")
+        .is_some());
+    let info = juju["relation-info"].as_array().unwrap();
+    let juju_db = info.iter().find(|r| r["endpoint"] == "database").unwrap();
+    assert_eq!(
+        juju_db["local-unit"],
+        serde_json::json!({"in-scope": false, "data": null})
+    );
+    assert!(
+        db["local-unit"]["data"]["ingress-address"].is_string(),
+        "{db}"
+    );
+    assert_eq!(juju_db["application-data"], db["application-data"]);
+    let juju_peer = info
+        .iter()
+        .find(|r| r["endpoint"] == "fastapi-peer")
+        .unwrap();
+    assert_eq!(juju_peer["local-unit"]["in-scope"], true);
 
     // The demo runs with the credentials; the action (on the leader, by `<app>/leader`)
     // reports them.

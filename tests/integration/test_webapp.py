@@ -78,3 +78,21 @@ def test_config(juju: jubilant.Juju):
         juju.config(APP_NAME, {"port": "not-a-number"})
     juju.config(APP_NAME, reset=["port", "debug"])
     assert juju.config(APP_NAME)["port"] == 8080
+
+
+def test_exec(juju: jubilant.Juju):
+    """`juju exec` runs shell commands in the unit's hook context: the hook tools work."""
+    task = juju.exec("echo $JUJU_UNIT_NAME; relation-ids peers", unit=f"{APP_NAME}/leader")
+    unit, relation = task.stdout.split()
+    assert unit in (f"{APP_NAME}/0", f"{APP_NAME}/1")
+    assert relation.startswith("peers:")
+    assert juju.exec("is-leader", unit=unit).stdout.strip() == "True"
+    with pytest.raises(jubilant.TaskError) as e:
+        juju.exec("echo nope >&2; exit 3", unit=f"{APP_NAME}/1")
+    assert e.value.task.return_code == 3
+    assert e.value.task.stderr == "nope\n"
+    # Juju joins the arguments with spaces and runs the text with the shell, so a message
+    # with spaces is quoted. What the hook tools change is committed when it exits 0.
+    juju.exec("status-set", "maintenance", "'poked by exec'", unit=f"{APP_NAME}/1")
+    unit_status = juju.status().apps[APP_NAME].units[f"{APP_NAME}/1"].workload_status
+    assert (unit_status.current, unit_status.message) == ("maintenance", "poked by exec")

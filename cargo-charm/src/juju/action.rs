@@ -161,30 +161,69 @@ fn print_tasks(tasks: &[TaskResult], format: Format) -> Outcome {
     }
 }
 
-pub fn exec(home: &Home, a: ExecArgs) -> Result<(), Error> {
-    Format::parse(&a.format, &["plain"])?;
+pub fn exec(home: &Home, a: ExecArgs) -> Outcome {
+    let format = Format::parse(&a.format, &["plain"])?;
     if a.command.is_empty() {
-        return Err(Error::usage("no commands specified"));
+        return Err(Error::usage("no commands specified").into());
     }
     if !a.machine.is_empty() || a.all {
-        return Err(Error::msg(
-            "--all and --machine are not supported on Kubernetes models",
-        ));
+        return Err(
+            Error::msg("--all and --machine are not supported on Kubernetes models").into(),
+        );
     }
     if a.unit.is_empty() && a.application.is_empty() {
         return Err(Error::usage(
             "You must specify a target, either through --all, --machine, --application or --unit",
-        ));
+        )
+        .into());
+    }
+    if a.background && a.wait.is_some() {
+        return Err(Error::msg("cannot specify both --wait and --background").into());
+    }
+    if a.background {
+        return Err(unsupported("exec --background", "commands run to completion").into());
     }
     let rec = home.resolve(a.model.model.as_deref())?;
     let dir = sim_access::dir(home, &rec)?;
-    for u in &a.unit {
-        api::resolve_unit(&dir, u)?;
+    // Juju joins the arguments with spaces and runs them as shell text.
+    let commands = a.command.join(" ");
+    let mut units = Vec::new();
+    for u in split_list(&a.unit) {
+        units.push(api::resolve_unit(&dir, &u)?);
     }
-    // TODO(sim::api): run the command in the unit's charm container, with the
-    // hook tools, as Juju's exec does on Kubernetes.
-    Err(unsupported(
-        "juju exec",
-        "the simulated units have no charm container to run commands in; look into a workload container with `cargo charm sim pebble UNIT CONTAINER` (plan, services, files, pull)",
-    ))
+    for app in split_list(&a.application) {
+        units.extend(api::units_of(&dir, &app)?);
+    }
+    let mut tasks = Vec::new();
+    for unit in &units {
+        let ran = api::exec(&dir, unit, &commands)?;
+        tasks.push(snapshot::task(&ran));
+    }
+    match (format, tasks.as_slice()) {
+        // One unit in the default format: its output as the command wrote it.
+        (Format::Human, [t]) => {
+            print!("{}", t.stdout);
+            eprint!("{}", t.stderr);
+            if t.return_code == 0 {
+                Ok(())
+            } else {
+                Err(Failed {
+                    message: task::failed_error(&[(t.id.clone(), t.return_code)]),
+                    code: 1,
+                })
+            }
+        }
+        _ => print_tasks(&tasks, format),
+    }
+}
+
+/// `--unit a/0,a/1 --unit b/0`: Juju's string-list flags take comma-separated values.
+fn split_list(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
 }

@@ -88,7 +88,7 @@ fn run(cli: Cli) -> Outcome {
         Command::Status(a) => status::status(&home, a)?,
         Command::ShowUnit(a) => status::show_unit(&home, a)?,
         Command::Run(a) => return action::run(&home, a),
-        Command::Exec(a) => action::exec(&home, a)?,
+        Command::Exec(a) => return action::exec(&home, a),
         Command::ShowSecret(a) => secrets::show_secret(&home, a)?,
         Command::Secrets(a) => secrets::secrets(&home, a)?,
         Command::DebugLog(a) => logs::debug_log(&home, a)?,

@@ -170,6 +170,14 @@ pub fn sim_status(model: &Model, format: super::format::Format) -> String {
     super::format::machine(&s, format).unwrap_or_default()
 }
 
+/// `sim show-unit UNIT --format json|yaml`: `juju show-unit`'s output for a loaded model
+/// and an existing unit.
+pub fn sim_show_unit(model: &Model, unit: &str, format: super::format::Format) -> String {
+    let snap = crate::sim::api::snapshot(model);
+    let info = unit_info(crate::sim::api::unit_detail(model, unit), &snap);
+    super::format::unit::show_units(vec![(unit.to_string(), info)], format)
+}
+
 /// `juju show-unit UNIT`, given the model's status (for the relations' kinds).
 pub fn unit_info(d: UnitDetail, snap: &Snapshot) -> UnitInfo {
     let kinds = relation_kinds(snap);

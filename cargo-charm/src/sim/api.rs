@@ -228,6 +228,13 @@ pub fn resolve_unit(dir: &Path, name: &str) -> Result<String> {
     unit_name(&open_read(dir)?.model, name)
 }
 
+/// The units of application `app`, by number (an error naming it if it is not deployed).
+pub fn units_of(dir: &Path, app: &str) -> Result<Vec<String>> {
+    let model = open_read(dir)?.model;
+    let app = ops::the_app(&model, Some(app))?;
+    Ok(model.units_of(&app))
+}
+
 /// The unit `name` names in `model`: a unit, or `<app>/leader`.
 pub fn unit_name(model: &Model, name: &str) -> Result<String> {
     ops::unit_name(model, name)
@@ -340,6 +347,15 @@ pub fn run_action(
     let mut sim = open(dir)?;
     let unit = unit_name(&sim.model, unit)?;
     ops::run_action_with(&mut sim, &unit, action, params)
+}
+
+/// `juju exec`: runs `commands` (shell text) on `unit` (or `<app>/leader`) in a hook
+/// context of its charm container. Returns the task: `completed`, with the exit code,
+/// stdout and stderr.
+pub fn exec(dir: &Path, unit: &str, commands: &str) -> Result<Task> {
+    let mut sim = open(dir)?;
+    let unit = unit_name(&sim.model, unit)?;
+    ops::exec(&mut sim, &unit, commands)
 }
 
 /// The model's action tasks, oldest first.

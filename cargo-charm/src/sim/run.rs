@@ -77,11 +77,14 @@ fn environment(
         (HOOK_DIR_VAR.into(), run_dir.display().to_string()),
     ];
     if let Some(action) = &step.action {
-        env.push((
-            "JUJU_DISPATCH_PATH".into(),
-            format!("actions/{}", action.name),
-        ));
-        env.push(("JUJU_HOOK_NAME".into(), String::new()));
+        // `juju exec` commands are no dispatch: Juju sets the action variables only.
+        if action.exec_commands().is_none() {
+            env.push((
+                "JUJU_DISPATCH_PATH".into(),
+                format!("actions/{}", action.name),
+            ));
+            env.push(("JUJU_HOOK_NAME".into(), String::new()));
+        }
         env.push(("JUJU_ACTION_NAME".into(), action.name.clone()));
         env.push(("JUJU_ACTION_UUID".into(), action.id.to_string()));
         env.push(("JUJU_ACTION_TAG".into(), format!("action-{}", action.id)));
@@ -129,6 +132,18 @@ fn environment(
         env.push((k.clone(), v.clone()));
     }
     env
+}
+
+/// The script `juju exec` runs: its commands, read by `bash` as Juju's runner feeds
+/// them (`bash -s`), kept in the dispatch's run directory (removed with it).
+fn exec_script(run_dir: &Path, commands: &str) -> Result<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = run_dir.join("exec.sh");
+    let text = format!("#!/bin/bash\n{commands}\n");
+    std::fs::write(&path, text).map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700))
+        .map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
+    Ok(path)
 }
 
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
@@ -210,7 +225,10 @@ pub fn dispatch(
         Some(a) => charm_dir.join("actions").join(&a.name),
         None => charm_dir.join("hooks").join(&step.hook),
     };
-    let program = if charm_dir.join("dispatch").exists() {
+    let exec = step.action.as_ref().and_then(|a| a.exec_commands());
+    let program = if let Some(commands) = exec {
+        Some(exec_script(&run_dir, commands)?)
+    } else if charm_dir.join("dispatch").exists() {
         Some(charm_dir.join("dispatch"))
     } else if legacy.exists() {
         Some(legacy)
@@ -354,9 +372,12 @@ pub fn dispatch(
         .iter()
         .map(|(level, msg)| log(level, "juju-log", msg))
         .collect();
-    // Juju logs the charm's stdout at DEBUG and its stderr at WARNING.
-    lines.extend(stdout.lines().map(|l| log("DEBUG", &hook_name, l)));
-    lines.extend(stderr.lines().map(|l| log("WARNING", &hook_name, l)));
+    // Juju logs the charm's stdout at DEBUG and its stderr at WARNING; `juju exec`
+    // output goes to the task only.
+    if exec.is_none() {
+        lines.extend(stdout.lines().map(|l| log("DEBUG", &hook_name, l)));
+        lines.extend(stderr.lines().map(|l| log("WARNING", &hook_name, l)));
+    }
     if let Some(e) = &commit_error {
         lines.push(log(
             "ERROR",
@@ -367,7 +388,8 @@ pub fn dispatch(
     model.logs.extend(lines);
 
     let task = step.action.as_ref().map(|a| {
-        let failed = code != 0 || ctx.action_failed.is_some();
+        // A `juju exec` task completes whatever its exit code (`return-code` says it).
+        let failed = (code != 0 && exec.is_none()) || ctx.action_failed.is_some();
         Task {
             id: a.id,
             unit: unit.clone(),
@@ -377,6 +399,7 @@ pub fn dispatch(
             message: match (&ctx.action_failed, code) {
                 (Some(m), _) => m.clone(),
                 (None, 0) => String::new(),
+                (None, _) if exec.is_some() => String::new(),
                 (None, c) => format!("exit status {c}"),
             },
             results: ctx.action_results.clone(),

@@ -150,8 +150,15 @@ impl Model {
         )
     }
 
-    /// `show-unit UNIT --format json`, parsed, the unit's entry.
+    /// `show-unit UNIT` (the simulator's view, YAML), parsed, the unit's entry.
     pub fn unit(&self, unit: &str) -> serde_json::Value {
+        let out = self.sim(&["show-unit", unit]).ok();
+        let v: serde_json::Value = serde_yaml::from_str(&out).unwrap();
+        v[unit].clone()
+    }
+
+    /// `show-unit UNIT --format json` (`juju show-unit`'s output), parsed, the unit's entry.
+    pub fn juju_unit(&self, unit: &str) -> serde_json::Value {
         let out = self.sim(&["show-unit", unit, "--format", "json"]).ok();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         v[unit].clone()

@@ -481,6 +481,22 @@ pub struct ActionCall {
     pub params: Map<String, Value>,
 }
 
+/// The action name Juju gives `juju exec` tasks: the commands run in a hook context of
+/// the unit, as an action whose `command` parameter holds them. Charms cannot define it
+/// (Juju reserves the `juju-` prefix for action names).
+pub const EXEC_ACTION: &str = "juju-exec";
+
+impl ActionCall {
+    /// For a `juju exec` task, the shell commands it runs.
+    pub fn exec_commands(&self) -> Option<&str> {
+        if self.name == EXEC_ACTION {
+            self.params.get("command").and_then(Value::as_str)
+        } else {
+            None
+        }
+    }
+}
+
 /// One dispatch that ran.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EventRecord {

@@ -1,7 +1,7 @@
 //! `run`: an action on a unit.
 
 use super::super::charm;
-use super::super::model::{ActionCall, HookStep, Step, Task};
+use super::super::model::{ActionCall, HookStep, Step, Task, EXEC_ACTION};
 use super::super::Sim;
 use super::lookup::check_unit;
 use crate::error::{Error, Result};
@@ -54,4 +54,15 @@ fn run_checked(
         .into_iter()
         .find(|t| t.id == id)
         .ok_or_else(|| Error::msg("the action did not run"))
+}
+
+/// `juju exec --unit UNIT -- COMMANDS`: the commands run by `bash` in the unit's charm
+/// container (its charm directory), in a hook context: the hook tools work and what
+/// they change is committed when the commands exit 0. Like an action, it runs while the
+/// unit is in hook error. The task completes whatever the exit code (Juju reports the
+/// code in `return-code`).
+pub fn exec(sim: &mut Sim, unit: &str, commands: &str) -> Result<Task> {
+    check_unit(&sim.model, unit)?;
+    let params = Map::from_iter([("command".to_string(), Value::from(commands))]);
+    run_checked(sim, unit, EXEC_ACTION, params)
 }

@@ -13,7 +13,7 @@ mod relation;
 mod secret;
 mod units;
 
-pub use action::{run_action, run_action_with};
+pub use action::{exec, run_action, run_action_with};
 pub use application::{refresh, remove_application};
 pub use config::config;
 pub use deploy::{deploy, CharmSource, Deploy};
