@@ -432,3 +432,122 @@ exit 0
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("shell-charm/7"), "{}", r.stderr);
 }
+
+/// An observer that read a secret gets `secret-changed` when the owner adds a revision
+/// (here through `juju exec … secret-set`), with its own consumer label, which Juju keeps
+/// across hooks; an observer that never read it gets nothing.
+#[test]
+fn observers_get_secret_changed_with_their_label() {
+    let j = Juju::new("juju-secret-changed");
+    j.run(&["add-model", "--no-switch", "m"]).ok();
+    let dir = scratch("juju-secret-changed-charms");
+    let owner = shell_charm(
+        &dir.join("owner"),
+        "name: owner\nsummary: s\ndescription: d\nprovides:\n  db:\n    interface: x\n",
+        None,
+        r#"
+case "$JUJU_HOOK_NAME" in
+db-relation-created)
+  if [ "$(is-leader)" = True ]; then
+    id=$(state-get secret-id 2>/dev/null || true)
+    if [ -z "$id" ]; then
+      id=$(secret-add password=one)
+      state-set secret-id="$id"
+    fi
+    secret-grant "$id" -r "$JUJU_RELATION_ID"
+    relation-set -r "$JUJU_RELATION_ID" --app secret-id="$id"
+  fi ;;
+esac
+exit 0
+"#,
+    );
+    let consumer_meta = "summary: s\ndescription: d\nrequires:\n  db:\n    interface: x\n";
+    let consumer_script = r#"
+case "$JUJU_HOOK_NAME" in
+db-relation-changed)
+  id=$(relation-get -r "$JUJU_RELATION_ID" --app secret-id owner)
+  if [ -n "$id" ] && [ "${JUJU_UNIT_NAME%/*}" = reader ]; then
+    secret-get "$id" --label mine password >/dev/null
+    status-set active "read $(secret-get --label mine)"
+  fi ;;
+secret-changed)
+  juju-log "secret-changed on $JUJU_UNIT_NAME"
+  status-set active "changed $JUJU_SECRET_LABEL $(secret-get --label mine --refresh)" ;;
+esac
+exit 0
+"#;
+    let reader = shell_charm(
+        &dir.join("reader"),
+        &format!("name: reader\n{consumer_meta}"),
+        None,
+        consumer_script,
+    );
+    let idle = shell_charm(
+        &dir.join("idle"),
+        &format!("name: idle\n{consumer_meta}"),
+        None,
+        consumer_script,
+    );
+    for c in [&owner, &reader, &idle] {
+        j.run(&["deploy", "-m", "m", c.to_str().unwrap()]).ok();
+    }
+    j.run(&["integrate", "-m", "m", "owner", "reader"]).ok();
+    j.run(&["integrate", "-m", "m", "owner", "idle"]).ok();
+    let message = |unit: &str| {
+        let s = j.json(&["status", "-m", "m", "--format", "json"]);
+        let app = unit.split('/').next().unwrap();
+        s["applications"][app]["units"][unit]["workload-status"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(message("reader/0"), "read password: one");
+
+    // The secret the owner granted to `reader` (one per relation).
+    let su = j.json(&["show-unit", "-m", "m", "reader/0", "--format", "json"]);
+    let id = su["reader/0"]["relation-info"][0]["application-data"]["secret-id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = j.run(&[
+        "exec",
+        "-m",
+        "m",
+        "--unit",
+        "owner/0",
+        "--",
+        "secret-set",
+        &id,
+        "password=two",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(message("reader/0"), "changed mine password: two");
+    // `idle` was granted the same secret but never read it: no hook, no status.
+    let su = j.json(&["show-unit", "-m", "m", "idle/0", "--format", "json"]);
+    assert_eq!(
+        su["idle/0"]["relation-info"][0]["application-data"]["secret-id"],
+        id.as_str()
+    );
+    assert_eq!(message("idle/0"), "");
+    // One hook per new revision: a command that adds none sends nothing more.
+    let r = j.run(&[
+        "exec",
+        "-m",
+        "m",
+        "--unit",
+        "owner/0",
+        "--",
+        "secret-get",
+        &id,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let log = j
+        .run(&["debug-log", "-m", "m", "--replay", "--no-tail"])
+        .ok();
+    let fired: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("secret-changed on"))
+        .collect();
+    assert_eq!(fired.len(), 1, "{log}");
+    assert!(fired[0].contains("reader/0"), "{log}");
+}

@@ -72,7 +72,9 @@ pub fn unit_world(model: &Model, unit: &str) -> UnitWorld {
         .filter(|s| visible(model, s, unit))
         .map(|s| {
             let mut sw = if observes(s, unit) {
-                observed(&s.secret)
+                let mut sw = observed(&s.secret);
+                sw.label = u.secret_labels.get(&sw.id).cloned();
+                sw
             } else {
                 s.secret.clone()
             };
@@ -263,9 +265,71 @@ pub fn merge(model: &mut Model, unit: &str, before: &UnitWorld, after: &UnitWorl
     u.secret_seq = after.secret_seq;
     for s in &after.secrets {
         u.tracked_secrets.insert(s.id.clone(), s.tracked);
+        // An observer's world has no owner: its label is the consumer's own.
+        if s.owner.is_none() {
+            if let Some(label) = &s.label {
+                u.secret_labels.insert(s.id.clone(), label.clone());
+            }
+        }
     }
     merge_secrets(model, unit, &secrets_before, &after.secrets);
+    let new_revisions: Vec<&str> = after
+        .secrets
+        .iter()
+        .filter(|s| s.owner.is_some() && latest(s) > before_latest(before, &s.id))
+        .map(|s| s.id.as_str())
+        .collect();
+    triggered.extend(secret_changed(model, &new_revisions));
     triggered
+}
+
+fn latest(s: &SecretWorld) -> u64 {
+    s.revisions.keys().copied().max().unwrap_or(0)
+}
+
+fn before_latest(before: &UnitWorld, id: &str) -> u64 {
+    before.secrets.iter().find(|s| s.id == id).map_or(0, latest)
+}
+
+/// `secret-changed` on every unit that observes one of `ids` (a secret another application
+/// owns, granted to it), has read a revision of it (tracks one: Juju sends the hook to
+/// consumers only) and was not yet told of its newest revision.
+fn secret_changed(model: &mut Model, ids: &[&str]) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for id in ids {
+        let Some(s) = model.secrets.iter().find(|s| s.secret.id == *id) else {
+            continue;
+        };
+        let newest = latest(&s.secret);
+        let consumers: Vec<String> = model
+            .units()
+            .filter(|u| observes(s, &u.name) && visible(model, s, &u.name))
+            .filter(|u| {
+                u.tracked_secrets
+                    .get(*id)
+                    .is_some_and(|t| *t > 0 && *t < newest)
+            })
+            .filter(|u| u.secret_changed.get(*id).is_none_or(|n| *n < newest))
+            .map(|u| u.name.clone())
+            .collect();
+        for name in consumers {
+            let Some(u) = model.unit_mut(&name) else {
+                continue;
+            };
+            u.secret_changed.insert(id.to_string(), newest);
+            let mut step = HookStep::new(&name, "secret-changed", "secret revision added");
+            step.extra_env
+                .insert("JUJU_SECRET_ID".into(), id.to_string());
+            step.extra_env.insert(
+                "JUJU_SECRET_LABEL".into(),
+                u.secret_labels.get(*id).cloned().unwrap_or_default(),
+            );
+            step.extra_env
+                .insert("JUJU_SECRET_REVISION".into(), newest.to_string());
+            steps.push(Step::hook(step));
+        }
+    }
+    steps
 }
 
 /// `-relation-changed` on `unit` about `remote` (a unit) or the other application's bag.

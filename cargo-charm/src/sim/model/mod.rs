@@ -176,6 +176,15 @@ pub struct Unit {
     pub pod: u32,
     /// Secret revisions this unit tracks, by secret id (observers).
     pub tracked_secrets: BTreeMap<String, u64>,
+    /// The labels this unit gave secrets it observes (`secret-get ID --label L`), by id:
+    /// Juju keeps a consumer's label per consumer.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_labels: BTreeMap<String, String>,
+    /// For secrets it observes: the newest revision a `secret-changed` was queued for on
+    /// this unit, by id (Juju sends one per new revision, whether or not the unit then
+    /// refreshes).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secret_changed: BTreeMap<String, u64>,
     /// How many secret ids this unit has generated (jujuc derives ids from it).
     #[serde(default)]
     pub secret_seq: u64,

@@ -76,6 +76,8 @@ impl Unit {
             life: "alive".into(),
             pod: 0,
             tracked_secrets: BTreeMap::new(),
+            secret_labels: BTreeMap::new(),
+            secret_changed: BTreeMap::new(),
             secret_seq: 0,
             storage: vec![],
         }
