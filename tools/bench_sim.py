@@ -13,8 +13,14 @@ charm's process tree (a second pass with `dispatch` wrapped in GNU time: its `%M
 largest of the charm process and the hook tools it ran, which wait4 reports together).
 
 The floor: the same simulator running, as `dispatch`, a trivial static binary (`int
-main(){return 0;}`), plus the event's calls times the measured cost of one call (a static C
-`dispatch` spawning `is-leader` 20 times, minus the same calling it 0 times, over 20).
+main(){return 0;}`), plus the event's hook-tool calls times the measured cost of one call (a
+static C `dispatch` spawning `is-leader` 20 times, minus the same calling it 0 times, over
+20), plus the event's Pebble requests times the measured cost of one request (a static C
+`dispatch` of a charm with a container sending 20 `GET /v1/system-info` requests, one
+connection each, to the container's Pebble socket, minus the same sending none, over 20).
+The Pebble requests of each event are counted in a separate, untimed pass: `dispatch` run
+with an LD_PRELOAD shim (built here with gcc) that counts `connect` calls to a
+`pebble.socket` (both charms open one connection per request).
 """
 
 import argparse
@@ -79,6 +85,56 @@ int main(void) {
 }
 """
 PER_CALL_N = 20
+# The cheapest Pebble client: a static C program sending N requests to its container's
+# Pebble, one connection each (as the charms do), reading each reply to the end.
+PEBBLE_C = r"""#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+int main(void) {
+    const char *dir = getenv("CHARM_CONTAINERS_DIR");
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    strcpy(addr.sun_path, dir && *dir ? dir : "/charm/containers");
+    strcat(addr.sun_path, "/c/pebble.socket");
+    const char req[] = "GET /v1/system-info HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    char buf[4096];
+    for (int i = 0; i < %d; i++) {
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) return 1;
+        if (write(fd, req, sizeof req - 1) != (ssize_t)(sizeof req - 1)) return 1;
+        long got = 0, n;
+        while ((n = read(fd, buf, sizeof buf)) > 0) got += n;
+        close(fd);
+        if (got == 0) return 1;
+    }
+    return 0;
+}
+"""
+# Counts the connects to a Pebble socket of the process (and what it runs) into $COUNT_FILE.
+CONNECT_SHIM_C = r"""#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+int connect(int fd, const struct sockaddr *addr, socklen_t len) {
+    static int (*real)(int, const struct sockaddr *, socklen_t);
+    if (!real) real = (int (*)(int, const struct sockaddr *, socklen_t))dlsym(RTLD_NEXT, "connect");
+    const char *out = getenv("COUNT_FILE");
+    if (out && addr && addr->sa_family == AF_UNIX &&
+        strstr(((const struct sockaddr_un *)addr)->sun_path, "pebble.socket")) {
+        FILE *f = fopen(out, "a");
+        if (f) { fputs("pebble\n", f); fclose(f); }
+    }
+    return real(fd, addr, len);
+}
+"""
+PEBBLE_METADATA = (
+    "name: floor\nsummary: floor\ndescription: floor\ncontainers:\n  c:\n    resource: img\n"
+    "resources:\n  img:\n    type: oci-image\n    description: floor\n"
+)
 
 
 class Sim:
@@ -134,8 +190,9 @@ def deploy_story(sim, charm):
             f"secret-user={secret}")
 
 
-def wrap_dispatch(state, rss_file):
-    """Wraps `dispatch` of the pristine charm and of every unit's copy in GNU time."""
+def wrap_dispatch(state, rss_file, wrapper=None):
+    """Wraps `dispatch` of the pristine charm and of every unit's copy in GNU time (or in
+    `wrapper`, a command line to put before `./dispatch.real`)."""
     # The pristine copies (charms/<app>; `charm` before several applications) and each
     # unit's copy, which a churned pod gets afresh from the pristine one.
     root = Path(state)
@@ -146,15 +203,16 @@ def wrap_dispatch(state, rss_file):
         if not real.exists():
             (d / "dispatch").rename(real)
         w = d / "dispatch"
-        w.write_text(f'#!/bin/sh\nexec /usr/bin/time -a -o {rss_file} -f %M ./dispatch.real\n')
+        run = wrapper or f"/usr/bin/time -a -o {rss_file} -f %M"
+        w.write_text(f"#!/bin/sh\nexec {run} ./dispatch.real\n")
         w.chmod(0o755)
 
 
-def floor_charm(root, name, dispatch_bytes, executable_c=None):
+def floor_charm(root, name, dispatch_bytes, executable_c=None, metadata=FLOOR_METADATA):
     d = root / name
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
-    (d / "metadata.yaml").write_text(FLOOR_METADATA.replace("floor", name))
+    (d / "metadata.yaml").write_text(metadata.replace("floor", name))
     if executable_c is not None:
         src = root / f"{name}.c"
         src.write_text(executable_c)
@@ -190,11 +248,16 @@ def main():
     floors = work / "floor"
     floors.mkdir(exist_ok=True)
     floor_sims = {}
-    for name, c_source in [("static", STATIC_FLOOR_C), ("calls0", CALLS_C % 0),
-                           (f"calls{PER_CALL_N}", CALLS_C % PER_CALL_N)]:
+    for name, c_source, meta in [
+        ("static", STATIC_FLOOR_C, FLOOR_METADATA),
+        ("calls0", CALLS_C % 0, FLOOR_METADATA),
+        (f"calls{PER_CALL_N}", CALLS_C % PER_CALL_N, FLOOR_METADATA),
+        ("pebble0", PEBBLE_C % 0, PEBBLE_METADATA),
+        (f"pebble{PER_CALL_N}", PEBBLE_C % PER_CALL_N, PEBBLE_METADATA),
+    ]:
         fs = Sim(a.cargo_charm, floors / f"{name}-state")
         fs.destroy()
-        fs.run("deploy", str(floor_charm(floors, name, None, c_source)))
+        fs.run("deploy", str(floor_charm(floors, name, None, c_source, meta)))
         floor_sims[name] = fs
     floor_ms = {name: [] for name in floor_sims}
 
@@ -224,9 +287,27 @@ def main():
             vals = [int(x) for x in rss_file.read_text().split() if x.isdigit()]
             rss[name][label] = max(vals) if vals else None
 
+    # Pebble requests per event: one more pass with dispatch counting its connects.
+    shim_src = work / "connect_shim.c"
+    shim_src.write_text(CONNECT_SHIM_C)
+    shim = work / "connect_shim.so"
+    subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-o", str(shim), str(shim_src), "-ldl"],
+                   check=True)
+    pebble_requests = {name: {} for name in sides}
+    for name, sim in sides.items():
+        count = work / f"{name}.pebble"
+        wrap_dispatch(sim.state, None, f"env LD_PRELOAD={shim} COUNT_FILE={count}")
+        for label, args, which in EVENTS:
+            count.write_text("")
+            sim.hooks(*args)
+            pebble_requests[name][label] = len(count.read_text().split())
+
     exec_ms = statistics.median(floor_ms["static"])
     per_call_ms = (
         statistics.median(floor_ms[f"calls{PER_CALL_N}"]) - statistics.median(floor_ms["calls0"])
+    ) / PER_CALL_N
+    per_pebble_ms = (
+        statistics.median(floor_ms[f"pebble{PER_CALL_N}"]) - statistics.median(floor_ms["pebble0"])
     ) / PER_CALL_N
     for fs in floor_sims.values():
         fs.destroy()
@@ -249,6 +330,7 @@ def main():
         "warmup": a.warmup,
         "exec_static_ms": exec_ms,
         "per_call_ms": per_call_ms,
+        "per_pebble_ms": per_pebble_ms,
         "tool_peak_rss_kb": tool_rss,
         "events": [],
         "seconds": None,
@@ -260,10 +342,12 @@ def main():
             wall = statistics.median(s[0] for s in samples)
             calls = statistics.median(s[1] for s in samples)
             hooks = samples[0][2]
-            floor = hooks * exec_ms + calls * per_call_ms
+            pebble = pebble_requests[name][label]
+            floor = hooks * exec_ms + calls * per_call_ms + pebble * per_pebble_ms
             row[name] = {
                 "wall_ms": wall,
                 "calls": calls,
+                "pebble_requests": pebble,
                 "hooks": hooks,
                 "peak_rss_kb": rss[name][label],
                 "floor_ms": floor,

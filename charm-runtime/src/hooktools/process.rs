@@ -51,6 +51,13 @@ const PIPE_GRACE: Duration = Duration::from_secs(2);
 /// How often the tool is checked for having exited while its pipes are still open.
 const TICK: Duration = Duration::from_millis(20);
 
+/// The first pause between checks once both pipes are closed: the tool is exiting (the
+/// kernel closes its files a moment before it can be reaped), so it is checked again
+/// soon, then at doubling intervals up to [`TICK`]. Sleeping a whole tick there made
+/// about one call in twenty-five 20 ms slower (the demo's `update-status` in the
+/// simulator, traced).
+const FIRST_REAP_PAUSE: Duration = Duration::from_micros(50);
+
 /// Spawns each hook tool as a process.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ProcessTools;
@@ -224,6 +231,7 @@ fn wait(child: &mut Child, rx: &Receiver<Event>, deadline: Duration) -> std::io:
     let started = Instant::now();
     let mut open = 2;
     let mut exited: Option<(ExitStatus, Instant)> = None;
+    let mut pause = FIRST_REAP_PAUSE;
     loop {
         if open == 0 {
             if let Some((status, _)) = exited {
@@ -236,7 +244,8 @@ fn wait(child: &mut Child, rx: &Receiver<Event>, deadline: Duration) -> std::io:
                     if started.elapsed() >= deadline {
                         return stop(child, started);
                     }
-                    thread::sleep(TICK);
+                    thread::sleep(pause);
+                    pause = (pause * 2).min(TICK);
                     continue;
                 }
             }
