@@ -56,6 +56,7 @@ def main():
         ev.append(
             f"| {e['event']} | {r['wall_ms']:.1f} | {o['wall_ms']:.1f} | "
             f"**{o['wall_ms'] / r['wall_ms']:.0f}×** | {r['calls']:g} | {o['calls']:g} | "
+            f"{r['pebble_requests']} | {o['pebble_requests']} | "
             f"{mib(r['peak_rss_kb'])} | {mib(o['peak_rss_kb'])} | {r['floor_ms']:.1f} | "
             f"{r['vs_floor']:.2f}× | {o['vs_floor']:.1f}× |"
         )
@@ -103,19 +104,27 @@ provider that has sent its endpoint and credentials, so every event takes the ch
 dispatch` (`delete-pod` for the churn), the two sides alternating, median of
 {sim['runs']} runs after {sim['warmup']} warm-up runs
 ([`tools/bench_sim.py`](tools/bench_sim.py)). Wall time is the simulator's own record of the
-charm process (fork to exit, the hook tools it runs included); calls are hook-tool calls.
+charm process (fork to exit, the hook tools it runs included); calls are hook-tool calls;
+Pebble requests are the requests the charm sent to its container's Pebble (counted in an
+untimed pass by an LD_PRELOAD shim counting `connect`s to a `pebble.socket`: both charms
+open one connection per request).
 
 The floor is what the simulator cannot go below for the event: exec of a trivial static
-binary as `dispatch` ({sim['exec_static_ms']:.2f} ms, measured the same way) plus the
-event's calls times the measured cost of one call ({sim['per_call_ms']:.2f} ms: a static C
-`dispatch` spawning `is-leader` 20 times against 0 times; the simulator's tool is a process
-that loads and saves the dispatch's state, as Juju's `jujuc` is a process that asks the
-unit agent). A pod churn's floor counts one exec per hook. Peak RSS is GNU time's `%M` for `dispatch`, which
+binary as `dispatch` ({sim['exec_static_ms']:.2f} ms, measured the same way), plus the
+event's hook-tool calls times the measured cost of one call ({sim['per_call_ms']:.2f} ms: a
+static C `dispatch` spawning `is-leader` 20 times against 0 times; the simulator's tool is
+a process that loads and saves the dispatch's state, as Juju's `jujuc` is a process that
+asks the unit agent), plus the event's Pebble requests times the measured cost of one
+request ({sim['per_pebble_ms']:.2f} ms: a static C `dispatch` sending 20 `GET
+/v1/system-info` requests to its container's Pebble against 0, one connection each). The
+Rust charm's requests are the ones its semantics need (collect-status reads the services;
+a plan change is a layer and a replan), so they count like its tool calls. A pod churn's
+floor counts one exec per hook. Peak RSS is GNU time's `%M` for `dispatch`, which
 counts the largest of the charm process and the hook tools it waited for (one hook tool
 alone peaks at {mib(sim['tool_peak_rss_kb'])}, so a smaller charm shows as that).
 
-| event | Rust ms | ops ms | ops/Rust | Rust calls | ops calls | Rust peak RSS | ops peak RSS | floor ms | Rust/floor | ops/floor |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| event | Rust ms | ops ms | ops/Rust | Rust calls | ops calls | Rust Pebble requests | ops Pebble requests | Rust peak RSS | ops peak RSS | floor ms | Rust/floor | ops/floor |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {chr(10).join(ev)}
 
 
