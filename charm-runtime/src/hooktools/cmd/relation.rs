@@ -1,7 +1,7 @@
 //! `relation-ids`, `relation-list`, `relation-get`, `relation-set`.
 
-use super::util::{json, json_map, run, BagData};
-use crate::hooktools::{HookTools, ToolCall, ToolError};
+use super::util::{done, json, json_map, run, BagData};
+use crate::hooktools::{ask, HookTools, Reply, Request, ToolCall, ToolError};
 
 /// The `-r` value: `<endpoint>:<id>`.
 pub fn relation_arg(endpoint: &str, id: u64) -> String {
@@ -10,10 +10,15 @@ pub fn relation_arg(endpoint: &str, id: u64) -> String {
 
 /// `relation-ids <endpoint> --format=json`: the ids of the endpoint's live relations.
 pub fn relation_ids(tools: &mut dyn HookTools, endpoint: &str) -> Result<Vec<u64>, ToolError> {
-    let (call, out) = run(
-        tools,
-        ToolCall::new("relation-ids", [endpoint, "--format=json"]),
-    )?;
+    let call = ToolCall::new("relation-ids", [endpoint, "--format=json"]);
+    let request = Request::RelationIds { endpoint };
+    if let Some(ids) = ask(tools, &call, &request, |r| match r {
+        Reply::RelationIds(ids) => Ok(ids),
+        other => Err(other),
+    }) {
+        return ids;
+    }
+    let (call, out) = run(tools, call)?;
     let ids: Option<Vec<String>> = json(&call, &out)?;
     ids.unwrap_or_default()
         .iter()
@@ -39,17 +44,22 @@ pub fn relation_list(
     endpoint: &str,
     id: u64,
 ) -> Result<Vec<String>, ToolError> {
-    let (call, out) = run(
-        tools,
-        ToolCall::new(
-            "relation-list",
-            [
-                "--format=json".to_string(),
-                "-r".into(),
-                relation_arg(endpoint, id),
-            ],
-        ),
-    )?;
+    let call = ToolCall::new(
+        "relation-list",
+        [
+            "--format=json".to_string(),
+            "-r".into(),
+            relation_arg(endpoint, id),
+        ],
+    );
+    let request = Request::RelationList { endpoint, id };
+    if let Some(units) = ask(tools, &call, &request, |r| match r {
+        Reply::Names(units) => Ok(units),
+        other => Err(other),
+    }) {
+        return units;
+    }
+    let (call, out) = run(tools, call)?;
     let units: Option<Vec<String>> = json(&call, &out)?;
     Ok(units.unwrap_or_default())
 }
@@ -93,7 +103,20 @@ pub fn relation_get(
     }
     args.push("-".into());
     args.push(owner.into());
-    let (call, out) = run(tools, ToolCall::new("relation-get", args))?;
+    let call = ToolCall::new("relation-get", args);
+    let request = Request::RelationGet {
+        endpoint,
+        id,
+        owner,
+        app,
+    };
+    if let Some(bag) = ask(tools, &call, &request, |r| match r {
+        Reply::Bag(bag) => Ok(bag),
+        other => Err(other),
+    }) {
+        return bag;
+    }
+    let (call, out) = run(tools, call)?;
     json_map(&call, &out)
 }
 
@@ -151,7 +174,17 @@ pub fn relation_set(
 ) -> Result<(), ToolError> {
     check_relation_settings(endpoint, id, app, changes)?;
     let stdin = crate::json::to_tool_input(changes).expect("a map of strings always serializes");
-    tools.call(&relation_set_call(endpoint, id, app).with_stdin(stdin))?;
+    let call = relation_set_call(endpoint, id, app).with_stdin(stdin);
+    let request = Request::RelationSet {
+        endpoint,
+        id,
+        app,
+        changes,
+    };
+    if let Some(result) = ask(tools, &call, &request, done) {
+        return result;
+    }
+    tools.call(&call)?;
     Ok(())
 }
 

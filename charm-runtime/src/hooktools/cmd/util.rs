@@ -1,6 +1,6 @@
 //! What the tool families share: running a call and reading its JSON output.
 
-use crate::hooktools::{HookTools, ToolCall, ToolError};
+use crate::hooktools::{HookTools, Reply, ToolCall, ToolError};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
@@ -75,4 +75,12 @@ pub(super) fn run(
 /// Owned strings from string slices, for argv.
 pub(super) fn args<const N: usize>(items: [&str; N]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Reads a [`Reply::Done`] (for `ask`): the call succeeded.
+pub(super) fn done(reply: Reply) -> Result<(), Reply> {
+    match reply {
+        Reply::Done => Ok(()),
+        other => Err(other),
+    }
 }
