@@ -12,6 +12,8 @@ use jujuc::{reads_as_flag, run_tool, HookContext, Invocation, ToolOutcome, Typed
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod typed_tests;
 
 /// A [`HookTools`] backend over a world and a hook context, for running a charm's dispatch
 /// in memory.
