@@ -4,6 +4,7 @@
 use super::check::{self, Inconsistency, Who};
 use super::event::{EventKind, RelHook, WorkloadHook};
 use super::pebble::{PebbleCall, Workloads};
+use super::tools::RunTools;
 use super::state::{
     default_network_info, Container, Relation, RelationKind, Secret, SecretOwner, State,
     WorkloadStatus,
@@ -14,7 +15,7 @@ use charm_runtime::event::EnvError;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
 use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
 use jujuc::{
-    self, ActionWorld, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld, StatusValue,
+    self, ActionWorld, BagData, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld, StatusValue,
     StorageWorld, UnitWorld,
 };
 use serde_json::{Map, Value};
@@ -191,9 +192,12 @@ impl<C: Charm> Context<C> {
             ..HookContext::default()
         };
         let outcome = {
-            let mut tools = MemoryTools {
-                world: &mut world,
-                hook: &mut hook,
+            let mut tools = RunTools {
+                tools: MemoryTools {
+                    world: &mut world,
+                    hook: &mut hook,
+                },
+                default_networks: Some(&self.default_networks),
             };
             let outcome = match event.kind {
                 EventKind::CollectStatus => {
@@ -407,10 +411,13 @@ impl<C: Charm> Context<C> {
             .iter()
             .map(|r| self.relation_world(r, broken == Some(r.id)))
             .collect();
-        let mut networks = self.default_networks.clone();
-        for n in &state.networks {
-            networks.insert(n.binding.clone(), n.info.clone());
-        }
+        // The defaults for the other bindings are added on the first `network-get`
+        // (`RunTools`).
+        let networks = state
+            .networks
+            .iter()
+            .map(|n| (n.binding.clone(), n.info.clone()))
+            .collect();
         let action = match &event.kind {
             EventKind::Action { name, .. } => Some(ActionWorld {
                 name: name.clone(),
@@ -529,27 +536,104 @@ fn secret_from_world(s: SecretWorld) -> Secret {
     }
 }
 
-/// The output state: the input with what Juju now holds for the unit.
-fn to_state(input: &State, mut world: UnitWorld, containers: Vec<Container>) -> State {
-    let mut out = input.clone();
-    out.containers = containers;
-    for rel in &mut out.relations {
-        if let Some(w) = world.relations.iter_mut().find(|w| w.id == rel.id) {
-            rel.local_app_data = std::mem::take(&mut w.local_app_data);
-            rel.local_unit_data = std::mem::take(&mut w.local_unit_data);
-        }
-    }
-    out.opened_ports = world
-        .opened_ports
+/// The output state: the input with what Juju now holds for the unit. Each part is
+/// copied once: what the run can change is moved out of `world` (and `containers`), the
+/// rest is cloned from `input` (the destructuring names every field, so a new one cannot
+/// be forgotten).
+fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> State {
+    let State {
+        leader,
+        config,
+        relations,
+        containers: _,
+        secrets: _,
+        opened_ports: _,
+        storages,
+        networks,
+        resources,
+        unit_status: _,
+        app_status: _,
+        workload_version: _,
+        model_name,
+        model_uuid,
+        planned_units,
+        stored_state: _,
+        cloud_spec,
+    } = input;
+    let UnitWorld {
+        relations: mut world_relations,
+        opened_ports: world_ports,
+        unit_status,
+        app_status,
+        workload_version,
+        state: stored_state,
+        secrets,
+        ..
+    } = world;
+    let relations = relations
         .iter()
-        .filter_map(|p| p.parse().ok())
+        .map(|rel| {
+            let index = world_relations.iter().position(|w| w.id == rel.id);
+            let bags = index.map(|i| {
+                let w = &mut world_relations[i];
+                (
+                    std::mem::take(&mut w.local_app_data),
+                    std::mem::take(&mut w.local_unit_data),
+                )
+            });
+            relation_with(rel, bags)
+        })
         .collect();
-    out.unit_status = workload_status(&world.unit_status);
-    out.app_status = workload_status(&world.app_status);
-    out.workload_version = world.workload_version;
-    out.stored_state = world.state;
-    out.secrets = world.secrets.into_iter().map(secret_from_world).collect();
-    out
+    State {
+        leader: *leader,
+        config: config.clone(),
+        relations,
+        containers,
+        secrets: secrets.into_iter().map(secret_from_world).collect(),
+        opened_ports: world_ports.iter().filter_map(|p| p.parse().ok()).collect(),
+        storages: storages.clone(),
+        networks: networks.clone(),
+        resources: resources.clone(),
+        unit_status: workload_status(&unit_status),
+        app_status: workload_status(&app_status),
+        workload_version,
+        model_name: model_name.clone(),
+        model_uuid: model_uuid.clone(),
+        planned_units: *planned_units,
+        stored_state,
+        cloud_spec: cloud_spec.clone(),
+    }
+}
+
+/// `rel` with these local bags (the application's, then this unit's), or a copy of its
+/// own when the world has none.
+fn relation_with(rel: &Relation, bags: Option<(BagData, BagData)>) -> Relation {
+    let Relation {
+        endpoint,
+        id,
+        kind,
+        interface,
+        local_app_data,
+        local_unit_data,
+        remote_app_name,
+        remote_app_data,
+        remote_units_data,
+        remote_model_uuid,
+    } = rel;
+    let (local_app_data, local_unit_data) =
+        bags.unwrap_or_else(|| (local_app_data.clone(), local_unit_data.clone()));
+    Relation {
+        endpoint: endpoint.clone(),
+        id: *id,
+        kind: *kind,
+        interface: interface.clone(),
+        local_app_data,
+        local_unit_data,
+        remote_app_name: remote_app_name.clone(),
+        remote_app_data: remote_app_data.clone(),
+        remote_units_data: remote_units_data.clone(),
+        remote_model_uuid: remote_model_uuid.clone(),
+    }
 }
 
 // ------------------------------------------------------------------------------------------
