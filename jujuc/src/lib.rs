@@ -24,5 +24,6 @@
 mod tools;
 mod world;
 
-pub use tools::{commit, reads_as_flag, run_tool, Invocation, ToolOutcome, Typed, TOOLS};
+pub use tools::typed::{reads_as_flag, Invocation, Typed};
+pub use tools::{commit, run_tool, ToolOutcome, TOOLS};
 pub use world::*;

@@ -15,17 +15,13 @@ pub trait HookTools {
     /// Runs one tool and returns its stdout.
     fn call(&mut self, call: &ToolCall) -> Result<String, ToolError>;
 
-    /// Answers `request`, whose argv is `call`, without running it as argv: `None` if this
-    /// backend has no typed answer for it (the caller then runs `call` with
-    /// [`HookTools::call`]), else what the tool would have answered, an error being the
-    /// one `call` would have failed with. A backend that answers counts the call as made
-    /// (records it, applies it) exactly as if `call` had run.
-    fn answer(
-        &mut self,
-        call: &ToolCall,
-        request: &Request<'_>,
-    ) -> Option<Result<Reply, ToolError>> {
-        let _ = (call, request);
+    /// Answers `request` without running it as argv: `None` if this backend has no typed
+    /// answer for it (the caller then runs [`Request::call`] with [`HookTools::call`]),
+    /// else what the tool would have answered, an error being the one that call would
+    /// have failed with. A backend that answers counts the call as made (records it,
+    /// applies it) exactly as if [`Request::call`] had run.
+    fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
+        let _ = request;
         None
     }
 }
@@ -35,12 +31,8 @@ impl<T: HookTools + ?Sized> HookTools for &mut T {
         (**self).call(call)
     }
 
-    fn answer(
-        &mut self,
-        call: &ToolCall,
-        request: &Request<'_>,
-    ) -> Option<Result<Reply, ToolError>> {
-        (**self).answer(call, request)
+    fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
+        (**self).answer(request)
     }
 }
 
@@ -72,13 +64,9 @@ impl<T: HookTools> HookTools for Recorder<T> {
 
     /// Records `call` only when the inner backend answers it (otherwise the caller runs
     /// it through [`HookTools::call`], which records it).
-    fn answer(
-        &mut self,
-        call: &ToolCall,
-        request: &Request<'_>,
-    ) -> Option<Result<Reply, ToolError>> {
-        let reply = self.inner.answer(call, request)?;
-        self.calls.push(call.clone());
+    fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
+        let reply = self.inner.answer(request)?;
+        self.calls.push(request.call());
         Some(reply)
     }
 }

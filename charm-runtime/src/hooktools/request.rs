@@ -1,22 +1,22 @@
 //! [`Request`] and [`Reply`]: the hot hook-tool calls as typed data, for backends that can
 //! answer them without argv and without printing and re-reading the tool's output.
 //!
-//! Every typed call still carries its [`ToolCall`] (the exact argv), which is what a
-//! backend records and what its errors quote; [`HookTools::answer`] returns `None` when a
-//! backend has no typed answer, and the call then runs as argv through
-//! [`HookTools::call`] (the process backend always does that).
+//! Every request stands for one exact argv, [`Request::call`] (what a backend records and
+//! what errors quote); [`HookTools::answer`](super::HookTools::answer) returns `None` when
+//! a backend has no typed answer, and the call then runs as argv through
+//! [`HookTools::call`](super::HookTools::call) (the process backend always does that).
 
-use super::backend::HookTools;
-use super::call::ToolCall;
-use super::cmd::BagData;
-use super::error::ToolError;
 use crate::log::LogLevel;
 use crate::status::Status;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
-/// One hook-tool call as data. Each variant names the argv its [`ToolCall`] carries (built
-/// by the functions of [`cmd`](super::cmd)); a backend that answers it must answer exactly
-/// as the tool would for that argv (same data, same errors).
+/// A relation bag or the unit state: string keys to string values.
+type BagData = BTreeMap<String, String>;
+
+/// One hook-tool call as data. Each variant names the argv it stands for
+/// ([`Request::call`] builds it); a backend that answers it must answer exactly as the
+/// tool would for that argv (same data, same errors).
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Request<'a> {
@@ -112,7 +112,7 @@ pub enum Reply {
 
 impl Reply {
     /// The reply's kind, for the message about a backend that answered the wrong kind.
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Reply::Done => "done",
             Reply::Bool(_) => "a boolean",
@@ -122,27 +122,4 @@ impl Reply {
             Reply::Config(_) => "config",
         }
     }
-}
-
-/// Asks `tools` for a typed answer to `request` (whose argv is `call`): `None` if the
-/// backend has none (the caller then runs `call`); otherwise the answer, read by `pick`
-/// (`None` from `pick`, a reply of the wrong kind, is reported as a backend bug).
-pub(crate) fn ask<T>(
-    tools: &mut dyn HookTools,
-    call: &ToolCall,
-    request: &Request<'_>,
-    pick: impl FnOnce(Reply) -> Result<T, Reply>,
-) -> Option<Result<T, ToolError>> {
-    let reply = match tools.answer(call, request)? {
-        Ok(reply) => reply,
-        Err(e) => return Some(Err(e)),
-    };
-    Some(pick(reply).map_err(|other| ToolError::BadOutput {
-        call: call.describe(),
-        output: String::new(),
-        problem: format!(
-            "the hook-tool backend answered {} to this call",
-            other.kind()
-        ),
-    }))
 }

@@ -104,13 +104,9 @@ impl HookTools for Flushing<'_> {
 
     /// Sends the queued lines first, as [`HookTools::call`] does, so a typed answer
     /// keeps the calls in the order they were made.
-    fn answer(
-        &mut self,
-        call: &ToolCall,
-        request: &Request<'_>,
-    ) -> Option<Result<Reply, ToolError>> {
+    fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
         self.flush();
-        self.inner.answer(call, request)
+        self.inner.answer(request)
     }
 }
 

@@ -31,11 +31,7 @@ impl HookTools for RunTools<'_> {
         self.tools.call(call)
     }
 
-    fn answer(
-        &mut self,
-        call: &ToolCall,
-        request: &Request<'_>,
-    ) -> Option<Result<Reply, ToolError>> {
-        self.tools.answer(call, request)
+    fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
+        self.tools.answer(request)
     }
 }

@@ -40,15 +40,13 @@ impl HookTools for MemoryTools<'_> {
         }
     }
 
-    fn answer(
-        &mut self,
-        call: &ToolCall,
-        request: &Request<'_>,
-    ) -> Option<Result<Reply, ToolError>> {
+    fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
+        // The argv this request stands for, moved into the record.
+        let call = request.call();
         let inv = Invocation {
             tool: call.tool,
-            args: &call.args,
-            stdin: call.stdin.as_deref(),
+            args: call.args,
+            stdin: call.stdin,
         };
         let mut typed = Typed {
             world: self.world,
@@ -100,6 +98,9 @@ impl HookTools for MemoryTools<'_> {
             // argv.
             _ => return None,
         };
-        Some(answer.map_err(|out: ToolOutcome| ToolError::from_exit(call, out.code, &out.stderr)))
+        // A failure quotes the call, built again (only then).
+        Some(answer.map_err(|out: ToolOutcome| {
+            ToolError::from_exit(&request.call(), out.code, &out.stderr)
+        }))
     }
 }

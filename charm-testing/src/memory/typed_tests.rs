@@ -80,12 +80,8 @@ impl HookTools for Counting<'_> {
         self.0.call(call)
     }
 
-    fn answer(
-        &mut self,
-        call: &ToolCall,
-        request: &Request<'_>,
-    ) -> Option<Result<Reply, ToolError>> {
-        let answer = self.0.answer(call, request);
+    fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
+        let answer = self.0.answer(request);
         self.1 += usize::from(answer.is_some());
         answer
     }

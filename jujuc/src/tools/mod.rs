@@ -20,14 +20,13 @@ mod other;
 mod relation;
 mod secret;
 mod state;
-mod typed;
+pub(crate) mod typed;
 mod unit;
 
 #[cfg(test)]
 mod tests;
 
 use super::world::{BagData, CallRecord, HookContext, RelationWorld, SecretWorld, UnitWorld};
-pub use typed::{reads_as_flag, Invocation, Typed};
 
 /// What a tool invocation printed and how it exited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -311,7 +310,13 @@ pub fn run_tool(
         },
         Err(fail) => fail.outcome(),
     };
-    record(hook, tool, args, stdin, &outcome);
+    record(
+        hook,
+        tool,
+        args.iter().cloned(),
+        stdin.map(str::to_string),
+        &outcome,
+    );
     outcome
 }
 
@@ -327,20 +332,20 @@ impl Fail {
     }
 }
 
-/// Records one call in `hook.calls`.
+/// Records one call in `hook.calls`: `tool`, then `args`.
 pub(crate) fn record(
     hook: &mut HookContext,
     tool: &str,
-    args: &[String],
-    stdin: Option<&str>,
+    args: impl ExactSizeIterator<Item = String>,
+    stdin: Option<String>,
     outcome: &ToolOutcome,
 ) {
     let mut argv = Vec::with_capacity(args.len() + 1);
     argv.push(tool.to_string());
-    argv.extend_from_slice(args);
+    argv.extend(args);
     hook.calls.push(CallRecord {
         argv,
-        stdin: stdin.map(str::to_string),
+        stdin,
         code: outcome.code,
         stderr: outcome.stderr.clone(),
     });

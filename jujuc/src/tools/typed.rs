@@ -19,17 +19,18 @@ pub fn reads_as_flag(arg: &str) -> bool {
     arg.len() > 1 && arg.starts_with('-')
 }
 
-/// The command line a typed call stands for: what is recorded, as if it had run.
+/// The command line a typed call stands for: what is recorded, as if it had run (moved
+/// into the record, not copied).
 ///
 /// Each [`Typed`] method documents the argv it answers; the caller passes that argv here.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Invocation<'a> {
     /// The tool.
     pub tool: &'a str,
     /// Its arguments.
-    pub args: &'a [String],
+    pub args: Vec<String>,
     /// Its stdin.
-    pub stdin: Option<&'a str>,
+    pub stdin: Option<String>,
 }
 
 /// The typed entry into the tools: a world and a hook, as for [`run_tool`](super::run_tool).
@@ -57,7 +58,7 @@ impl Typed<'_> {
             let mut ctx = Ctx {
                 world: &mut *self.world,
                 hook: &mut *self.hook,
-                stdin: call.stdin,
+                stdin: call.stdin.as_deref(),
             };
             admit(&ctx, call.tool).and_then(|()| f(&mut ctx))
         };
@@ -72,7 +73,13 @@ impl Typed<'_> {
             ),
             Err(fail) => (None, fail.outcome()),
         };
-        record(self.hook, call.tool, call.args, call.stdin, &outcome);
+        record(
+            self.hook,
+            call.tool,
+            call.args.into_iter(),
+            call.stdin,
+            &outcome,
+        );
         value.ok_or(outcome)
     }
 

@@ -1,6 +1,6 @@
 //! What the tool families share: running a call and reading its JSON output.
 
-use crate::hooktools::{HookTools, Reply, ToolCall, ToolError};
+use crate::hooktools::{HookTools, Reply, Request, ToolCall, ToolError};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
@@ -83,4 +83,26 @@ pub(super) fn done(reply: Reply) -> Result<(), Reply> {
         Reply::Done => Ok(()),
         other => Err(other),
     }
+}
+
+/// Asks `tools` for a typed answer to `request`: `None` if the backend has none (the
+/// caller then runs `request.call()`); otherwise the answer, read by `pick` (a reply of the
+/// wrong kind, which `pick` hands back, is reported as a backend bug).
+pub(super) fn ask<T>(
+    tools: &mut dyn HookTools,
+    request: &Request<'_>,
+    pick: impl FnOnce(Reply) -> Result<T, Reply>,
+) -> Option<Result<T, ToolError>> {
+    let reply = match tools.answer(request)? {
+        Ok(reply) => reply,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(pick(reply).map_err(|other| ToolError::BadOutput {
+        call: request.call().describe(),
+        output: String::new(),
+        problem: format!(
+            "the hook-tool backend answered {} to this call",
+            other.kind()
+        ),
+    }))
 }
