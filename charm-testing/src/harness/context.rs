@@ -19,6 +19,7 @@ use jujuc::{
     StorageWorld, UnitWorld,
 };
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -236,29 +237,34 @@ impl<C: Charm> Context<C> {
     /// `HookEnv::from_vars` (so the event goes through the real classification).
     fn hook_env(&self, event: &Event, state: &State) -> Result<HookEnv, RunError> {
         let hook = event.hook_name();
-        let mut vars: Vec<(&'static str, String)> = Vec::with_capacity(16);
+        // Borrowed where the value exists already: the lookup copies each value once.
+        let mut vars: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(16);
         let dispatch_path = match &event.kind {
             EventKind::Action { name, id, .. } => {
-                vars.push(("JUJU_ACTION_NAME", name.clone()));
-                vars.push(("JUJU_ACTION_UUID", id.clone()));
+                vars.push(("JUJU_ACTION_NAME", name.into()));
+                vars.push(("JUJU_ACTION_UUID", id.into()));
                 format!("actions/{name}")
             }
             _ => format!("hooks/{hook}"),
         };
-        vars.push(("JUJU_DISPATCH_PATH", dispatch_path));
-        vars.push(("JUJU_HOOK_NAME", hook.clone()));
-        vars.push(("JUJU_UNIT_NAME", self.unit_name.clone()));
-        vars.push(("JUJU_MODEL_NAME", state.model_name.clone()));
-        vars.push(("JUJU_MODEL_UUID", state.model_uuid.clone()));
-        vars.push(("JUJU_VERSION", self.juju_version.clone()));
+        vars.push(("JUJU_DISPATCH_PATH", dispatch_path.into()));
+        vars.push(("JUJU_HOOK_NAME", hook.as_str().into()));
+        vars.push(("JUJU_UNIT_NAME", self.unit_name.as_str().into()));
+        vars.push(("JUJU_MODEL_NAME", state.model_name.as_str().into()));
+        vars.push(("JUJU_MODEL_UUID", state.model_uuid.as_str().into()));
+        vars.push(("JUJU_VERSION", self.juju_version.as_str().into()));
         vars.push((
             "JUJU_CHARM_DIR",
             format!(
                 "/var/lib/juju/agents/unit-{}-{}/charm",
                 self.app_name, self.unit_id
-            ),
+            )
+            .into(),
         ));
-        vars.push(("JUJU_CONTEXT_ID", format!("{}-{hook}-1", self.unit_name)));
+        vars.push((
+            "JUJU_CONTEXT_ID",
+            format!("{}-{hook}-1", self.unit_name).into(),
+        ));
         match &event.kind {
             EventKind::Unit(_) | EventKind::CollectStatus | EventKind::Action { .. } => {}
             EventKind::Relation {
@@ -268,10 +274,10 @@ impl<C: Charm> Context<C> {
                 departing_self,
             } => {
                 let remote_app = self.remote_app_of(relation.id, state);
-                vars.push(("JUJU_RELATION", relation.endpoint.clone()));
+                vars.push(("JUJU_RELATION", relation.endpoint.as_str().into()));
                 vars.push((
                     "JUJU_RELATION_ID",
-                    format!("{}:{}", relation.endpoint, relation.id),
+                    format!("{}:{}", relation.endpoint, relation.id).into(),
                 ));
                 if let Some(u) = remote_unit {
                     let unit = format!("{remote_app}/{u}");
@@ -281,26 +287,26 @@ impl<C: Charm> Context<C> {
                         } else {
                             unit.clone()
                         };
-                        vars.push(("JUJU_DEPARTING_UNIT", departing));
+                        vars.push(("JUJU_DEPARTING_UNIT", departing.into()));
                     }
-                    vars.push(("JUJU_REMOTE_UNIT", unit));
+                    vars.push(("JUJU_REMOTE_UNIT", unit.into()));
                 }
-                vars.push(("JUJU_REMOTE_APP", remote_app));
+                vars.push(("JUJU_REMOTE_APP", remote_app.into()));
             }
             EventKind::Workload {
                 hook: kind,
                 container,
             } => {
-                vars.push(("JUJU_WORKLOAD_NAME", container.clone()));
+                vars.push(("JUJU_WORKLOAD_NAME", container.as_str().into()));
                 match kind {
                     WorkloadHook::Ready => {}
                     WorkloadHook::Notice(n) => {
-                        vars.push(("JUJU_NOTICE_ID", n.id.clone()));
-                        vars.push(("JUJU_NOTICE_TYPE", n.notice_type.clone()));
-                        vars.push(("JUJU_NOTICE_KEY", n.key.clone()));
+                        vars.push(("JUJU_NOTICE_ID", n.id.as_str().into()));
+                        vars.push(("JUJU_NOTICE_TYPE", n.notice_type.as_str().into()));
+                        vars.push(("JUJU_NOTICE_KEY", n.key.as_str().into()));
                     }
                     WorkloadHook::CheckFailed(c) | WorkloadHook::CheckRecovered(c) => {
-                        vars.push(("JUJU_PEBBLE_CHECK_NAME", c.name.clone()));
+                        vars.push(("JUJU_PEBBLE_CHECK_NAME", c.name.as_str().into()));
                     }
                 }
             }
@@ -308,8 +314,8 @@ impl<C: Charm> Context<C> {
                 let s = state
                     .storage(&storage.name, storage.index)
                     .unwrap_or(storage);
-                vars.push(("JUJU_STORAGE_ID", s.storage_id()));
-                vars.push(("JUJU_STORAGE_LOCATION", s.location.clone()));
+                vars.push(("JUJU_STORAGE_ID", s.storage_id().into()));
+                vars.push(("JUJU_STORAGE_LOCATION", s.location.as_str().into()));
                 vars.push(("JUJU_STORAGE_KIND", self.storage_kind(&s.name).into()));
             }
             EventKind::Secret {
@@ -318,23 +324,23 @@ impl<C: Charm> Context<C> {
                 revision,
                 ..
             } => {
-                vars.push(("JUJU_SECRET_ID", id.clone()));
+                vars.push(("JUJU_SECRET_ID", id.as_str().into()));
                 let label = state
                     .secret(id)
                     .and_then(|s| s.label.clone())
                     .or(label.clone());
                 if let Some(l) = label {
-                    vars.push(("JUJU_SECRET_LABEL", l));
+                    vars.push(("JUJU_SECRET_LABEL", l.into()));
                 }
                 if let Some(r) = revision {
-                    vars.push(("JUJU_SECRET_REVISION", r.to_string()));
+                    vars.push(("JUJU_SECRET_REVISION", r.to_string().into()));
                 }
             }
         }
         let lookup = |name: &str| {
             vars.iter()
                 .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.clone())
+                .map(|(_, v)| v.to_string())
         };
         match HookEnv::from_vars(lookup) {
             Ok(Some(env)) => Ok(env),
