@@ -13,7 +13,7 @@ mod request;
 pub use backend::{HookTools, Recorder};
 pub use call::{ToolCall, SHOWN_ARG_BYTES};
 pub use error::{ToolError, MAX_STDERR_SHOWN};
-pub use request::{Reply, Request};
 pub use process::{
     ProcessTools, MAX_ARG_BYTES, MAX_STDOUT_BYTES, STDERR_KEPT_BYTES, TOOL_DEADLINE,
 };
+pub use request::{Reply, Request};

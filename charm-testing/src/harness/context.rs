@@ -4,19 +4,19 @@
 use super::check::{self, Inconsistency, Who};
 use super::event::{EventKind, RelHook, WorkloadHook};
 use super::pebble::{PebbleCall, Workloads};
-use super::tools::RunTools;
 use super::state::{
     default_network_info, Container, Relation, RelationKind, Secret, SecretOwner, State,
     WorkloadStatus,
 };
+use super::tools::RunTools;
 use super::Event;
 use crate::memory::MemoryTools;
 use charm_runtime::event::EnvError;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
 use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
 use jujuc::{
-    self, ActionWorld, BagData, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld, StatusValue,
-    StorageWorld, UnitWorld,
+    self, ActionWorld, BagData, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld,
+    StatusValue, StorageWorld, UnitWorld,
 };
 use serde_json::{Map, Value};
 use std::borrow::Cow;

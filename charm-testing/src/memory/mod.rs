@@ -53,9 +53,9 @@ impl HookTools for MemoryTools<'_> {
             hook: self.hook,
         };
         let answer = match *request {
-            Request::RelationIds { endpoint } if !reads_as_flag(endpoint) => typed
-                .relation_ids(inv, endpoint)
-                .map(Reply::RelationIds),
+            Request::RelationIds { endpoint } if !reads_as_flag(endpoint) => {
+                typed.relation_ids(inv, endpoint).map(Reply::RelationIds)
+            }
             Request::RelationList { endpoint, id } => {
                 typed.relation_list(inv, endpoint, id).map(Reply::Names)
             }

@@ -115,8 +115,14 @@ fn script(t: &mut dyn HookTools) -> Vec<String> {
             "{:?}",
             cmd::relation_set(t, "db", 4, true, &bag(&[("a", "1"), ("db-name", "")]))
         ),
-        format!("{:?}", cmd::relation_set(t, "db", 4, false, &bag(&[("u", "2")]))),
-        format!("{:?}", cmd::relation_set(t, "db", 9, false, &bag(&[("u", "2")]))),
+        format!(
+            "{:?}",
+            cmd::relation_set(t, "db", 4, false, &bag(&[("u", "2")]))
+        ),
+        format!(
+            "{:?}",
+            cmd::relation_set(t, "db", 9, false, &bag(&[("u", "2")]))
+        ),
         format!("{:?}", cmd::relation_get(t, "db", 4, "app", true)),
         format!("{:?}", cmd::relation_get(t, "db", 4, "app/0", false)),
         format!("{:?}", cmd::config_get(t)),

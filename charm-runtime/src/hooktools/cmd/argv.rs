@@ -81,11 +81,9 @@ impl Request<'_> {
                 ToolCall::new("application-version-set", ["--", version])
             }
             Request::StateGet => ToolCall::new("state-get", ["--format=json"]),
-            Request::StateSet { values } => ToolCall::new("state-set", ["--file", "-"])
-                .with_stdin(
-                    crate::json::to_tool_input(values)
-                        .expect("a map of strings always serializes"),
-                ),
+            Request::StateSet { values } => ToolCall::new("state-set", ["--file", "-"]).with_stdin(
+                crate::json::to_tool_input(values).expect("a map of strings always serializes"),
+            ),
             Request::StateDelete { key } => ToolCall::new("state-delete", [key]),
         }
     }
