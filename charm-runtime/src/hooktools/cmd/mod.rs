@@ -24,7 +24,6 @@ pub mod unit;
 mod util;
 
 pub use action::*;
-pub use argv::relation_arg;
 pub use network::*;
 pub use other::*;
 pub use port::*;

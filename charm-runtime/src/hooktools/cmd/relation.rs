@@ -1,6 +1,7 @@
 //! `relation-ids`, `relation-list`, `relation-get`, `relation-set`.
 
-use super::argv::{relation_arg, relation_set_call};
+pub use super::argv::relation_arg;
+use super::argv::relation_set_call;
 use super::util::{ask, done, json, json_map, run, BagData};
 use crate::hooktools::{HookTools, Reply, Request, ToolCall, ToolError};
 
