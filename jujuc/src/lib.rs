@@ -3,7 +3,9 @@
 //! A [`UnitWorld`] is Juju's model as one unit sees it during one hook; a [`HookContext`]
 //! holds what the hook has done so far. [`run_tool`] runs one tool invocation (argv as the
 //! charm passes it) and answers exactly as Juju's tools do: stdout, exit code (2 for usage
-//! errors, 1 for runtime errors) and `ERROR <message>` on stderr. Writes that Juju makes
+//! errors, 1 for runtime errors) and `ERROR <message>` on stderr. [`Typed`] answers the
+//! hot calls as data instead (no argv to parse, no output to print), through the same
+//! implementation, recording them as the argv they stand for. Writes that Juju makes
 //! transactional (relation data, ports, unit state, secrets) are staged in the
 //! [`HookContext`] and applied by [`commit`] only if the hook succeeds; `status-set`,
 //! `juju-log`, `action-*` and `application-version-set` take effect at once, as in Juju.
@@ -22,5 +24,6 @@
 mod tools;
 mod world;
 
+pub use tools::typed::{reads_as_flag, Invocation, Typed};
 pub use tools::{commit, run_tool, ToolOutcome, TOOLS};
 pub use world::*;

@@ -2,7 +2,7 @@
 //! documentation of [`crate::log`]).
 
 use super::level::LogLevel;
-use crate::hooktools::{cmd, HookTools, ToolCall, ToolError};
+use crate::hooktools::{cmd, HookTools, Reply, Request, ToolCall, ToolError};
 use std::cell::RefCell;
 
 thread_local! {
@@ -100,6 +100,13 @@ impl HookTools for Flushing<'_> {
     fn call(&mut self, call: &ToolCall) -> Result<String, ToolError> {
         self.flush();
         self.inner.call(call)
+    }
+
+    /// Sends the queued lines first, as [`HookTools::call`] does, so a typed answer
+    /// keeps the calls in the order they were made.
+    fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
+        self.flush();
+        self.inner.answer(request)
     }
 }
 

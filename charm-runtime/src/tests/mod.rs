@@ -6,6 +6,7 @@ mod juju;
 mod limits;
 mod model;
 mod secret;
+mod typed;
 
 use crate::event::{Event, HookEnv};
 use crate::hooktools::{HookTools, ToolCall, ToolError};

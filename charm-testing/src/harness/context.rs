@@ -8,16 +8,18 @@ use super::state::{
     default_network_info, Container, Relation, RelationKind, Secret, SecretOwner, State,
     WorkloadStatus,
 };
+use super::tools::RunTools;
 use super::Event;
 use crate::memory::MemoryTools;
 use charm_runtime::event::EnvError;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
 use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
 use jujuc::{
-    self, ActionWorld, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld, StatusValue,
-    StorageWorld, UnitWorld,
+    self, ActionWorld, BagData, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld,
+    StatusValue, StorageWorld, UnitWorld,
 };
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -191,9 +193,12 @@ impl<C: Charm> Context<C> {
             ..HookContext::default()
         };
         let outcome = {
-            let mut tools = MemoryTools {
-                world: &mut world,
-                hook: &mut hook,
+            let mut tools = RunTools {
+                tools: MemoryTools {
+                    world: &mut world,
+                    hook: &mut hook,
+                },
+                default_networks: Some(&self.default_networks),
             };
             let outcome = match event.kind {
                 EventKind::CollectStatus => {
@@ -232,29 +237,34 @@ impl<C: Charm> Context<C> {
     /// `HookEnv::from_vars` (so the event goes through the real classification).
     fn hook_env(&self, event: &Event, state: &State) -> Result<HookEnv, RunError> {
         let hook = event.hook_name();
-        let mut vars: Vec<(&'static str, String)> = Vec::with_capacity(16);
+        // Borrowed where the value exists already: the lookup copies each value once.
+        let mut vars: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(16);
         let dispatch_path = match &event.kind {
             EventKind::Action { name, id, .. } => {
-                vars.push(("JUJU_ACTION_NAME", name.clone()));
-                vars.push(("JUJU_ACTION_UUID", id.clone()));
+                vars.push(("JUJU_ACTION_NAME", name.into()));
+                vars.push(("JUJU_ACTION_UUID", id.into()));
                 format!("actions/{name}")
             }
             _ => format!("hooks/{hook}"),
         };
-        vars.push(("JUJU_DISPATCH_PATH", dispatch_path));
-        vars.push(("JUJU_HOOK_NAME", hook.clone()));
-        vars.push(("JUJU_UNIT_NAME", self.unit_name.clone()));
-        vars.push(("JUJU_MODEL_NAME", state.model_name.clone()));
-        vars.push(("JUJU_MODEL_UUID", state.model_uuid.clone()));
-        vars.push(("JUJU_VERSION", self.juju_version.clone()));
+        vars.push(("JUJU_DISPATCH_PATH", dispatch_path.into()));
+        vars.push(("JUJU_HOOK_NAME", hook.as_str().into()));
+        vars.push(("JUJU_UNIT_NAME", self.unit_name.as_str().into()));
+        vars.push(("JUJU_MODEL_NAME", state.model_name.as_str().into()));
+        vars.push(("JUJU_MODEL_UUID", state.model_uuid.as_str().into()));
+        vars.push(("JUJU_VERSION", self.juju_version.as_str().into()));
         vars.push((
             "JUJU_CHARM_DIR",
             format!(
                 "/var/lib/juju/agents/unit-{}-{}/charm",
                 self.app_name, self.unit_id
-            ),
+            )
+            .into(),
         ));
-        vars.push(("JUJU_CONTEXT_ID", format!("{}-{hook}-1", self.unit_name)));
+        vars.push((
+            "JUJU_CONTEXT_ID",
+            format!("{}-{hook}-1", self.unit_name).into(),
+        ));
         match &event.kind {
             EventKind::Unit(_) | EventKind::CollectStatus | EventKind::Action { .. } => {}
             EventKind::Relation {
@@ -264,10 +274,10 @@ impl<C: Charm> Context<C> {
                 departing_self,
             } => {
                 let remote_app = self.remote_app_of(relation.id, state);
-                vars.push(("JUJU_RELATION", relation.endpoint.clone()));
+                vars.push(("JUJU_RELATION", relation.endpoint.as_str().into()));
                 vars.push((
                     "JUJU_RELATION_ID",
-                    format!("{}:{}", relation.endpoint, relation.id),
+                    format!("{}:{}", relation.endpoint, relation.id).into(),
                 ));
                 if let Some(u) = remote_unit {
                     let unit = format!("{remote_app}/{u}");
@@ -277,26 +287,26 @@ impl<C: Charm> Context<C> {
                         } else {
                             unit.clone()
                         };
-                        vars.push(("JUJU_DEPARTING_UNIT", departing));
+                        vars.push(("JUJU_DEPARTING_UNIT", departing.into()));
                     }
-                    vars.push(("JUJU_REMOTE_UNIT", unit));
+                    vars.push(("JUJU_REMOTE_UNIT", unit.into()));
                 }
-                vars.push(("JUJU_REMOTE_APP", remote_app));
+                vars.push(("JUJU_REMOTE_APP", remote_app.into()));
             }
             EventKind::Workload {
                 hook: kind,
                 container,
             } => {
-                vars.push(("JUJU_WORKLOAD_NAME", container.clone()));
+                vars.push(("JUJU_WORKLOAD_NAME", container.as_str().into()));
                 match kind {
                     WorkloadHook::Ready => {}
                     WorkloadHook::Notice(n) => {
-                        vars.push(("JUJU_NOTICE_ID", n.id.clone()));
-                        vars.push(("JUJU_NOTICE_TYPE", n.notice_type.clone()));
-                        vars.push(("JUJU_NOTICE_KEY", n.key.clone()));
+                        vars.push(("JUJU_NOTICE_ID", n.id.as_str().into()));
+                        vars.push(("JUJU_NOTICE_TYPE", n.notice_type.as_str().into()));
+                        vars.push(("JUJU_NOTICE_KEY", n.key.as_str().into()));
                     }
                     WorkloadHook::CheckFailed(c) | WorkloadHook::CheckRecovered(c) => {
-                        vars.push(("JUJU_PEBBLE_CHECK_NAME", c.name.clone()));
+                        vars.push(("JUJU_PEBBLE_CHECK_NAME", c.name.as_str().into()));
                     }
                 }
             }
@@ -304,8 +314,8 @@ impl<C: Charm> Context<C> {
                 let s = state
                     .storage(&storage.name, storage.index)
                     .unwrap_or(storage);
-                vars.push(("JUJU_STORAGE_ID", s.storage_id()));
-                vars.push(("JUJU_STORAGE_LOCATION", s.location.clone()));
+                vars.push(("JUJU_STORAGE_ID", s.storage_id().into()));
+                vars.push(("JUJU_STORAGE_LOCATION", s.location.as_str().into()));
                 vars.push(("JUJU_STORAGE_KIND", self.storage_kind(&s.name).into()));
             }
             EventKind::Secret {
@@ -314,23 +324,23 @@ impl<C: Charm> Context<C> {
                 revision,
                 ..
             } => {
-                vars.push(("JUJU_SECRET_ID", id.clone()));
+                vars.push(("JUJU_SECRET_ID", id.as_str().into()));
                 let label = state
                     .secret(id)
                     .and_then(|s| s.label.clone())
                     .or(label.clone());
                 if let Some(l) = label {
-                    vars.push(("JUJU_SECRET_LABEL", l));
+                    vars.push(("JUJU_SECRET_LABEL", l.into()));
                 }
                 if let Some(r) = revision {
-                    vars.push(("JUJU_SECRET_REVISION", r.to_string()));
+                    vars.push(("JUJU_SECRET_REVISION", r.to_string().into()));
                 }
             }
         }
         let lookup = |name: &str| {
             vars.iter()
                 .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.clone())
+                .map(|(_, v)| v.to_string())
         };
         match HookEnv::from_vars(lookup) {
             Ok(Some(env)) => Ok(env),
@@ -407,10 +417,13 @@ impl<C: Charm> Context<C> {
             .iter()
             .map(|r| self.relation_world(r, broken == Some(r.id)))
             .collect();
-        let mut networks = self.default_networks.clone();
-        for n in &state.networks {
-            networks.insert(n.binding.clone(), n.info.clone());
-        }
+        // The defaults for the other bindings are added on the first `network-get`
+        // (`RunTools`).
+        let networks = state
+            .networks
+            .iter()
+            .map(|n| (n.binding.clone(), n.info.clone()))
+            .collect();
         let action = match &event.kind {
             EventKind::Action { name, .. } => Some(ActionWorld {
                 name: name.clone(),
@@ -529,27 +542,104 @@ fn secret_from_world(s: SecretWorld) -> Secret {
     }
 }
 
-/// The output state: the input with what Juju now holds for the unit.
-fn to_state(input: &State, mut world: UnitWorld, containers: Vec<Container>) -> State {
-    let mut out = input.clone();
-    out.containers = containers;
-    for rel in &mut out.relations {
-        if let Some(w) = world.relations.iter_mut().find(|w| w.id == rel.id) {
-            rel.local_app_data = std::mem::take(&mut w.local_app_data);
-            rel.local_unit_data = std::mem::take(&mut w.local_unit_data);
-        }
-    }
-    out.opened_ports = world
-        .opened_ports
+/// The output state: the input with what Juju now holds for the unit. Each part is
+/// copied once: what the run can change is moved out of `world` (and `containers`), the
+/// rest is cloned from `input` (the destructuring names every field, so a new one cannot
+/// be forgotten).
+fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> State {
+    let State {
+        leader,
+        config,
+        relations,
+        containers: _,
+        secrets: _,
+        opened_ports: _,
+        storages,
+        networks,
+        resources,
+        unit_status: _,
+        app_status: _,
+        workload_version: _,
+        model_name,
+        model_uuid,
+        planned_units,
+        stored_state: _,
+        cloud_spec,
+    } = input;
+    let UnitWorld {
+        relations: mut world_relations,
+        opened_ports: world_ports,
+        unit_status,
+        app_status,
+        workload_version,
+        state: stored_state,
+        secrets,
+        ..
+    } = world;
+    let relations = relations
         .iter()
-        .filter_map(|p| p.parse().ok())
+        .map(|rel| {
+            let index = world_relations.iter().position(|w| w.id == rel.id);
+            let bags = index.map(|i| {
+                let w = &mut world_relations[i];
+                (
+                    std::mem::take(&mut w.local_app_data),
+                    std::mem::take(&mut w.local_unit_data),
+                )
+            });
+            relation_with(rel, bags)
+        })
         .collect();
-    out.unit_status = workload_status(&world.unit_status);
-    out.app_status = workload_status(&world.app_status);
-    out.workload_version = world.workload_version;
-    out.stored_state = world.state;
-    out.secrets = world.secrets.into_iter().map(secret_from_world).collect();
-    out
+    State {
+        leader: *leader,
+        config: config.clone(),
+        relations,
+        containers,
+        secrets: secrets.into_iter().map(secret_from_world).collect(),
+        opened_ports: world_ports.iter().filter_map(|p| p.parse().ok()).collect(),
+        storages: storages.clone(),
+        networks: networks.clone(),
+        resources: resources.clone(),
+        unit_status: workload_status(&unit_status),
+        app_status: workload_status(&app_status),
+        workload_version,
+        model_name: model_name.clone(),
+        model_uuid: model_uuid.clone(),
+        planned_units: *planned_units,
+        stored_state,
+        cloud_spec: cloud_spec.clone(),
+    }
+}
+
+/// `rel` with these local bags (the application's, then this unit's), or a copy of its
+/// own when the world has none.
+fn relation_with(rel: &Relation, bags: Option<(BagData, BagData)>) -> Relation {
+    let Relation {
+        endpoint,
+        id,
+        kind,
+        interface,
+        local_app_data,
+        local_unit_data,
+        remote_app_name,
+        remote_app_data,
+        remote_units_data,
+        remote_model_uuid,
+    } = rel;
+    let (local_app_data, local_unit_data) =
+        bags.unwrap_or_else(|| (local_app_data.clone(), local_unit_data.clone()));
+    Relation {
+        endpoint: endpoint.clone(),
+        id: *id,
+        kind: *kind,
+        interface: interface.clone(),
+        local_app_data,
+        local_unit_data,
+        remote_app_name: remote_app_name.clone(),
+        remote_app_data: remote_app_data.clone(),
+        remote_units_data: remote_units_data.clone(),
+        remote_model_uuid: remote_model_uuid.clone(),
+    }
 }
 
 // ------------------------------------------------------------------------------------------

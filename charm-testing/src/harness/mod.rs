@@ -32,6 +32,7 @@ mod context;
 mod event;
 mod pebble;
 mod state;
+mod tools;
 
 /// The Pebble types the container state is made of, from the runtime's client.
 pub use charm_runtime::pebble::{CheckLevel, CheckStatus, Layer, ServiceStatus};

@@ -20,6 +20,7 @@ mod other;
 mod relation;
 mod secret;
 mod state;
+pub(crate) mod typed;
 mod unit;
 
 #[cfg(test)]
@@ -143,6 +144,20 @@ impl Ctx<'_> {
         {
             Some(id) => Ok(Some(id)),
             None => Err(args::invalid_value(&spelling, v, "relation not found")),
+        }
+    }
+
+    /// What `-r <endpoint>:<id>`, as a charm's typed call passes it, resolves to: `id`, or
+    /// the same exit-2 error [`Ctx::relation_flag`] gives for an unknown relation.
+    pub fn relation_given(&self, endpoint: &str, id: u64) -> Result<u64, Fail> {
+        if self.relation(id).is_some() {
+            Ok(id)
+        } else {
+            Err(args::invalid_value(
+                "-r",
+                &format!("{endpoint}:{id}"),
+                "relation not found",
+            ))
         }
     }
 
@@ -293,30 +308,63 @@ pub fn run_tool(
             stderr: String::new(),
             code: 0,
         },
-        Err(Fail { code, msg }) => ToolOutcome {
-            stdout: String::new(),
-            stderr: format!("ERROR {msg}\n"),
-            code,
-        },
+        Err(fail) => fail.outcome(),
     };
-    hook.calls.push(CallRecord {
-        argv: std::iter::once(tool.to_string())
-            .chain(args.iter().cloned())
-            .collect(),
-        stdin: stdin.map(str::to_string),
-        code: outcome.code,
-        stderr: outcome.stderr.clone(),
-    });
+    record(
+        hook,
+        tool,
+        args.iter().cloned(),
+        stdin.map(str::to_string),
+        &outcome,
+    );
     outcome
 }
 
-fn dispatch(ctx: &mut Ctx<'_>, tool: &str, args: &[String]) -> ToolResult {
+impl Fail {
+    /// What a process running the tool would have given: nothing on stdout, `ERROR
+    /// <message>` on stderr, the exit code.
+    pub(crate) fn outcome(self) -> ToolOutcome {
+        ToolOutcome {
+            stdout: String::new(),
+            stderr: format!("ERROR {}\n", self.msg),
+            code: self.code,
+        }
+    }
+}
+
+/// Records one call in `hook.calls`: `tool`, then `args`.
+pub(crate) fn record(
+    hook: &mut HookContext,
+    tool: &str,
+    args: impl ExactSizeIterator<Item = String>,
+    stdin: Option<String>,
+    outcome: &ToolOutcome,
+) {
+    let mut argv = Vec::with_capacity(args.len() + 1);
+    argv.push(tool.to_string());
+    argv.extend(args);
+    hook.calls.push(CallRecord {
+        argv,
+        stdin,
+        code: outcome.code,
+        stderr: outcome.stderr.clone(),
+    });
+}
+
+/// Refuses what no invocation of `tool` may do here, before its flags are read: an
+/// unknown tool, and in a restricted context every tool but logging and opened ports.
+pub(crate) fn admit(ctx: &Ctx<'_>, tool: &str) -> Result<(), Fail> {
     if !TOOLS.contains(&tool) {
         return Err(Fail::run("unknown command"));
     }
     if ctx.hook.info.restricted && !UNRESTRICTED.contains(&tool) {
         return Err(Fail::run("not implemented for restricted context"));
     }
+    Ok(())
+}
+
+fn dispatch(ctx: &mut Ctx<'_>, tool: &str, args: &[String]) -> ToolResult {
+    admit(ctx, tool)?;
     match tool {
         "relation-ids" => relation::relation_ids(ctx, args),
         "relation-list" => relation::relation_list(ctx, args),

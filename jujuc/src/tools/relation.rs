@@ -35,15 +35,40 @@ pub(crate) fn relation_ids(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
             .ok_or_else(|| Fail::usage("no endpoint name specified"))?,
     };
     a.no_more(1)?;
-    let mut ids: Vec<String> = ctx
+    let ids = live_ids(ctx, &name)
+        .into_iter()
+        .map(|id| format!("{name}:{id}"));
+    Ok(Out::print(render(format, &strings(ids))))
+}
+
+/// The ids of the endpoint's live relations, in `relation-ids`' order: their
+/// `endpoint:id` strings sorted as strings (Go `sort.Strings`), so `:10` before `:9`.
+pub(crate) fn live_ids(ctx: &Ctx<'_>, endpoint: &str) -> Vec<u64> {
+    let mut ids: Vec<u64> = ctx
         .world
         .relations
         .iter()
-        .filter(|r| r.endpoint == name && r.alive)
-        .map(|r| format!("{}:{}", r.endpoint, r.id))
+        .filter(|r| r.endpoint == endpoint && r.alive)
+        .map(|r| r.id)
         .collect();
-    ids.sort();
-    Ok(Out::print(render(format, &strings(ids))))
+    if ids.len() > 1 {
+        let (mut a, mut b) = ([0u8; 20], [0u8; 20]);
+        ids.sort_by(|x, y| decimal(*x, &mut a).cmp(decimal(*y, &mut b)));
+    }
+    ids
+}
+
+/// `n`'s decimal digits, written into `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
 }
 
 /// `relation-list [-r <id>] [--app]`: the remote units (never this unit; not the remote
@@ -63,6 +88,12 @@ pub(crate) fn relation_list(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
         };
         return Ok(Out::print(render(format, &Value::String(app))));
     }
+    members(ctx, id).map(|units| Out::print(render(format, &strings(units))))
+}
+
+/// `relation-list`'s units of relation `id` (see [`relation_list`]).
+pub(crate) fn members(ctx: &Ctx<'_>, id: u64) -> Result<Vec<String>, Fail> {
+    let rel = ctx.relation_or_fail(id)?;
     let info = &ctx.hook.info;
     let this_hook = info.relation_id == Some(id);
     let broken = this_hook && info.hook.ends_with("-relation-broken");
@@ -82,7 +113,7 @@ pub(crate) fn relation_list(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
             .cloned()
             .collect()
     };
-    Ok(Out::print(render(format, &strings(units))))
+    Ok(units)
 }
 
 /// This hook's staged writes to one of this unit's bags.
@@ -113,24 +144,7 @@ pub(crate) fn relation_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     };
     let mut app = a.on("app");
     let target = if let Some(user) = a.pos.get(1) {
-        if app {
-            if valid_app(user) {
-                user.clone()
-            } else if valid_unit(user) {
-                app_of(user).to_string()
-            } else {
-                return Err(Fail::usage(format!("invalid application name {}", q(user))));
-            }
-        } else if valid_unit(user) {
-            user.clone()
-        } else if valid_app(user) {
-            return Err(Fail::usage(format!(
-                "expected unit name, got application name {}",
-                q(user)
-            )));
-        } else {
-            return Err(Fail::usage(format!("invalid unit name {}", q(user))));
-        }
+        owner_of(user, app)?.to_string()
     } else {
         let info = &ctx.hook.info;
         let remote_unit = info.remote_unit.clone().filter(|u| !u.is_empty());
@@ -147,11 +161,46 @@ pub(crate) fn relation_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
         }
     };
     a.no_more(2)?;
+    let bag = read_bag(ctx, id, app, &target)?;
+    let value = if key.is_empty() {
+        bag_value(&bag)
+    } else {
+        bag.get(&key)
+            .map_or(Value::Null, |v| Value::String(v.clone()))
+    };
+    Ok(Out::print(render(format, &value)))
+}
 
+/// Whose bag an explicit `relation-get` argument names: with `--app`, an application or a
+/// unit standing for its application; without, a unit.
+pub(crate) fn owner_of(user: &str, app: bool) -> Result<&str, Fail> {
+    if app {
+        if valid_app(user) {
+            Ok(user)
+        } else if valid_unit(user) {
+            Ok(app_of(user))
+        } else {
+            Err(Fail::usage(format!("invalid application name {}", q(user))))
+        }
+    } else if valid_unit(user) {
+        Ok(user)
+    } else if valid_app(user) {
+        Err(Fail::usage(format!(
+            "expected unit name, got application name {}",
+            q(user)
+        )))
+    } else {
+        Err(Fail::usage(format!("invalid unit name {}", q(user))))
+    }
+}
+
+/// The bag `relation-get` reads: `target`'s (an application's when `app`) in relation
+/// `id`, under the access rules of [`relation_get`].
+pub(crate) fn read_bag(ctx: &Ctx<'_>, id: u64, app: bool, target: &str) -> Result<BagData, Fail> {
     let rel = ctx.relation_or_fail(id)?;
-    let own_app = ctx.app().to_string();
+    let own_app = ctx.app();
     let local = target == ctx.world.unit || (target == own_app && ctx.world.leader);
-    let bag: BagData = if local {
+    Ok(if local {
         let mut bag = if app {
             rel.local_app_data.clone()
         } else {
@@ -162,10 +211,10 @@ pub(crate) fn relation_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
         }
         bag
     } else if !app {
-        if let Some(bag) = rel.remote_units.get(&target) {
+        if let Some(bag) = rel.remote_units.get(target) {
             bag.clone()
         } else {
-            let unit_app = app_of(&target);
+            let unit_app = app_of(target);
             let in_relation = if rel.peer {
                 unit_app == own_app
             } else {
@@ -175,7 +224,7 @@ pub(crate) fn relation_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
                 // (unverified) the controller's wording for a unit it has no settings for.
                 return Err(Fail::run(format!(
                     "cannot read settings for unit {} in relation {}: settings not found",
-                    q(&target),
+                    q(target),
                     q(&format!("{}:{}", rel.endpoint, rel.id))
                 )));
             }
@@ -192,14 +241,7 @@ pub(crate) fn relation_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
         rel.remote_app_data.clone()
     } else {
         return Err(Fail::run("permission denied"));
-    };
-    let value = if key.is_empty() {
-        bag_value(&bag)
-    } else {
-        bag.get(&key)
-            .map_or(Value::Null, |v| Value::String(v.clone()))
-    };
-    Ok(Out::print(render(format, &value)))
+    })
 }
 
 /// `relation-set [-r <id>] [--app] [--file <path>|-] [key=value ...]`: staged until the
@@ -223,8 +265,19 @@ pub(crate) fn relation_set(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
         Some(path) => parse_settings(&read_file_arg(ctx, path)?).map_err(Fail::run)?,
     };
     settings.extend(overrides);
+    stage_relation_set(ctx, id, a.on("app"), settings)?;
+    Ok(out)
+}
+
+/// Stages `relation-set`'s `settings` for relation `id` (the application bag when `app`):
+/// the relation must exist, and the application bag needs the leader.
+pub(crate) fn stage_relation_set(
+    ctx: &mut Ctx<'_>,
+    id: u64,
+    app: bool,
+    settings: BagData,
+) -> Result<(), Fail> {
     ctx.relation_or_fail(id)?;
-    let app = a.on("app");
     if app && !ctx.world.leader {
         return Err(Fail::run("cannot write relation settings"));
     }
@@ -242,7 +295,7 @@ pub(crate) fn relation_set(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
             }),
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Reads a `--file` argument: `-` is stdin, anything else a path on this machine.

@@ -16,7 +16,8 @@ pub(crate) const MAX_KEY: usize = 256;
 /// `core/quota`: the longest value Juju stores (64 KiB).
 pub(crate) const MAX_VALUE: usize = 64 * 1024;
 
-fn current(ctx: &Ctx<'_>) -> BagData {
+/// The unit state as this hook sees it: the world's with the staged writes applied.
+pub(crate) fn current(ctx: &Ctx<'_>) -> BagData {
     let mut state = ctx.world.state.clone();
     for (k, v) in &ctx.hook.state_writes {
         match v {
@@ -69,6 +70,12 @@ pub(crate) fn state_set(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
         Some(path) => parse_settings(&read_file_arg(ctx, path)?).map_err(Fail::run)?,
     };
     values.extend(overrides);
+    stage_state(ctx, values)?;
+    Ok(Out::none())
+}
+
+/// Stages `state-set`'s values, refusing keys and values over `core/quota`'s limits.
+pub(crate) fn stage_state(ctx: &mut Ctx<'_>, values: BagData) -> Result<(), Fail> {
     for (k, v) in &values {
         if k.len() > MAX_KEY {
             return Err(Fail::run(format!(
@@ -84,7 +91,7 @@ pub(crate) fn state_set(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     for (k, v) in values {
         ctx.hook.state_writes.insert(k, Some(v));
     }
-    Ok(Out::none())
+    Ok(())
 }
 
 /// `state-delete <key>`: staged; deleting a missing key is a no-op.
@@ -94,6 +101,11 @@ pub(crate) fn state_delete(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
         return Err(Fail::usage("no key specified"));
     };
     a.no_more(1)?;
-    ctx.hook.state_writes.insert(key, None);
+    stage_delete(ctx, key);
     Ok(Out::none())
+}
+
+/// Stages the deletion of `key` (a missing key is a no-op at commit).
+pub(crate) fn stage_delete(ctx: &mut Ctx<'_>, key: String) {
+    ctx.hook.state_writes.insert(key, None);
 }

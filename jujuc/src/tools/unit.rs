@@ -24,17 +24,22 @@ pub(crate) fn config_get(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     }
     a.no_more(1)?;
     let value = if key.is_empty() {
-        let mut m = ctx.world.config.clone();
-        if a.on("all") {
-            for k in &ctx.world.unset_config_options {
-                m.entry(k.clone()).or_insert(Value::Null);
-            }
-        }
-        Value::Object(m)
+        Value::Object(config(ctx, a.on("all")))
     } else {
         ctx.world.config.get(&key).cloned().unwrap_or(Value::Null)
     };
     Ok(Out::print(render(format, &value)))
+}
+
+/// Every option that is set or has a default; with `all`, also the unset ones (`null`).
+pub(crate) fn config(ctx: &Ctx<'_>, all: bool) -> Map<String, Value> {
+    let mut m = ctx.world.config.clone();
+    if all {
+        for k in &ctx.world.unset_config_options {
+            m.entry(k.clone()).or_insert(Value::Null);
+        }
+    }
+    m
 }
 
 /// `is-leader`: `true` / `false` (smart: `True` / `False`).
@@ -129,20 +134,38 @@ pub(crate) fn status_set(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     let Some(status) = a.pos.first() else {
         return Err(Fail::usage("invalid args, require <status> [message]"));
     };
-    if !SETTABLE.contains(&status.as_str()) {
-        return Err(Fail::usage(format!(
+    check_settable(status)?;
+    let message = a.pos.get(1).map_or("", String::as_str);
+    a.no_more(2)?;
+    set_status(ctx, a.on("application"), status, message)?;
+    Ok(Out::none())
+}
+
+/// `status-set`'s `Init` check: one of the four settable statuses (exit 2 otherwise).
+pub(crate) fn check_settable(status: &str) -> Result<(), Fail> {
+    if SETTABLE.contains(&status) {
+        Ok(())
+    } else {
+        Err(Fail::usage(format!(
             "invalid status {}, expected one of [{}]",
             q(status),
             SETTABLE.join(" ")
-        )));
+        )))
     }
-    let message = a.pos.get(1).cloned().unwrap_or_default();
-    a.no_more(2)?;
+}
+
+/// Sets a (checked) status at once: the application's needs the leader.
+pub(crate) fn set_status(
+    ctx: &mut Ctx<'_>,
+    application: bool,
+    status: &str,
+    message: &str,
+) -> Result<(), Fail> {
     let value = StatusValue {
-        status: status.clone(),
-        message,
+        status: status.to_string(),
+        message: message.to_string(),
     };
-    if a.on("application") {
+    if application {
         if !ctx.world.leader {
             return Err(Fail::run("this unit is not the leader"));
         }
@@ -152,7 +175,7 @@ pub(crate) fn status_set(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
         ctx.world.unit_status = value.clone();
         ctx.hook.unit_status_history.push(value);
     }
-    Ok(Out::none())
+    Ok(())
 }
 
 /// `application-version-set <version>`: at once.
@@ -162,9 +185,14 @@ pub(crate) fn application_version_set(ctx: &mut Ctx<'_>, argv: &[String]) -> Too
         return Err(Fail::usage("no version specified"));
     };
     a.no_more(1)?;
-    ctx.world.workload_version = version.clone();
-    ctx.hook.workload_version_history.push(version);
+    set_version(ctx, version);
     Ok(Out::none())
+}
+
+/// Sets the workload version at once.
+pub(crate) fn set_version(ctx: &mut Ctx<'_>, version: String) {
+    ctx.world.workload_version.clone_from(&version);
+    ctx.hook.workload_version_history.push(version);
 }
 
 /// loggo's `ParseLevel`.
@@ -201,10 +229,18 @@ pub(crate) fn juju_log(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
     if a.get("format").is_some() {
         out = out.warn("--format flag deprecated for command \"juju-log\"");
     }
-    let level = if a.on("debug") {
+    log(ctx, a.on("debug"), a.get("log-level"), &message);
+    Ok(out)
+}
+
+/// Logs `message` at once: at DEBUG with `debug`, else at `level` (`-l`; INFO if absent,
+/// empty or invalid, after a warning for an invalid one); prefixed with
+/// `<endpoint>:<id>: ` in a relation hook.
+pub(crate) fn log(ctx: &mut Ctx<'_>, debug: bool, level: Option<&str>, message: &str) {
+    let level = if debug {
         "DEBUG"
     } else {
-        match a.get("log-level") {
+        match level {
             None | Some("") => "INFO",
             Some(l) => parse_level(l).unwrap_or_else(|| {
                 ctx.hook.logs.push((
@@ -215,12 +251,9 @@ pub(crate) fn juju_log(ctx: &mut Ctx<'_>, argv: &[String]) -> ToolResult {
             }),
         }
     };
-    let prefix = ctx
-        .hook_relation()
-        .map(|r| format!("{}:{}: ", r.endpoint, r.id))
-        .unwrap_or_default();
-    ctx.hook
-        .logs
-        .push((level.to_string(), format!("{prefix}{message}")));
-    Ok(out)
+    let line = match ctx.hook_relation() {
+        Some(r) => format!("{}:{}: {message}", r.endpoint, r.id),
+        None => message.to_string(),
+    };
+    ctx.hook.logs.push((level.to_string(), line));
 }

@@ -1,19 +1,20 @@
 //! `relation-ids`, `relation-list`, `relation-get`, `relation-set`.
 
-use super::util::{json, json_map, run, BagData};
-use crate::hooktools::{HookTools, ToolCall, ToolError};
-
-/// The `-r` value: `<endpoint>:<id>`.
-pub fn relation_arg(endpoint: &str, id: u64) -> String {
-    format!("{endpoint}:{id}")
-}
+pub use super::argv::relation_arg;
+use super::argv::relation_set_call;
+use super::util::{ask, done, json, json_map, run, BagData};
+use crate::hooktools::{HookTools, Reply, Request, ToolCall, ToolError};
 
 /// `relation-ids <endpoint> --format=json`: the ids of the endpoint's live relations.
 pub fn relation_ids(tools: &mut dyn HookTools, endpoint: &str) -> Result<Vec<u64>, ToolError> {
-    let (call, out) = run(
-        tools,
-        ToolCall::new("relation-ids", [endpoint, "--format=json"]),
-    )?;
+    let request = Request::RelationIds { endpoint };
+    if let Some(ids) = ask(tools, &request, |r| match r {
+        Reply::RelationIds(ids) => Ok(ids),
+        other => Err(other),
+    }) {
+        return ids;
+    }
+    let (call, out) = run(tools, request.call())?;
     let ids: Option<Vec<String>> = json(&call, &out)?;
     ids.unwrap_or_default()
         .iter()
@@ -39,17 +40,14 @@ pub fn relation_list(
     endpoint: &str,
     id: u64,
 ) -> Result<Vec<String>, ToolError> {
-    let (call, out) = run(
-        tools,
-        ToolCall::new(
-            "relation-list",
-            [
-                "--format=json".to_string(),
-                "-r".into(),
-                relation_arg(endpoint, id),
-            ],
-        ),
-    )?;
+    let request = Request::RelationList { endpoint, id };
+    if let Some(units) = ask(tools, &request, |r| match r {
+        Reply::Names(units) => Ok(units),
+        other => Err(other),
+    }) {
+        return units;
+    }
+    let (call, out) = run(tools, request.call())?;
     let units: Option<Vec<String>> = json(&call, &out)?;
     Ok(units.unwrap_or_default())
 }
@@ -83,17 +81,19 @@ pub fn relation_get(
     owner: &str,
     app: bool,
 ) -> Result<BagData, ToolError> {
-    let mut args = vec![
-        "--format=json".to_string(),
-        "-r".into(),
-        relation_arg(endpoint, id),
-    ];
-    if app {
-        args.push("--app".into());
+    let request = Request::RelationGet {
+        endpoint,
+        id,
+        owner,
+        app,
+    };
+    if let Some(bag) = ask(tools, &request, |r| match r {
+        Reply::Bag(bag) => Ok(bag),
+        other => Err(other),
+    }) {
+        return bag;
     }
-    args.push("-".into());
-    args.push(owner.into());
-    let (call, out) = run(tools, ToolCall::new("relation-get", args))?;
+    let (call, out) = run(tools, request.call())?;
     json_map(&call, &out)
 }
 
@@ -101,16 +101,6 @@ pub fn relation_get(
 /// `core/quota.MaxRelationSettingsSize`, 16 MiB, checked by `CheckRelationSettingsSize`
 /// over the raw bytes of every key and value).
 pub const MAX_RELATION_SETTINGS_BYTES: usize = 16 * 1024 * 1024;
-
-fn relation_set_call(endpoint: &str, id: u64, app: bool) -> ToolCall {
-    let mut args = vec!["-r".to_string(), relation_arg(endpoint, id)];
-    if app {
-        args.push("--app".into());
-    }
-    args.push("--file".into());
-    args.push("-".into());
-    ToolCall::new("relation-set", args)
-}
 
 /// Checks a bag, as it would be after a `relation-set`, against
 /// [`MAX_RELATION_SETTINGS_BYTES`] (keys plus values, as Juju counts): over it, the
@@ -150,8 +140,16 @@ pub fn relation_set(
     changes: &BagData,
 ) -> Result<(), ToolError> {
     check_relation_settings(endpoint, id, app, changes)?;
-    let stdin = crate::json::to_tool_input(changes).expect("a map of strings always serializes");
-    tools.call(&relation_set_call(endpoint, id, app).with_stdin(stdin))?;
+    let request = Request::RelationSet {
+        endpoint,
+        id,
+        app,
+        changes,
+    };
+    if let Some(result) = ask(tools, &request, done) {
+        return result;
+    }
+    tools.call(&request.call())?;
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! `config-get`, `is-leader`, `status-set`, `juju-log`, `application-version-set`.
 
-use super::util::{json, json_confidential, run};
-use crate::hooktools::{HookTools, ToolCall, ToolError};
+use super::util::{ask, done, json, json_confidential, run};
+use crate::hooktools::{HookTools, Reply, Request, ToolError};
 use crate::log::LogLevel;
 use crate::status::Status;
 
@@ -9,14 +9,28 @@ use crate::status::Status;
 pub fn config_get(
     tools: &mut dyn HookTools,
 ) -> Result<serde_json::Map<String, serde_json::Value>, ToolError> {
-    let (call, out) = run(tools, ToolCall::new("config-get", ["--format=json"]))?;
+    let request = Request::ConfigGet;
+    if let Some(m) = ask(tools, &request, |r| match r {
+        Reply::Config(m) => Ok(m),
+        other => Err(other),
+    }) {
+        return m;
+    }
+    let (call, out) = run(tools, request.call())?;
     let m: Option<serde_json::Map<String, serde_json::Value>> = json_confidential(&call, &out)?;
     Ok(m.unwrap_or_default())
 }
 
 /// `is-leader --format=json`.
 pub fn is_leader(tools: &mut dyn HookTools) -> Result<bool, ToolError> {
-    let (call, out) = run(tools, ToolCall::new("is-leader", ["--format=json"]))?;
+    let request = Request::IsLeader;
+    if let Some(leader) = ask(tools, &request, |r| match r {
+        Reply::Bool(b) => Ok(b),
+        other => Err(other),
+    }) {
+        return leader;
+    }
+    let (call, out) = run(tools, request.call())?;
     json(&call, &out)
 }
 
@@ -26,15 +40,14 @@ pub fn status_set(
     application: bool,
     status: &Status,
 ) -> Result<(), ToolError> {
-    let flag = if application {
-        "--application=True"
-    } else {
-        "--application=False"
+    let request = Request::StatusSet {
+        application,
+        status,
     };
-    tools.call(&ToolCall::new(
-        "status-set",
-        [flag, status.name(), "--", status.message()],
-    ))?;
+    if let Some(result) = ask(tools, &request, done) {
+        return result;
+    }
+    tools.call(&request.call())?;
     Ok(())
 }
 
@@ -69,15 +82,23 @@ pub fn juju_log(
 }
 
 fn juju_log_line(tools: &mut dyn HookTools, level: LogLevel, line: &str) -> Result<(), ToolError> {
-    tools.call(&ToolCall::new(
-        "juju-log",
-        ["--log-level", level.as_str(), "--", line],
-    ))?;
+    let request = Request::JujuLog {
+        level,
+        message: line,
+    };
+    if let Some(result) = ask(tools, &request, done) {
+        return result;
+    }
+    tools.call(&request.call())?;
     Ok(())
 }
 
 /// `application-version-set -- <version>`.
 pub fn application_version_set(tools: &mut dyn HookTools, version: &str) -> Result<(), ToolError> {
-    tools.call(&ToolCall::new("application-version-set", ["--", version]))?;
+    let request = Request::ApplicationVersionSet { version };
+    if let Some(result) = ask(tools, &request, done) {
+        return result;
+    }
+    tools.call(&request.call())?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! What the tool families share: running a call and reading its JSON output.
 
-use crate::hooktools::{HookTools, ToolCall, ToolError};
+use crate::hooktools::{HookTools, Reply, Request, ToolCall, ToolError};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
@@ -75,4 +75,34 @@ pub(super) fn run(
 /// Owned strings from string slices, for argv.
 pub(super) fn args<const N: usize>(items: [&str; N]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
+}
+
+/// Reads a [`Reply::Done`] (for `ask`): the call succeeded.
+pub(super) fn done(reply: Reply) -> Result<(), Reply> {
+    match reply {
+        Reply::Done => Ok(()),
+        other => Err(other),
+    }
+}
+
+/// Asks `tools` for a typed answer to `request`: `None` if the backend has none (the
+/// caller then runs `request.call()`); otherwise the answer, read by `pick` (a reply of the
+/// wrong kind, which `pick` hands back, is reported as a backend bug).
+pub(super) fn ask<T>(
+    tools: &mut dyn HookTools,
+    request: &Request<'_>,
+    pick: impl FnOnce(Reply) -> Result<T, Reply>,
+) -> Option<Result<T, ToolError>> {
+    let reply = match tools.answer(request)? {
+        Ok(reply) => reply,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(pick(reply).map_err(|other| ToolError::BadOutput {
+        call: request.call().describe(),
+        output: String::new(),
+        problem: format!(
+            "the hook-tool backend answered {} to this call",
+            other.kind()
+        ),
+    }))
 }

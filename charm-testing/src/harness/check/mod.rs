@@ -216,23 +216,34 @@ fn check_config(meta: &CharmMetadata, version: &[u64], state: &State, p: &mut Ve
 }
 
 fn bag_keys(rel: &Relation, p: &mut Vec<String>) {
-    let mut bags: Vec<(String, &BTreeMap<String, String>)> = vec![
-        ("local application bag".into(), &rel.local_app_data),
-        ("local unit bag".into(), &rel.local_unit_data),
-    ];
-    if rel.kind != RelationKind::Peer {
-        bags.push(("remote application bag".into(), &rel.remote_app_data));
+    let empty_key = |bag: &str, p: &mut Vec<String>| {
+        p.push(format!(
+            "relation {}:{} has an empty key in its {bag}; Juju never stores one",
+            rel.endpoint, rel.id
+        ));
+    };
+    if rel.local_app_data.contains_key("") {
+        empty_key("local application bag", p);
+    }
+    if rel.local_unit_data.contains_key("") {
+        empty_key("local unit bag", p);
+    }
+    if rel.kind != RelationKind::Peer && rel.remote_app_data.contains_key("") {
+        empty_key("remote application bag", p);
     }
     for (n, b) in &rel.remote_units_data {
-        bags.push((format!("bag of remote unit {n}"), b));
-    }
-    for (name, b) in bags {
         if b.contains_key("") {
-            p.push(format!(
-                "relation {}:{} has an empty key in its {name}; Juju never stores one",
-                rel.endpoint, rel.id
-            ));
+            empty_key(&format!("bag of remote unit {n}"), p);
         }
+    }
+}
+
+/// A relation as messages name it, `<endpoint>:<id>` (formatted only when a message is).
+struct RelName<'a>(&'a Relation);
+
+impl std::fmt::Display for RelName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.0.endpoint, self.0.id)
     }
 }
 
@@ -246,7 +257,7 @@ fn check_relations(
     let mut seen_ids = BTreeSet::new();
     let mut per_endpoint: BTreeMap<&str, usize> = BTreeMap::new();
     for rel in state.relations() {
-        let name = format!("{}:{}", rel.endpoint, rel.id);
+        let name = RelName(rel);
         if !seen_ids.insert(rel.id) {
             p.push(format!(
                 "duplicate relation id {}: more than one relation in the state has it (set distinct ids with `Relation::id`)",

@@ -219,6 +219,10 @@ impl Container {
 /// The layers added in order to an empty Pebble: the plan, up to the first layer Pebble
 /// refuses if any, with that layer's label and Pebble's message.
 fn combine(layers: &[(String, Layer)]) -> (Plan, Option<(String, String)>) {
+    if layers.is_empty() {
+        // An empty Pebble's plan, without building one.
+        return (Plan::default(), None);
+    }
     let clock = Arc::new(ManualClock::new(Timestamp::from_unix_secs(0)));
     let mut pebble = Pebble::new(clock);
     for (label, layer) in layers {
