@@ -15,6 +15,7 @@ pub mod model;
 pub mod ops;
 pub mod params;
 pub mod pebble;
+pub mod queuefile;
 pub mod run;
 pub mod sequence;
 pub mod show;

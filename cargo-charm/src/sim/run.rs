@@ -166,12 +166,13 @@ pub fn dispatch(
     step: &HookStep,
     access: Option<&Access>,
 ) -> Result<Ran> {
-    // The sequence number is saved before anything runs: a run directory is never used
-    // twice, even if this command is killed while the hook runs (the step then runs again,
-    // in a new directory, once the next command has stopped what is left of this one).
+    // The sequence number is committed with the step's record (the save after the step):
+    // a step this command is killed in runs again under the same number, its record never
+    // having been committed. Its run directory is another one all the same: the name has a
+    // random part ([`Store::new_run_dir`]), so whatever is left of the killed hook never
+    // finds the new dispatch's files.
     let seq = model.next.dispatch;
     model.next.dispatch += 1;
-    store.save(model)?;
     model.apply_effect(step, false);
     let unit = step.unit.clone();
     let is_install = step.hook == "install" && step.action.is_none();
