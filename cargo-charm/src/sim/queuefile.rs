@@ -253,6 +253,10 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         let e = read(dir.path(), &base).unwrap_err();
-        assert!(e.message.contains("queue/7.jsonl is truncated"), "{}", e.message);
+        assert!(
+            e.message.contains("queue/7.jsonl is truncated"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -27,8 +27,8 @@
 
 use super::history::{self, Extent};
 use super::hookproc;
-use super::queuefile;
 use super::model::{EventRecord, LogLine, Model, Step, Task, FORMAT};
+use super::queuefile;
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Lock};
 use std::path::{Path, PathBuf};
@@ -239,29 +239,26 @@ impl Store {
         // The queue: a long one's front in a base file, written only when it changed other
         // than by steps run off the front (see `queuefile`).
         let old_base = model.queue_base;
-        let (tail, rebased) = match queuefile::plan(
-            &model.queue,
-            model.queue_base.as_ref(),
-            &model.queue_saved,
-        ) {
-            queuefile::Plan::Inline => {
-                model.queue_base = None;
-                (0, None)
-            }
-            queuefile::Plan::Keep { done, tail } => {
-                if let Some(b) = &mut model.queue_base {
-                    b.done = done;
+        let (tail, rebased) =
+            match queuefile::plan(&model.queue, model.queue_base.as_ref(), &model.queue_saved) {
+                queuefile::Plan::Inline => {
+                    model.queue_base = None;
+                    (0, None)
                 }
-                (tail, None)
-            }
-            queuefile::Plan::Rebase => {
-                let generation = old_base.map_or(0, |b| b.generation + 1);
-                let (base, steps) = queuefile::write(&self.dir, generation, &model.queue)
-                    .inspect_err(|_| model.history = old)?;
-                model.queue_base = Some(base);
-                (model.queue.len(), Some(steps))
-            }
-        };
+                queuefile::Plan::Keep { done, tail } => {
+                    if let Some(b) = &mut model.queue_base {
+                        b.done = done;
+                    }
+                    (tail, None)
+                }
+                queuefile::Plan::Rebase => {
+                    let generation = old_base.map_or(0, |b| b.generation + 1);
+                    let (base, steps) = queuefile::write(&self.dir, generation, &model.queue)
+                        .inspect_err(|_| model.history = old)?;
+                    model.queue_base = Some(base);
+                    (model.queue.len(), Some(steps))
+                }
+            };
         let whole = std::mem::take(&mut model.queue);
         model.queue = whole.range(tail..).cloned().collect();
         let written = serde_json::to_vec(model)
@@ -273,8 +270,7 @@ impl Store {
                 if let Some(steps) = rebased {
                     model.queue_saved = steps;
                 }
-                if model.queue_base.map(|b| b.generation) != old_base.map(|b| b.generation)
-                {
+                if model.queue_base.map(|b| b.generation) != old_base.map(|b| b.generation) {
                     queuefile::remove_stale(&self.dir, model.queue_base.as_ref());
                 }
                 model.appended = super::model::Appended {
@@ -352,7 +348,12 @@ impl Store {
             .rand_bytes(8)
             .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .tempdir_in(&runs)
-            .map_err(|e| Error::msg(format!("creating a run directory in {}: {e}", runs.display())))?;
+            .map_err(|e| {
+                Error::msg(format!(
+                    "creating a run directory in {}: {e}",
+                    runs.display()
+                ))
+            })?;
         Ok(dir.keep())
     }
 
