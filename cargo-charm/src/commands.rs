@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> Result<()> {
             &a.argv,
         ),
         Command::Namespace(a) => match a.bind {
-            Some(dir) => crate::sim::pebble::namespace::enter(&dir, a.map_root),
+            Some(dir) => crate::sim::mountns::enter(&dir, a.map_root),
             None => Err(crate::error::Error::usage("__namespace needs --bind DIR")),
         },
     }

@@ -32,7 +32,7 @@ pub const PID_FILE: &str = "pid";
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `program`, started through `cargo-charm __hook` in a process group of its own, with
-/// `options` for the wrapper (the namespace's, [`super::pebble::namespace::Access::hook_args`]).
+/// `options` for the wrapper (the namespace's: `pebble::namespace::Access::hook_args`).
 /// Environment and working directory are set on the returned command; the exec keeps them.
 pub fn command(program: &Path, run_dir: &Path, options: &[OsString]) -> Result<Command> {
     let exe = crate::exe::path()?;
@@ -52,7 +52,7 @@ pub fn command(program: &Path, run_dir: &Path, options: &[OsString]) -> Result<C
 /// `cargo-charm __hook --run-dir D --parent P [--bind DIR [--map-root]] -- PROGRAM ARGS...`:
 /// records this process in `D/pid`, then, if `P` is still its parent, enters the charm's
 /// mount namespace (`namespace`: the containers directory to bind, and whether to map
-/// root; [`super::pebble::namespace::enter`]) and becomes `PROGRAM` (exec). Returns only
+/// root; [`super::mountns::enter`]) and becomes `PROGRAM` (exec). Returns only
 /// on failure.
 pub fn exec(
     run_dir: &Path,
@@ -80,7 +80,7 @@ pub fn exec(
         ));
     }
     if let Some((containers_dir, map_root)) = namespace {
-        super::pebble::namespace::enter(containers_dir, map_root)?;
+        super::mountns::enter(containers_dir, map_root)?;
     }
     let e = Command::new(program).args(args).exec();
     Err(Error::msg(format!("cannot run {program}: {e}")))

@@ -12,6 +12,7 @@ pub mod charmhub;
 pub mod history;
 pub mod hookproc;
 pub mod model;
+pub mod mountns;
 pub mod ops;
 pub mod params;
 pub mod pebble;

@@ -52,7 +52,7 @@ pub struct Model {
     pub queue_base: Option<Base>,
     /// The steps of [`Model::queue_base`] as saved or loaded.
     #[serde(skip)]
-    pub queue_saved: Steps,
+    pub queue_saved: Steps<Step>,
     /// How much of each history file (`history/*.jsonl`, see [`super::history`]) is
     /// committed: the model's history is kept out of `model.json`.
     #[serde(default)]
