@@ -1,11 +1,30 @@
-"""`sim delete-pod` after 10 and after 1,000 prior events (BENCHMARKS.md, "Simulator scale").
+"""`sim delete-pod` after 10 and after 1,000 prior events, and `sim deploy -n N`
+(BENCHMARKS.md, "Simulator scale").
 
-Usage: python3 tools/sim_scale_bench.py CARGO_CHARM_BINARY LABEL FORMAT CHARM
-FORMAT is the model format the binary saves (2: history inside model.json; 3: history/*.jsonl);
-CHARM a packed .charm (the demo's). The history is padded by repeating recorded records.
+Usage: python3 tools/sim_scale_bench.py CARGO_CHARM_BINARY LABEL FORMAT CHARM [DEPLOY_N]
+FORMAT is the model format the binary saves (2: history inside model.json; 3 or 4:
+history/*.jsonl); CHARM a packed .charm (the demo's). The history is padded by repeating
+recorded records. With DEPLOY_N, first times `sim deploy CHARM -n DEPLOY_N`: wall time, the
+CPU time of the command and every process it waited for (user + sys), the time inside hooks
+(the events' wall times) and the time per dispatch outside them.
 """
-import json, subprocess, sys, time, os, shutil
+import json, subprocess, sys, time, os, shutil, resource
 B, label, fmt, CHARM = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+if len(sys.argv) > 5:
+    n = int(sys.argv[5])
+    d = '/tmp/ss-bench-%s-deploy' % label
+    shutil.rmtree(d, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.time()
+    subprocess.run([B, 'sim', 'deploy', CHARM, '-n', str(n), '--state', d, '-q'], check=True)
+    wall = time.time() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    ev = [json.loads(l) for l in open(d + '/history/events.jsonl')]
+    hooks = sum(e['wall_ms'] for e in ev) / 1000
+    print(label, 'deploy -n %d: %.1f s wall, %.1f s CPU, %d dispatches, %.1f s in hooks (%.1f ms each), %.1f ms per dispatch outside hooks'
+          % (n, wall, cpu, len(ev), hooks, hooks * 1000 / len(ev), (wall - hooks) * 1000 / len(ev)), flush=True)
+    subprocess.run([B, 'sim', 'destroy', '--state', d, '-q'], check=True)
 def inflate(d, n):
     m = json.load(open(d+'/model.json'))
     if fmt == '2':

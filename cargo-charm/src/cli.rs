@@ -63,6 +63,21 @@ pub enum Command {
     /// not for users)
     #[command(name = "__hook", hide = true)]
     Hook(HookArgs),
+    /// Makes a hook's mount namespace and exits: whether hooks can have one (started by
+    /// `sim` itself; not for users)
+    #[command(name = "__namespace", hide = true)]
+    Namespace(NamespaceArgs),
+}
+
+/// A hook's mount namespace (`__hook`, `__namespace`).
+#[derive(Debug, Args)]
+pub struct NamespaceArgs {
+    /// Run in a private mount namespace with DIR bind-mounted on /charm/containers
+    #[arg(long, value_name = "DIR")]
+    pub bind: Option<PathBuf>,
+    /// A user namespace too, mapping the caller to root in it (when not root)
+    #[arg(long, requires = "bind")]
+    pub map_root: bool,
 }
 
 /// `__hook`: what [`crate::sim::hookproc::exec`] runs.
@@ -74,6 +89,9 @@ pub struct HookArgs {
     /// The pid of the cargo-charm command that runs the hook
     #[arg(long, value_name = "PID")]
     pub parent: u32,
+    /// The charm's mount namespace
+    #[command(flatten)]
+    pub namespace: NamespaceArgs,
     /// The program and its arguments
     #[arg(last = true, required = true, value_name = "PROGRAM")]
     pub argv: Vec<String>,

@@ -41,7 +41,19 @@ pub fn run(cli: Cli) -> Result<()> {
                 .map(|(at, host)| (at, PathBuf::from(host)))
                 .collect(),
         }),
-        Command::Hook(a) => crate::sim::hookproc::exec(&a.run_dir, a.parent, &a.argv),
+        Command::Hook(a) => crate::sim::hookproc::exec(
+            &a.run_dir,
+            a.parent,
+            a.namespace
+                .bind
+                .as_deref()
+                .map(|d| (d, a.namespace.map_root)),
+            &a.argv,
+        ),
+        Command::Namespace(a) => match a.bind {
+            Some(dir) => crate::sim::mountns::enter(&dir, a.map_root),
+            None => Err(crate::error::Error::usage("__namespace needs --bind DIR")),
+        },
     }
 }
 

@@ -116,6 +116,59 @@ fn killed_deploys_recover() {
     });
 }
 
+/// A deploy long enough for its queue's front to be kept in `queue/<gen>.jsonl` (6 units:
+/// about 100 steps, the peer joins), killed at points across its run: the next command
+/// finishes it from the base file and `model.json`, nothing lost or run twice.
+#[test]
+fn killed_long_deploys_recover_from_the_queue_file() {
+    let dir = scratch("kill-long-deploy");
+    let log = dir.join("hooks.log");
+    let charm = counter_charm(&dir.join("charm"), "0", &log);
+    let deploy = ["deploy", charm.to_str().unwrap(), "-n", "6"];
+    let probe = dir.join("probe");
+    let took = timed(&probe, &deploy);
+    check(&probe, "uninterrupted long deploy");
+    sim(&probe, &["destroy"]).ok();
+    let with_base = std::sync::atomic::AtomicUsize::new(0);
+    in_lanes(12, took, |_, i, at, group| {
+        let state = dir.join(format!("s{i}"));
+        let what = format!("long deploy killed at {at:?} (group: {group})");
+        let mut child = spawn(&state, &deploy);
+        std::thread::sleep(at);
+        kill(&mut child, group);
+        let bases = std::fs::read_dir(state.join("queue"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        if bases > 0 {
+            with_base.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        let r = if state.join("model.json").exists() {
+            sim(&state, &["leader", &format!("{APP}/0")])
+        } else {
+            sim(&state, &deploy)
+        };
+        assert_eq!(r.code, 0, "{what}: the next command failed: {}", r.stderr);
+        check(&state, &what);
+        let units = model(&state)["apps"][APP]["units"]
+            .as_object()
+            .map_or(0, |u| u.len());
+        assert_eq!(units, 6, "{what}");
+        // Every unit saw every other join exactly once.
+        let joins = committed_history(&state, "events")
+            .iter()
+            .filter(|e| {
+                e["hook"].as_str().unwrap().ends_with("-relation-joined") && e["exit_code"] == 0
+            })
+            .count();
+        assert_eq!(joins, 6 * 5, "{what}");
+        sim(&state, &["destroy"]).ok();
+    });
+    assert!(
+        with_base.into_inner() > 0,
+        "no kill point found a queue file: the test does not test it"
+    );
+}
+
 /// One model; delete-pod killed at points across its run, each followed by recovery.
 #[test]
 fn killed_pod_churn_recovers() {

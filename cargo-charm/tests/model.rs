@@ -365,7 +365,7 @@ fn a_model_saved_by_an_earlier_cargo_charm_still_loads() {
 
 /// A model saved in format 2 (its history inside `model.json`, no `history/`) loads: its
 /// events read as before, and the first command that saves moves them, once, into the
-/// history files (format 3).
+/// history files (format 3, now 4).
 #[test]
 fn a_format_2_model_moves_its_history_into_the_history_files() {
     let m = Model::new("format-2");
@@ -394,7 +394,7 @@ fn a_format_2_model_moves_its_history_into_the_history_files() {
     // A change: the old history first, then the new dispatch, each once.
     m.sim(&["dispatch", "shell-charm/0", "update-status"]).ok();
     let saved: serde_json::Value = serde_json::from_slice(&m.model_bytes()).unwrap();
-    assert_eq!(saved["format"], 3);
+    assert_eq!(saved["format"], 4);
     assert!(saved.get("events").is_none() && saved.get("logs").is_none());
     let now = committed_history(&m.state, "events");
     assert_eq!(now.len(), events.len() + 1);

@@ -74,7 +74,7 @@ fn deploy(m: &Model, args: &[&str]) {
     let r = m.sim(&all);
     assert!(
         !r.stderr.contains(NO_NAMESPACE),
-        "hooks could not run in a private mount namespace, so ops cannot reach Pebble at /charm/containers; this machine (or CI) needs root or unprivileged user namespaces, util-linux's unshare and mount, and CAP_SYS_ADMIN inside a container:\n{}",
+        "hooks could not run in a private mount namespace, so ops cannot reach Pebble at /charm/containers; this machine (or CI) needs root or unprivileged user namespaces, and CAP_SYS_ADMIN inside a container:\n{}",
         r.stderr
     );
     r.ok();

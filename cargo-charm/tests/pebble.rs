@@ -99,7 +99,7 @@ const NO_NAMESPACE: &str = "warning: hooks run without a mount namespace";
 fn assert_namespaces(r: &Run) {
     assert!(
         !r.stderr.contains(NO_NAMESPACE),
-        "hooks could not run in a private mount namespace, so a charm cannot reach its Pebble at /charm/containers; this machine (or CI) needs root or unprivileged user namespaces, util-linux's unshare and mount, and CAP_SYS_ADMIN inside a container:\n{}",
+        "hooks could not run in a private mount namespace, so a charm cannot reach its Pebble at /charm/containers; this machine (or CI) needs root or unprivileged user namespaces, and CAP_SYS_ADMIN inside a container:\n{}",
         r.stderr
     );
 }

@@ -16,6 +16,7 @@
 use crate::error::{Error, Result};
 use crate::fsutil;
 use rustix::process::{kill_process_group, Pid, Signal};
+use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,10 +31,10 @@ pub const PID_FILE: &str = "pid";
 /// How long a leftover hook may take to die once killed.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// `inner` (the charm, or the namespace wrapper around it), started through
-/// `cargo-charm __hook` in a process group of its own. Environment and working directory
-/// are set on the returned command; the exec keeps them.
-pub fn command(inner: &Command, run_dir: &Path) -> Result<Command> {
+/// `program`, started through `cargo-charm __hook` in a process group of its own, with
+/// `options` for the wrapper (the namespace's: `pebble::namespace::Access::hook_args`).
+/// Environment and working directory are set on the returned command; the exec keeps them.
+pub fn command(program: &Path, run_dir: &Path, options: &[OsString]) -> Result<Command> {
     let exe = crate::exe::path()?;
     let mut c = Command::new(exe);
     c.arg(SUBCOMMAND)
@@ -41,17 +42,24 @@ pub fn command(inner: &Command, run_dir: &Path) -> Result<Command> {
         .arg(run_dir)
         .arg("--parent")
         .arg(std::process::id().to_string())
+        .args(options)
         .arg("--")
-        .arg(inner.get_program())
-        .args(inner.get_args())
+        .arg(program)
         .process_group(0);
     Ok(c)
 }
 
-/// `cargo-charm __hook --run-dir D --parent P -- PROGRAM ARGS...`: records this process in
-/// `D/pid`, then, if `P` is still its parent, becomes `PROGRAM` (exec). Returns only on
-/// failure.
-pub fn exec(run_dir: &Path, parent: u32, argv: &[String]) -> Result<()> {
+/// `cargo-charm __hook --run-dir D --parent P [--bind DIR [--map-root]] -- PROGRAM ARGS...`:
+/// records this process in `D/pid`, then, if `P` is still its parent, enters the charm's
+/// mount namespace (`namespace`: the containers directory to bind, and whether to map
+/// root; [`super::mountns::enter`]) and becomes `PROGRAM` (exec). Returns only
+/// on failure.
+pub fn exec(
+    run_dir: &Path,
+    parent: u32,
+    namespace: Option<(&Path, bool)>,
+    argv: &[String],
+) -> Result<()> {
     let Some((program, args)) = argv.split_first() else {
         return Err(Error::usage("__hook needs the program to run"));
     };
@@ -70,6 +78,9 @@ pub fn exec(run_dir: &Path, parent: u32, argv: &[String]) -> Result<()> {
         return Err(Error::msg(
             "the cargo-charm command that started this hook is gone; not running it",
         ));
+    }
+    if let Some((containers_dir, map_root)) = namespace {
+        super::mountns::enter(containers_dir, map_root)?;
     }
     let e = Command::new(program).args(args).exec();
     Err(Error::msg(format!("cannot run {program}: {e}")))

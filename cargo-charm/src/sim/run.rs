@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 use jujuc::{commit, ActionWorld, HookContext, StatusValue, UnitWorld};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 /// What a dispatch produced.
@@ -146,10 +146,12 @@ fn exec_script(run_dir: &Path, commands: &str) -> Result<std::path::PathBuf> {
     Ok(path)
 }
 
+/// Writes a file of a new run directory in place: nothing reads it before the hook starts
+/// (the tools replace it atomically from then on).
 fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
     let bytes =
         serde_json::to_vec(value).map_err(|e| Error::msg(format!("{}: {e}", path.display())))?;
-    fsutil::write_replace(path, &bytes, false)
+    std::fs::write(path, bytes).map_err(|e| Error::msg(format!("writing {}: {e}", path.display())))
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
@@ -166,12 +168,13 @@ pub fn dispatch(
     step: &HookStep,
     access: Option<&Access>,
 ) -> Result<Ran> {
-    // The sequence number is saved before anything runs: a run directory is never used
-    // twice, even if this command is killed while the hook runs (the step then runs again,
-    // in a new directory, once the next command has stopped what is left of this one).
+    // The sequence number is committed with the step's record (the save after the step):
+    // a step this command is killed in runs again under the same number, its record never
+    // having been committed. Its run directory is another one all the same: the name has a
+    // random part ([`Store::new_run_dir`]), so whatever is left of the killed hook never
+    // finds the new dispatch's files.
     let seq = model.next.dispatch;
     model.next.dispatch += 1;
-    store.save(model)?;
     model.apply_effect(step, false);
     let unit = step.unit.clone();
     let is_install = step.hook == "install" && step.action.is_none();
@@ -241,11 +244,8 @@ pub fn dispatch(
         None => (0, String::new(), String::new()),
         Some(program) => {
             let containers = pebble::containers_dir(store, &unit);
-            let inner = match access {
-                Some(a) => a.command(&program, &containers),
-                None => Command::new(&program),
-            };
-            let mut command = hookproc::command(&inner, &run_dir)?;
+            let options = access.map(|a| a.hook_args(&containers)).unwrap_or_default();
+            let mut command = hookproc::command(&program, &run_dir, &options)?;
             let output = command
                 .env_clear()
                 .envs(env)

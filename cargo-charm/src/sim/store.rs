@@ -8,6 +8,7 @@
 //!   lock                  flock held by the running cargo-charm command
 //!   model.json            the model (format, apps, relations, queue, history extents)
 //!   history/*.jsonl       events, unit logs and action tasks, appended (see `history`)
+//!   queue/<gen>.jsonl     the front of a long queue (see `queuefile`)
 //!   charms/<app>/         each application's charm, unpacked (pristine; new pods copy it)
 //!   charm/                the charm of a model saved in format 1 (one application)
 //!   build/                .charm files packed by `deploy` from a crate
@@ -16,7 +17,7 @@
 //!   units/<app>-<n>/containers/<c>/pebble.socket   each container's Pebble (see `pebble`)
 //!   units/<app>-<n>/workloads/<c>/   its root, saved state, pid file and log
 //!   tools/                hook tools: symlinks to the cargo-charm binary
-//!   run/<seq>/            one dispatch: world.json, context.json, the hook's pid (removed after)
+//!   run/<seq>.<random>/   one dispatch: world.json, context.json, the hook's pid (removed after)
 //! ```
 //!
 //! Only a marked directory is ever locked, changed or destroyed: `deploy` marks a directory
@@ -27,6 +28,7 @@
 use super::history::{self, Extent};
 use super::hookproc;
 use super::model::{EventRecord, LogLine, Model, Step, Task, FORMAT};
+use super::queuefile;
 use crate::error::{Error, Result};
 use crate::fsutil::{self, Lock};
 use std::path::{Path, PathBuf};
@@ -45,6 +47,7 @@ const OWN: &[&str] = &[
     "tools",
     "run",
     history::DIR,
+    queuefile::DIR,
 ];
 
 /// The file that marks a directory as a state directory the simulator made.
@@ -135,6 +138,7 @@ impl Store {
         // (the history inside) as format 3.
         let mut value = super::model::upgrade(value);
         let legacy = super::model::take_history(&mut value);
+        super::model::inline_queue(&mut value);
         let format = value.get("format").and_then(|f| f.as_u64());
         if format != Some(FORMAT as u64) {
             return Err(Error::msg(format!(
@@ -163,6 +167,13 @@ impl Store {
             history::check(&self.dir, history::EVENTS, c.events)?;
             history::check(&self.dir, history::LOGS, c.logs)?;
             history::check(&self.dir, history::TASKS, c.tasks)?;
+        }
+        if let Some(base) = model.queue_base {
+            let steps = queuefile::read(&self.dir, &base)?;
+            let tail = std::mem::take(&mut model.queue);
+            model.queue = steps[base.done as usize..].iter().cloned().collect();
+            model.queue.extend(tail);
+            model.queue_saved = steps;
         }
         for u in model.units() {
             // A step interrupted halfway through replacing or removing the directory
@@ -225,11 +236,43 @@ impl Store {
             })
         })()?;
         model.history = appended;
+        // The queue: a long one's front in a base file, written only when it changed other
+        // than by steps run off the front (see `queuefile`).
+        let old_base = model.queue_base;
+        let (tail, rebased) =
+            match queuefile::plan(&model.queue, model.queue_base.as_ref(), &model.queue_saved) {
+                queuefile::Plan::Inline => {
+                    model.queue_base = None;
+                    (0, None)
+                }
+                queuefile::Plan::Keep { done, tail } => {
+                    if let Some(b) = &mut model.queue_base {
+                        b.done = done;
+                    }
+                    (tail, None)
+                }
+                queuefile::Plan::Rebase => {
+                    let generation = old_base.map_or(0, |b| b.generation + 1);
+                    let (base, steps) = queuefile::write(&self.dir, generation, &model.queue)
+                        .inspect_err(|_| model.history = old)?;
+                    model.queue_base = Some(base);
+                    (model.queue.len(), Some(steps))
+                }
+            };
+        let whole = std::mem::take(&mut model.queue);
+        model.queue = whole.range(tail..).cloned().collect();
         let written = serde_json::to_vec(model)
             .map_err(|e| Error::msg(format!("serializing the model: {e}")))
             .and_then(|bytes| fsutil::write_atomic(&self.model_path(), &bytes));
+        model.queue = whole;
         match written {
             Ok(()) => {
+                if let Some(steps) = rebased {
+                    model.queue_saved = steps;
+                }
+                if model.queue_base.map(|b| b.generation) != old_base.map(|b| b.generation) {
+                    queuefile::remove_stale(&self.dir, model.queue_base.as_ref());
+                }
                 model.appended = super::model::Appended {
                     events: model.events.len(),
                     logs: model.logs.len(),
@@ -238,8 +281,10 @@ impl Store {
                 Ok(())
             }
             Err(e) => {
-                // The appended bytes lie past the committed end: the next save cuts them.
+                // The appended bytes lie past the committed end: the next save cuts them; a
+                // new base file is named by no `model.json`.
                 model.history = old;
+                model.queue_base = old_base;
                 Err(e)
             }
         }
@@ -291,16 +336,25 @@ impl Store {
         self.dir.join("run")
     }
 
-    /// Creates dispatch `seq`'s directory, which must not exist: a run directory is never
-    /// reused (a leftover one means the sequence number was not saved: refused).
+    /// Creates a new directory for dispatch `seq`: `run/<seq>.<random>`, made exclusively,
+    /// so a run directory is never reused, even by a step that runs again under the same
+    /// number after a kill (the number is committed with the step's record).
     pub fn new_run_dir(&self, seq: u64) -> Result<PathBuf> {
         let runs = self.runs_dir();
         std::fs::create_dir_all(&runs)
             .map_err(|e| Error::msg(format!("creating {}: {e}", runs.display())))?;
-        let dir = runs.join(seq.to_string());
-        std::fs::create_dir(&dir)
-            .map_err(|e| Error::msg(format!("creating {}: {e}", dir.display())))?;
-        Ok(dir)
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{seq}."))
+            .rand_bytes(8)
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .tempdir_in(&runs)
+            .map_err(|e| {
+                Error::msg(format!(
+                    "creating a run directory in {}: {e}",
+                    runs.display()
+                ))
+            })?;
+        Ok(dir.keep())
     }
 
     /// Removes the temporary files of `model.json` saves a kill interrupted (no save is

@@ -3,6 +3,7 @@
 
 use super::charm;
 use super::history::Committed;
+use super::queuefile::{Base, Steps};
 use charm_runtime::metadata::CharmMetadata;
 use jujuc::{BagData, CallRecord, SecretWorld, StatusValue};
 use serde::{Deserialize, Serialize};
@@ -15,12 +16,13 @@ mod queue;
 mod saved;
 mod steps;
 
-pub use saved::{take_history, upgrade};
+pub use saved::{inline_queue, take_history, upgrade};
 
-/// The version of `model.json`'s layout: 3 since the history (events, logs, tasks) is
-/// kept in files of its own (`history/`); 2 since a model holds several applications.
-/// Earlier formats are upgraded as they load ([`upgrade`], [`take_history`]).
-pub const FORMAT: u32 = 3;
+/// The version of `model.json`'s layout: 4 since a long queue's front is kept in a file
+/// of its own (`queue/`, `queue_base`); 3 since the history (events, logs, tasks) is kept
+/// in files of its own (`history/`); 2 since a model holds several applications. Earlier
+/// formats are upgraded as they load ([`upgrade`], [`take_history`], [`inline_queue`]).
+pub const FORMAT: u32 = 4;
 
 /// The Juju version the simulator reports (`JUJU_VERSION`).
 pub const JUJU_VERSION: &str = "3.6.4";
@@ -41,8 +43,16 @@ pub struct Model {
     /// Secrets.
     pub secrets: Vec<Secret>,
     /// Steps still to run (hooks and pod/unit/relation changes). Saved after every step, so
-    /// an interrupted operation resumes where it stopped.
+    /// an interrupted operation resumes where it stopped. In `model.json`: the steps after
+    /// [`Model::queue_base`]'s (all of them when there is none).
     pub queue: VecDeque<Step>,
+    /// Where the front of a long queue is kept (`queue/<generation>.jsonl`, see
+    /// [`super::queuefile`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_base: Option<Base>,
+    /// The steps of [`Model::queue_base`] as saved or loaded.
+    #[serde(skip)]
+    pub queue_saved: Steps<Step>,
     /// How much of each history file (`history/*.jsonl`, see [`super::history`]) is
     /// committed: the model's history is kept out of `model.json`.
     #[serde(default)]
@@ -675,6 +685,8 @@ impl Model {
             relations: BTreeMap::new(),
             secrets: vec![],
             queue: VecDeque::new(),
+            queue_base: None,
+            queue_saved: Steps::default(),
             history: Committed::default(),
             events: vec![],
             logs: vec![],

@@ -57,6 +57,17 @@ pub fn take_history(saved: &mut Value) -> Option<Value> {
     Some(Value::Object(history))
 }
 
+/// Brings a format 3 `model.json` to format 4: nothing moves (its queue is all in
+/// `model.json`, which format 4 allows), only the number changes.
+pub fn inline_queue(saved: &mut Value) {
+    if saved.get("format").and_then(Value::as_u64) != Some(3) {
+        return;
+    }
+    if let Some(obj) = saved.as_object_mut() {
+        obj.insert("format".into(), json!(4));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +106,18 @@ mod tests {
         assert_eq!(v2, json!({"format": 3, "name": "sim"}));
         assert_eq!(history, json!({"events": [{"seq": 0}], "logs": []}));
         assert!(take_history(&mut json!({"format": 3})).is_none());
+    }
+
+    #[test]
+    fn format_3_is_format_4_with_its_queue_inline() {
+        let mut v3 = json!({"format": 3, "queue": [{"step": "fresh-pod", "unit": "a/0"}]});
+        inline_queue(&mut v3);
+        assert_eq!(
+            v3,
+            json!({"format": 4, "queue": [{"step": "fresh-pod", "unit": "a/0"}]})
+        );
+        let mut v2 = json!({"format": 2});
+        inline_queue(&mut v2);
+        assert_eq!(v2, json!({"format": 2}));
     }
 }

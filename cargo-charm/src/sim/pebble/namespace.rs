@@ -1,23 +1,26 @@
 //! How a dispatch reaches its own unit's Pebble at the path ops hard-codes,
 //! `/charm/containers/<c>/pebble.socket`: the charm runs in a private mount namespace
-//! (util-linux's `unshare --mount --propagation private`, with `--map-root-user` when
-//! not root) in which the unit's `containers/` directory is bind-mounted on
-//! `/charm/containers`. The host's `/charm/containers` is only the mount point: nothing
-//! is mounted there outside the namespace, and units never see each other's sockets.
+//! (as util-linux's `unshare --mount --propagation private` makes one, with a user
+//! namespace mapping the caller to root when not root) in which the unit's `containers/`
+//! directory is bind-mounted on `/charm/containers`. The hook's wrapper (`cargo-charm
+//! __hook`, [`super::super::hookproc`]) makes the namespace itself, with the system calls,
+//! just before it becomes the charm: no process is started for it. The host's
+//! `/charm/containers` is only the mount point: nothing is mounted there outside the
+//! namespace, and units never see each other's sockets.
 //!
-//! Needs: `unshare` and `mount` (util-linux), the right to create a mount namespace (root,
-//! or unprivileged user namespaces), and an existing `/charm/containers` (created here
-//! when running as root; creating it inside the namespace would create it on the host all
-//! the same). Where something is missing, hooks run without a namespace and one warning
-//! says what is missing: ops charms then cannot reach Pebble, Rust charms still can,
-//! through [`CONTAINERS_DIR_VAR`].
+//! Needs: the right to create a mount namespace (root, or unprivileged user namespaces),
+//! and an existing `/charm/containers` (created here when running as root; creating it
+//! inside the namespace would create it on the host all the same). Where something is
+//! missing, hooks run without a namespace and one warning says what is missing: ops charms
+//! then cannot reach Pebble, Rust charms still can, through [`CONTAINERS_DIR_VAR`].
 
 use charm_runtime::metadata::CharmMetadata;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Where ops (and the Rust runtime by default) look for the sockets.
-pub const CHARM_CONTAINERS: &str = charm_runtime::pebble::DEFAULT_CONTAINERS_DIR;
+pub use super::super::mountns::CHARM_CONTAINERS;
 
 /// The runtime's variable that moves [`CHARM_CONTAINERS`] (read by `HookEnv::from_vars`):
 /// every dispatch of a charm with containers gets it, set to the unit's containers
@@ -52,11 +55,7 @@ pub enum Access {
     /// Each dispatch in a private mount namespace with the unit's containers directory on
     /// `/charm/containers`.
     Namespace {
-        /// util-linux's `unshare`.
-        unshare: PathBuf,
-        /// util-linux's `mount`.
-        mount: PathBuf,
-        /// Not root: a user namespace too (`--map-root-user`).
+        /// Not root: a user namespace too, mapping the caller to root in it.
         map_root: bool,
     },
     /// No namespace, and why.
@@ -66,29 +65,23 @@ pub enum Access {
     },
 }
 
-/// `name` in `$PATH` or the usual system directories.
-fn find(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/bin", "/bin", "/usr/sbin", "/sbin"].map(PathBuf::from))
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-}
+/// The `__hook` option that makes the namespace, bind-mounting its value.
+pub const BIND_OPTION: &str = "--bind";
+/// The `__hook` option that makes a user namespace too.
+pub const MAP_ROOT_OPTION: &str = "--map-root";
 
 fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }
 
 impl Access {
-    /// Finds out whether hooks can run in a namespace, by trying the bind mount once in
-    /// one (`containers_dir`: a unit's containers directory).
+    /// Finds out whether hooks can run in a namespace, by making one in a process of its
+    /// own (`cargo-charm __namespace`, [`super::super::mountns::enter`]) with `containers_dir` (a unit's
+    /// containers directory) bind-mounted, as each hook's wrapper will.
     pub fn probe(containers_dir: &Path) -> Access {
         if std::env::var(SWITCH_VAR).is_ok_and(|v| v == "off") {
             return Access::direct(format!("{SWITCH_VAR}=off"));
         }
-        let (Some(unshare), Some(mount)) = (find("unshare"), find("mount")) else {
-            return Access::direct("`unshare` or `mount` is not installed (util-linux)".into());
-        };
         let root = is_root();
         if !Path::new(CHARM_CONTAINERS).is_dir() {
             if !root {
@@ -103,19 +96,14 @@ impl Access {
         if let Err(e) = std::fs::create_dir_all(containers_dir) {
             return Access::direct(format!("cannot create {}: {e}", containers_dir.display()));
         }
-        let access = Access::Namespace {
-            unshare,
-            mount,
-            map_root: !root,
+        let exe = match crate::exe::path() {
+            Ok(exe) => exe,
+            Err(e) => return Access::direct(format!("cannot find the cargo-charm binary: {e}")),
         };
-        let Some((mut probe, mount)) = access.unshare() else {
-            return access;
-        };
-        let tried = probe
-            .arg(mount)
-            .arg("--bind")
-            .arg(containers_dir)
-            .arg(CHARM_CONTAINERS)
+        let access = Access::Namespace { map_root: !root };
+        let tried = Command::new(exe)
+            .arg(PROBE_SUBCOMMAND)
+            .args(access.hook_args(containers_dir))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .output();
@@ -129,11 +117,11 @@ impl Access {
                     "run as root, or enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0; on Ubuntu also kernel.apparmor_restrict_unprivileged_userns=0)"
                 };
                 Access::direct(format!(
-                    "`unshare --mount` with a bind mount on {CHARM_CONTAINERS} failed ({}); {hint}",
+                    "a private mount namespace with a bind mount on {CHARM_CONTAINERS} could not be made ({}); {hint}",
                     err.trim().replace('\n', "; ")
                 ))
             }
-            Err(e) => Access::direct(format!("cannot run unshare: {e}")),
+            Err(e) => Access::direct(format!("cannot run the namespace probe: {e}")),
         }
     }
 
@@ -141,41 +129,19 @@ impl Access {
         Access::Direct { why }
     }
 
-    /// `unshare [--map-root-user] --mount --propagation private --`, and `mount`.
-    fn unshare(&self) -> Option<(Command, &Path)> {
-        let Access::Namespace {
-            unshare,
-            mount,
-            map_root,
-        } = self
-        else {
-            return None;
-        };
-        let mut c = Command::new(unshare);
-        if *map_root {
-            c.arg("--map-root-user");
+    /// The options of `cargo-charm __hook` (and of the probe) that make the charm run in
+    /// its namespace, with `containers_dir` on `/charm/containers`: none without one.
+    pub fn hook_args(&self, containers_dir: &Path) -> Vec<OsString> {
+        match self {
+            Access::Namespace { map_root } => {
+                let mut args = vec![BIND_OPTION.into(), containers_dir.as_os_str().to_owned()];
+                if *map_root {
+                    args.push(MAP_ROOT_OPTION.into());
+                }
+                args
+            }
+            Access::Direct { .. } => Vec::new(),
         }
-        c.args(["--mount", "--propagation", "private", "--"]);
-        Some((c, mount))
-    }
-
-    /// The command that runs `program` as a dispatch of the unit whose containers
-    /// directory is `containers_dir`: in its namespace (unshare → sh → mount, then sh
-    /// execs the charm, so the charm is the process unshare started and its exit status or
-    /// signal is the command's), or directly.
-    pub fn command(&self, program: &Path, containers_dir: &Path) -> Command {
-        let Some((mut c, mount)) = self.unshare() else {
-            return Command::new(program);
-        };
-        c.args(["/bin/sh", "-c"])
-            .arg(format!(
-                "\"$1\" --bind \"$2\" {CHARM_CONTAINERS} && exec \"$3\""
-            ))
-            .arg("sh")
-            .arg(mount)
-            .arg(containers_dir)
-            .arg(program);
-        c
     }
 
     /// The one-line warning for hooks without a namespace.
@@ -188,3 +154,6 @@ impl Access {
         }
     }
 }
+
+/// The hidden subcommand that only makes the namespace and exits (the probe).
+pub const PROBE_SUBCOMMAND: &str = "__namespace";
