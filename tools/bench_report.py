@@ -21,6 +21,10 @@ def mib(kb):
 # The analysis of the targets not met, from the profiles taken when this was written
 # (2026-11-30): see the commits that changed it.
 GAPS = open(__file__.replace("bench_report.py", "bench_gaps.md")).read()
+# The simulator's scale figures (`deploy -n 50`, `delete-pod` after 10 and 1,000 events),
+# measured by tools/sim_scale_bench.py, which takes minutes more than this run: kept as
+# written when they were measured.
+SCALE = open(__file__.replace("bench_report.py", "bench_scale.md")).read()
 
 
 def main():
@@ -198,7 +202,8 @@ Python: [`tools/bench_ops_testing.py`](tools/bench_ops_testing.py) (ops
 ## Build times
 
 {build_md}
-"""
+
+{SCALE}"""
     with open(a.out, "w") as f:
         f.write(md)
     print(md)
