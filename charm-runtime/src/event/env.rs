@@ -311,7 +311,9 @@ impl HookEnv {
                         expected: format!("`{leaf}`, the action of `actions/{leaf}`"),
                     })
                 }
-                _ => leaf.to_owned(),
+                // The value read is the name: kept, not copied again.
+                Some(name) => name,
+                None => leaf.to_owned(),
             }
         } else {
             match vars.opt("JUJU_HOOK_NAME")? {
@@ -322,7 +324,8 @@ impl HookEnv {
                         hook: leaf.to_owned(),
                     })
                 }
-                _ => leaf.to_owned(),
+                Some(name) => name,
+                None => leaf.to_owned(),
             }
         };
 
