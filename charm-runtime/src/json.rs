@@ -44,11 +44,21 @@ impl serde_json::ser::Formatter for PythonFormatter {
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        for c in fragment.chars() {
-            // ASCII but DEL, as Python's `json.dumps` (which escapes all but ` `..`~`).
-            if c.is_ascii() && c != '\x7f' {
-                w.write_all(&[c as u8])?;
-            } else if self.raw_astral && u32::from(c) > 0xFFFF {
+        // ASCII but DEL goes through as it is, as Python's `json.dumps` (which escapes
+        // all but ` `..`~`), written a run at a time.
+        let mut rest = fragment;
+        while !rest.is_empty() {
+            let plain = rest
+                .bytes()
+                .position(|b| !b.is_ascii() || b == 0x7f)
+                .unwrap_or(rest.len());
+            w.write_all(&rest.as_bytes()[..plain])?;
+            rest = &rest[plain..];
+            let Some(c) = rest.chars().next() else {
+                break;
+            };
+            rest = &rest[c.len_utf8()..];
+            if self.raw_astral && u32::from(c) > 0xFFFF {
                 let mut buf = [0u8; 4];
                 w.write_all(c.encode_utf8(&mut buf).as_bytes())?;
             } else {
@@ -71,7 +81,7 @@ impl serde_json::ser::Formatter for PythonFormatter {
 /// assert_eq!(charm_runtime::json::to_string(&"é").unwrap(), r#""\u00e9""#);
 /// ```
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(64);
     let mut ser =
         serde_json::Serializer::with_formatter(&mut out, PythonFormatter { raw_astral: false });
     value.serialize(&mut ser)?;
@@ -88,7 +98,7 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json:
 /// string goes through as it is (Python's `json.dumps`, which ops uses, escapes an emoji
 /// as a surrogate pair that Juju refuses).
 pub(crate) fn to_tool_input<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(64);
     let mut ser =
         serde_json::Serializer::with_formatter(&mut out, PythonFormatter { raw_astral: true });
     value.serialize(&mut ser)?;

@@ -169,23 +169,20 @@ impl fmt::Display for EnvError {
 
 impl std::error::Error for EnvError {}
 
-/// Variable lookup with Juju's convention that an empty value means unset; a value that
-/// is not UTF-8 is an error naming its variable.
+/// Variable lookup with Juju's convention that an empty value means unset. `get` gives a
+/// variable's value as UTF-8 (a raw value that is not is an error naming its variable).
 struct Vars<F> {
     get: F,
 }
 
-impl<F: Fn(&str) -> Option<OsString>> Vars<F> {
+/// The bound of [`Vars`]' lookup.
+trait Lookup: Fn(&'static str) -> Result<Option<String>, EnvError> {}
+impl<F: Fn(&'static str) -> Result<Option<String>, EnvError>> Lookup for F {}
+
+impl<F: Lookup> Vars<F> {
     /// The value of `var`, or `None` when it is unset or empty.
     fn opt(&self, var: &'static str) -> Result<Option<String>, EnvError> {
-        match (self.get)(var) {
-            None => Ok(None),
-            Some(v) if v.is_empty() => Ok(None),
-            Some(v) => v.into_string().map(Some).map_err(|v| EnvError::NotUnicode {
-                var,
-                bytes: v.len(),
-            }),
-        }
+        Ok((self.get)(var)?.filter(|v| !v.is_empty()))
     }
 
     /// The value of `var`, or [`EnvError::Missing`] naming `hook`.
@@ -255,7 +252,10 @@ impl HookEnv {
     /// An empty value counts as unset, as Juju sets some variables to `""`. Returns
     /// `Ok(None)` when `JUJU_DISPATCH_PATH` is unset or empty.
     pub fn from_vars<F: Fn(&str) -> Option<String>>(get: F) -> Result<Option<HookEnv>, EnvError> {
-        Self::from_os_vars(|var| get(var).map(OsString::from))
+        // Already UTF-8: read as it is.
+        Self::parse(Vars {
+            get: |var: &'static str| Ok(get(var)),
+        })
     }
 
     /// [`HookEnv::from_vars`] over raw values, as the process environment holds them: a
@@ -271,7 +271,19 @@ impl HookEnv {
     pub fn from_os_vars<F: Fn(&str) -> Option<OsString>>(
         get: F,
     ) -> Result<Option<HookEnv>, EnvError> {
-        let vars = Vars { get };
+        Self::parse(Vars {
+            get: |var: &'static str| match get(var) {
+                None => Ok(None),
+                Some(v) => v.into_string().map(Some).map_err(|v| EnvError::NotUnicode {
+                    var,
+                    bytes: v.len(),
+                }),
+            },
+        })
+    }
+
+    /// [`HookEnv::from_os_vars`] over values already read as UTF-8.
+    fn parse<F: Lookup>(vars: Vars<F>) -> Result<Option<HookEnv>, EnvError> {
         let Some(dispatch_path) = vars.opt("JUJU_DISPATCH_PATH")? else {
             return Ok(None);
         };
@@ -311,7 +323,9 @@ impl HookEnv {
                         expected: format!("`{leaf}`, the action of `actions/{leaf}`"),
                     })
                 }
-                _ => leaf.to_owned(),
+                // The value read is the name: kept, not copied again.
+                Some(name) => name,
+                None => leaf.to_owned(),
             }
         } else {
             match vars.opt("JUJU_HOOK_NAME")? {
@@ -322,7 +336,8 @@ impl HookEnv {
                         hook: leaf.to_owned(),
                     })
                 }
-                _ => leaf.to_owned(),
+                Some(name) => name,
+                None => leaf.to_owned(),
             }
         };
 
@@ -424,7 +439,7 @@ fn parse_relation_id(value: &str, endpoint: &str) -> Result<u64, EnvError> {
 }
 
 /// Classifies a relation hook for `endpoint` (`JUJU_RELATION`).
-fn relation_event<F: Fn(&str) -> Option<OsString>>(
+fn relation_event<F: Lookup>(
     vars: &Vars<F>,
     endpoint: String,
     hook: &str,
@@ -477,7 +492,7 @@ fn relation_event<F: Fn(&str) -> Option<OsString>>(
 }
 
 /// Classifies a storage hook for `storage_id` (`JUJU_STORAGE_ID`, `<name>/<index>`).
-fn storage_event<F: Fn(&str) -> Option<OsString>>(
+fn storage_event<F: Lookup>(
     vars: &Vars<F>,
     storage_id: String,
     hook: &str,
@@ -522,7 +537,7 @@ fn storage_event<F: Fn(&str) -> Option<OsString>>(
 }
 
 /// Classifies a workload (Pebble) hook for `container` (`JUJU_WORKLOAD_NAME`).
-fn workload_event<F: Fn(&str) -> Option<OsString>>(
+fn workload_event<F: Lookup>(
     vars: &Vars<F>,
     container: String,
     hook: &str,
@@ -555,7 +570,7 @@ fn workload_event<F: Fn(&str) -> Option<OsString>>(
 }
 
 /// Classifies a secret hook for `secret_id` (`JUJU_SECRET_ID`).
-fn secret_event<F: Fn(&str) -> Option<OsString>>(
+fn secret_event<F: Lookup>(
     vars: &Vars<F>,
     secret_id: String,
     hook: &str,

@@ -52,6 +52,25 @@ impl BagState {
         out
     }
 
+    /// The bytes of keys and values [`BagState::current`] would hold (as Juju counts
+    /// them for its size limit), without building it.
+    fn current_bytes(&self) -> usize {
+        let size = |(k, v): (&String, &String)| {
+            if v.is_empty() {
+                0
+            } else {
+                k.len() + v.len()
+            }
+        };
+        let kept: usize = self
+            .original
+            .iter()
+            .filter(|(k, _)| !self.staged.contains_key(*k))
+            .map(size)
+            .sum();
+        kept + self.staged.iter().map(size).sum::<usize>()
+    }
+
     /// The writes that change something: new or different values, and deletions of keys
     /// that exist.
     fn changes(&self) -> BagData {
@@ -87,7 +106,9 @@ pub struct Model<'a> {
     relation_ids: HashMap<&'static str, Vec<u64>>,
     units: HashMap<u64, Vec<String>>,
     remote_apps: HashMap<u64, String>,
-    bags: BTreeMap<(relation::RelKey, Sel), BagState>,
+    /// Boxed: a node of unboxed states is over a kilobyte, past the allocator's cache of
+    /// small blocks (every dispatch that reads a bag makes one).
+    bags: BTreeMap<(relation::RelKey, Sel), Box<BagState>>,
     unit_statuses: Vec<Status>,
     app_statuses: Vec<Status>,
     ports: BTreeMap<Port, bool>,
@@ -265,11 +286,11 @@ impl<'a> Model<'a> {
             let changes = state.changes();
             if !changes.is_empty() {
                 // Juju's limit on the whole bag, checked for every bag before any write.
-                cmd::check_relation_settings(
+                cmd::check_relation_settings_bytes(
                     rel.endpoint,
                     rel.id,
                     *bag == Sel::App,
-                    &state.current(),
+                    state.current_bytes(),
                 )?;
                 writes.push((*rel, *bag == Sel::App, changes));
             }

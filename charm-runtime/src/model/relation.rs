@@ -232,11 +232,11 @@ impl Model<'_> {
                 cmd::relation_get(self.tools, relation.endpoint, relation.id, &owner, app)?;
             self.bags.insert(
                 key,
-                BagState {
+                Box::new(BagState {
                     owner,
                     original,
                     staged: BagData::new(),
-                },
+                }),
             );
         }
         Ok(self.bags.get_mut(&key).expect("just inserted"))

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -238,7 +239,12 @@ impl Client {
                     std::io::ErrorKind::NotFound => {
                         format!("socket not found at {} (container restarted?)", where_())
                     }
-                    _ => format!("{} ({e})", where_()),
+                    _ => {
+                        // `<where> (<e>)`, built in the String `describe` made.
+                        let mut message = where_();
+                        let _ = write!(message, " ({e})");
+                        message
+                    }
                 };
                 self.error(req, ErrorKind::CannotConnect { message })
             })?;

@@ -175,12 +175,22 @@ impl Request {
         if self.query.is_empty() {
             return self.path.clone();
         }
-        let q: Vec<String> = self
-            .query
-            .iter()
-            .map(|(k, v)| format!("{}={}", quote_plus(k), quote_plus(v)))
-            .collect();
-        format!("{}?{}", self.path, q.join("&"))
+        let mut out = String::with_capacity(
+            self.path.len()
+                + self
+                    .query
+                    .iter()
+                    .map(|(k, v)| k.len() + v.len() + 2)
+                    .sum::<usize>(),
+        );
+        out.push_str(&self.path);
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            push_quoted_plus(&mut out, k);
+            out.push('=');
+            push_quoted_plus(&mut out, v);
+        }
+        out
     }
 
     /// The request's bytes on the wire.
@@ -212,16 +222,26 @@ impl Request {
 /// becomes `+`, every other UTF-8 byte becomes `%XX`.
 pub fn quote_plus(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_quoted_plus(&mut out, s);
+    out
+}
+
+/// Appends [`quote_plus`]`(s)` to `out`.
+fn push_quoted_plus(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
                 out.push(b as char)
             }
             b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 0xf)] as char);
+            }
         }
     }
-    out
 }
 
 /// A response: status, headers (names lower-cased), body.

@@ -39,6 +39,9 @@ pub struct Context<C: Charm> {
     app_name: String,
     unit_id: u32,
     unit_name: String,
+    /// `JUJU_CHARM_DIR`, which follows from the unit (made when the unit changes, not on
+    /// every run).
+    charm_dir: String,
     juju_version: String,
     allow_missing_peers: bool,
     _charm: PhantomData<fn() -> C>,
@@ -58,6 +61,11 @@ impl<C: Charm> fmt::Debug for Context<C> {
             .field("juju_version", &self.juju_version)
             .finish()
     }
+}
+
+/// The charm directory Juju gives unit `<app>/<id>`.
+fn charm_dir(app_name: &str, unit_id: u32) -> String {
+    format!("/var/lib/juju/agents/unit-{app_name}-{unit_id}/charm")
 }
 
 fn config_value(v: &ConfigValue) -> Value {
@@ -92,6 +100,7 @@ impl<C: Charm> Context<C> {
         let app_name = meta.name.clone();
         Context {
             unit_name: format!("{app_name}/0"),
+            charm_dir: charm_dir(&app_name, 0),
             app_name,
             meta,
             config_defaults,
@@ -107,6 +116,7 @@ impl<C: Charm> Context<C> {
     pub fn with_app_name(mut self, name: &str) -> Self {
         self.app_name = name.to_string();
         self.unit_name = format!("{}/{}", self.app_name, self.unit_id);
+        self.charm_dir = charm_dir(&self.app_name, self.unit_id);
         self
     }
 
@@ -114,6 +124,7 @@ impl<C: Charm> Context<C> {
     pub fn with_unit_id(mut self, id: u32) -> Self {
         self.unit_id = id;
         self.unit_name = format!("{}/{}", self.app_name, self.unit_id);
+        self.charm_dir = charm_dir(&self.app_name, self.unit_id);
         self
     }
 
@@ -184,12 +195,13 @@ impl<C: Charm> Context<C> {
     pub fn run(&self, event: Event, state: &State) -> Result<Output, RunError> {
         let params =
             check::check(&self.meta, &self.who(), &event, state).map_err(RunError::Inconsistent)?;
-        let mut env = self.hook_env(&event, state)?;
+        let hook_name = event.hook_name();
+        let mut env = self.hook_env(&event, &hook_name, state)?;
         let workloads = Workloads::start(&state.containers).map_err(RunError::Container)?;
         env.pebble = workloads.access();
         let mut world = self.world(&event, state, params);
         let mut hook = HookContext {
-            info: self.hook_info(&event, state),
+            info: self.hook_info(&event, hook_name, state),
             ..HookContext::default()
         };
         let outcome = {
@@ -235,8 +247,7 @@ impl<C: Charm> Context<C> {
 
     /// The `JUJU_*` variables Juju would set, parsed by the runtime's own
     /// `HookEnv::from_vars` (so the event goes through the real classification).
-    fn hook_env(&self, event: &Event, state: &State) -> Result<HookEnv, RunError> {
-        let hook = event.hook_name();
+    fn hook_env(&self, event: &Event, hook: &str, state: &State) -> Result<HookEnv, RunError> {
         // Borrowed where the value exists already: the lookup copies each value once.
         let mut vars: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(16);
         let dispatch_path = match &event.kind {
@@ -245,25 +256,18 @@ impl<C: Charm> Context<C> {
                 vars.push(("JUJU_ACTION_UUID", id.into()));
                 format!("actions/{name}")
             }
-            _ => format!("hooks/{hook}"),
+            _ => ["hooks/", hook].concat(),
         };
         vars.push(("JUJU_DISPATCH_PATH", dispatch_path.into()));
-        vars.push(("JUJU_HOOK_NAME", hook.as_str().into()));
+        vars.push(("JUJU_HOOK_NAME", hook.into()));
         vars.push(("JUJU_UNIT_NAME", self.unit_name.as_str().into()));
         vars.push(("JUJU_MODEL_NAME", state.model_name.as_str().into()));
         vars.push(("JUJU_MODEL_UUID", state.model_uuid.as_str().into()));
         vars.push(("JUJU_VERSION", self.juju_version.as_str().into()));
-        vars.push((
-            "JUJU_CHARM_DIR",
-            format!(
-                "/var/lib/juju/agents/unit-{}-{}/charm",
-                self.app_name, self.unit_id
-            )
-            .into(),
-        ));
+        vars.push(("JUJU_CHARM_DIR", self.charm_dir.as_str().into()));
         vars.push((
             "JUJU_CONTEXT_ID",
-            format!("{}-{hook}-1", self.unit_name).into(),
+            [self.unit_name.as_str(), "-", hook, "-1"].concat().into(),
         ));
         match &event.kind {
             EventKind::Unit(_) | EventKind::CollectStatus | EventKind::Action { .. } => {}
@@ -346,7 +350,7 @@ impl<C: Charm> Context<C> {
             Ok(Some(env)) => Ok(env),
             Ok(None) => Err(RunError::Environment(EnvError::Missing {
                 var: "JUJU_DISPATCH_PATH",
-                hook,
+                hook: hook.to_string(),
             })),
             Err(e) => Err(RunError::Environment(e)),
         }
@@ -366,9 +370,9 @@ impl<C: Charm> Context<C> {
         }
     }
 
-    fn hook_info(&self, event: &Event, state: &State) -> HookInfo {
+    fn hook_info(&self, event: &Event, hook: String, state: &State) -> HookInfo {
         let mut info = HookInfo {
-            hook: event.hook_name(),
+            hook,
             ..HookInfo::default()
         };
         match &event.kind {
@@ -505,9 +509,15 @@ fn status_value(s: &WorkloadStatus) -> StatusValue {
     }
 }
 
-fn workload_status(s: &StatusValue) -> WorkloadStatus {
-    WorkloadStatus::from_name(&s.status, s.message.clone())
-        .unwrap_or_else(|| WorkloadStatus::Error(format!("{}: {}", s.status, s.message)))
+/// The status Juju holds, as the state's type; its message is moved, not copied.
+fn workload_status(s: StatusValue) -> WorkloadStatus {
+    let StatusValue { status, message } = s;
+    // Asked with an empty message first (no allocation): only a known name takes the
+    // message.
+    match WorkloadStatus::from_name(&status, String::new()) {
+        None => WorkloadStatus::Error(format!("{status}: {message}")),
+        Some(_) => WorkloadStatus::from_name(&status, message).unwrap_or(WorkloadStatus::Unknown),
+    }
 }
 
 fn secret_world(s: &Secret) -> SecretWorld {
@@ -600,8 +610,8 @@ fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> Stat
         storages: storages.clone(),
         networks: networks.clone(),
         resources: resources.clone(),
-        unit_status: workload_status(&unit_status),
-        app_status: workload_status(&app_status),
+        unit_status: workload_status(unit_status),
+        app_status: workload_status(app_status),
         workload_version,
         model_name: model_name.clone(),
         model_uuid: model_uuid.clone(),
@@ -707,12 +717,12 @@ impl Output {
                 .collect(),
             unit_status_history: hook
                 .unit_status_history
-                .iter()
+                .into_iter()
                 .map(workload_status)
                 .collect(),
             app_status_history: hook
                 .app_status_history
-                .iter()
+                .into_iter()
                 .map(workload_status)
                 .collect(),
             workload_version_history: hook.workload_version_history,

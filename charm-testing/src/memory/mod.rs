@@ -42,12 +42,8 @@ impl HookTools for MemoryTools<'_> {
 
     fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
         // The argv this request stands for, moved into the record.
-        let call = request.call();
-        let inv = Invocation {
-            tool: call.tool,
-            args: call.args,
-            stdin: call.stdin,
-        };
+        let (argv, stdin) = request.argv();
+        let inv = Invocation { argv, stdin };
         let mut typed = Typed {
             world: self.world,
             hook: self.hook,

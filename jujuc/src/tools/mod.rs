@@ -343,6 +343,16 @@ pub(crate) fn record(
     let mut argv = Vec::with_capacity(args.len() + 1);
     argv.push(tool.to_string());
     argv.extend(args);
+    record_argv(hook, argv, stdin, outcome);
+}
+
+/// Records one call in `hook.calls`: `argv` is the tool, then its arguments.
+pub(crate) fn record_argv(
+    hook: &mut HookContext,
+    argv: Vec<String>,
+    stdin: Option<String>,
+    outcome: &ToolOutcome,
+) {
     hook.calls.push(CallRecord {
         argv,
         stdin,
@@ -412,6 +422,9 @@ pub(crate) fn apply_changes(bag: &mut BagData, changes: &BagData) {
     for (k, v) in changes {
         if v.is_empty() {
             bag.remove(k);
+        } else if let Some(old) = bag.get_mut(k) {
+            // The key is kept and the old value's buffer reused.
+            old.clone_from(v);
         } else {
             bag.insert(k.clone(), v.clone());
         }

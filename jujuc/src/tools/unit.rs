@@ -161,20 +161,23 @@ pub(crate) fn set_status(
     status: &str,
     message: &str,
 ) -> Result<(), Fail> {
-    let value = StatusValue {
-        status: status.to_string(),
-        message: message.to_string(),
-    };
-    if application {
-        if !ctx.world.leader {
-            return Err(Fail::run("this unit is not the leader"));
-        }
-        ctx.world.app_status = value.clone();
-        ctx.hook.app_status_history.push(value);
-    } else {
-        ctx.world.unit_status = value.clone();
-        ctx.hook.unit_status_history.push(value);
+    if application && !ctx.world.leader {
+        return Err(Fail::run("this unit is not the leader"));
     }
+    let (now, history) = if application {
+        (&mut ctx.world.app_status, &mut ctx.hook.app_status_history)
+    } else {
+        (
+            &mut ctx.world.unit_status,
+            &mut ctx.hook.unit_status_history,
+        )
+    };
+    // The world's status is overwritten in place (its buffers reused).
+    now.status.clear();
+    now.status.push_str(status);
+    now.message.clear();
+    now.message.push_str(message);
+    history.push(now.clone());
     Ok(())
 }
 

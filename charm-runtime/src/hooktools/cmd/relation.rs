@@ -116,6 +116,17 @@ pub fn check_relation_settings(
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| k.len() + v.len())
         .sum();
+    check_relation_settings_bytes(endpoint, id, app, total)
+}
+
+/// [`check_relation_settings`] for a bag of `total` bytes of keys and values (counted
+/// without building the bag).
+pub(crate) fn check_relation_settings_bytes(
+    endpoint: &str,
+    id: u64,
+    app: bool,
+    total: usize,
+) -> Result<(), ToolError> {
     if total <= MAX_RELATION_SETTINGS_BYTES {
         return Ok(());
     }

@@ -43,6 +43,8 @@
 //!   from 3.6).
 
 mod containers;
+#[cfg(test)]
+mod tests;
 mod words;
 
 use super::event::{EventKind, RelHook, SecretHook};
@@ -121,17 +123,34 @@ pub(crate) fn is_secret_uri(s: &str) -> bool {
 fn is_valid_app_name(name: &str) -> bool {
     // Juju: lowercase letters, digits and dashes; starts with a letter; no segment of
     // only digits after a dash; not ending with a dash.
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !name.ends_with('-')
-        && !name.contains("--")
-        && name
-            .split('-')
-            .skip(1)
-            .all(|seg| !seg.chars().all(|c| c.is_ascii_digit()))
+    // One pass over the bytes: each dash-separated segment is non-empty (no `--`, no
+    // trailing dash), and after the first has a non-digit.
+    let bytes = name.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let mut first_segment = true;
+    let mut segment_len = 0;
+    let mut segment_has_letter = false;
+    for &b in bytes {
+        match b {
+            b'-' => {
+                if segment_len == 0 || (!first_segment && !segment_has_letter) {
+                    return false;
+                }
+                first_segment = false;
+                segment_len = 0;
+                segment_has_letter = false;
+            }
+            b'a'..=b'z' => {
+                segment_len += 1;
+                segment_has_letter = true;
+            }
+            b'0'..=b'9' => segment_len += 1,
+            _ => return false,
+        }
+    }
+    segment_len > 0 && (first_segment || segment_has_letter)
 }
 
 /// Checks `event` against `state` and the metadata; on success returns the action
@@ -508,6 +527,10 @@ fn check_event(
     state: &State,
     p: &mut Vec<String>,
 ) -> Option<Map<String, Value>> {
+    // A unit event has nothing more to check (and no message to name it in).
+    if matches!(event.kind, EventKind::Unit(_) | EventKind::CollectStatus) {
+        return None;
+    }
     let hook = event.hook_name();
     match &event.kind {
         EventKind::Unit(_) | EventKind::CollectStatus => {}

@@ -62,16 +62,27 @@ struct Served {
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
+/// Why the connector refuses a container: a unit type, so refusing allocates no message.
+#[derive(Debug)]
+struct Refused;
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the state's container cannot connect (`Container::can_connect(false)`, or not in the state)",
+        )
+    }
+}
+
+impl std::error::Error for Refused {}
+
 /// The connector handed to the runtime.
 struct HarnessConnector(Arc<Served>);
 
 impl Connector for HarnessConnector {
     fn connect(&self, container: &str) -> io::Result<UnixStream> {
         let Some(backend) = self.0.backends.get(container) else {
-            return Err(io::Error::new(
-                io::ErrorKind::ConnectionRefused,
-                "the state's container cannot connect (`Container::can_connect(false)`, or not in the state)",
-            ));
+            return Err(io::Error::new(io::ErrorKind::ConnectionRefused, Refused));
         };
         let (client, server) = UnixStream::pair()?;
         let (backend, served, name) = (
