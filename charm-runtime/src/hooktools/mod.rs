@@ -9,6 +9,7 @@ pub mod cmd;
 mod error;
 mod process;
 mod request;
+mod workers;
 
 pub use backend::{HookTools, Recorder};
 pub use call::{ToolCall, SHOWN_ARG_BYTES};

@@ -282,14 +282,14 @@ fn stop(child: &mut Child, started: Instant) -> std::io::Result<Ended> {
     Ok(Ended::Stopped(started.elapsed()))
 }
 
-/// Reads `pipe` to its end on a thread of its own, keeping what `kept` keeps.
+/// Reads `pipe` to its end on a worker thread of its own, keeping what `kept` keeps.
 fn drain(
     mut pipe: impl Read + Send + 'static,
     kept: Arc<Mutex<Kept>>,
     stream: Stream,
     events: Sender<Event>,
 ) {
-    thread::spawn(move || {
+    super::workers::run(move || {
         let mut buf = vec![0u8; 64 * 1024];
         let mut told = false;
         loop {
@@ -307,7 +307,9 @@ fn drain(
                 Err(_) => break,
             }
         }
-        let _ = events.send(Event::Closed);
+        Box::new(move || {
+            let _ = events.send(Event::Closed);
+        })
     });
 }
 
@@ -337,7 +339,7 @@ impl Written {
 /// write; its exit status says the rest.
 fn feed(mut pipe: impl Write + Send + 'static, input: Vec<u8>) -> Receiver<Written> {
     let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
+    super::workers::run(move || {
         let total = input.len();
         let mut taken = 0;
         let outcome = loop {
@@ -352,7 +354,9 @@ fn feed(mut pipe: impl Write + Send + 'static, input: Vec<u8>) -> Receiver<Writt
             }
         };
         drop(pipe);
-        let _ = tx.send(outcome);
+        Box::new(move || {
+            let _ = tx.send(outcome);
+        })
     });
     rx
 }
