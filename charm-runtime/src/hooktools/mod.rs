@@ -9,7 +9,6 @@ pub mod cmd;
 mod error;
 mod process;
 mod request;
-mod workers;
 
 pub use backend::{HookTools, Recorder};
 pub use call::{ToolCall, SHOWN_ARG_BYTES};

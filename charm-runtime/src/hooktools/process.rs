@@ -282,14 +282,14 @@ fn stop(child: &mut Child, started: Instant) -> std::io::Result<Ended> {
     Ok(Ended::Stopped(started.elapsed()))
 }
 
-/// Reads `pipe` to its end on a worker thread of its own, keeping what `kept` keeps.
+/// Reads `pipe` to its end on a thread of its own, keeping what `kept` keeps.
 fn drain(
     mut pipe: impl Read + Send + 'static,
     kept: Arc<Mutex<Kept>>,
     stream: Stream,
     events: Sender<Event>,
 ) {
-    super::workers::run(move || {
+    thread::spawn(move || {
         let mut buf = vec![0u8; 64 * 1024];
         let mut told = false;
         loop {
@@ -307,9 +307,7 @@ fn drain(
                 Err(_) => break,
             }
         }
-        Box::new(move || {
-            let _ = events.send(Event::Closed);
-        })
+        let _ = events.send(Event::Closed);
     });
 }
 
@@ -339,7 +337,7 @@ impl Written {
 /// write; its exit status says the rest.
 fn feed(mut pipe: impl Write + Send + 'static, input: Vec<u8>) -> Receiver<Written> {
     let (tx, rx) = mpsc::channel();
-    super::workers::run(move || {
+    thread::spawn(move || {
         let total = input.len();
         let mut taken = 0;
         let outcome = loop {
@@ -354,9 +352,7 @@ fn feed(mut pipe: impl Write + Send + 'static, input: Vec<u8>) -> Receiver<Writt
             }
         };
         drop(pipe);
-        Box::new(move || {
-            let _ = tx.send(outcome);
-        })
+        let _ = tx.send(outcome);
     });
     rx
 }
