@@ -509,17 +509,12 @@ exit 0
         .as_str()
         .unwrap()
         .to_string();
-    let r = j.run(&[
-        "exec",
-        "-m",
-        "m",
-        "--unit",
-        "owner/0",
-        "--",
-        "secret-set",
-        &id,
-        "password=two",
-    ]);
+    let owner_exec = |cmd: &[&str]| {
+        let mut args = vec!["exec", "-m", "m", "--unit", "owner/0", "--"];
+        args.extend(cmd);
+        j.run(&args)
+    };
+    let r = owner_exec(&["secret-set", &id, "password=two"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(message("reader/0"), "changed mine password: two");
     // `idle` was granted the same secret but never read it: no hook, no status.
@@ -530,16 +525,7 @@ exit 0
     );
     assert_eq!(message("idle/0"), "");
     // One hook per new revision: a command that adds none sends nothing more.
-    let r = j.run(&[
-        "exec",
-        "-m",
-        "m",
-        "--unit",
-        "owner/0",
-        "--",
-        "secret-get",
-        &id,
-    ]);
+    let r = owner_exec(&["secret-get", &id]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let log = j
         .run(&["debug-log", "-m", "m", "--replay", "--no-tail"])
