@@ -95,7 +95,8 @@ fn command_path<'a>(root: &'a Command, args: &[String]) -> (Vec<&'a str>, &'a Co
     (path, cmd)
 }
 
-fn context(e: &clap::Error, kind: ContextKind) -> Option<&str> {
+/// A clap error's context value of `kind` (the first, if several).
+pub(crate) fn context(e: &clap::Error, kind: ContextKind) -> Option<&str> {
     match e.get(kind)? {
         ContextValue::String(s) => Some(s),
         ContextValue::Strings(v) => v.first().map(String::as_str),
@@ -103,7 +104,8 @@ fn context(e: &clap::Error, kind: ContextKind) -> Option<&str> {
     }
 }
 
-fn strings(e: &clap::Error, kind: ContextKind) -> Vec<String> {
+/// A clap error's context values of `kind`.
+pub(crate) fn strings(e: &clap::Error, kind: ContextKind) -> Vec<String> {
     match e.get(kind) {
         Some(ContextValue::Strings(v)) => v.clone(),
         Some(ContextValue::String(s)) => vec![s.clone()],

@@ -10,23 +10,8 @@
 //! - a missing argument: `missing argument(s): <unit name>`.
 
 use crate::error::Error;
-use clap::error::{ContextKind, ContextValue, ErrorKind};
-
-fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
-    match e.get(kind)? {
-        ContextValue::String(s) => Some(s.clone()),
-        ContextValue::Strings(v) => v.first().cloned(),
-        _ => None,
-    }
-}
-
-fn strings(e: &clap::Error, kind: ContextKind) -> Vec<String> {
-    match e.get(kind) {
-        Some(ContextValue::Strings(v)) => v.clone(),
-        Some(ContextValue::String(s)) => vec![s.clone()],
-        _ => vec![],
-    }
-}
+use crate::usage::{context, strings};
+use clap::error::{ContextKind, ErrorKind};
 
 /// `--num-units <N>` → `--num-units`.
 fn option_name(arg: &str) -> String {
@@ -52,7 +37,7 @@ pub fn from_clap(e: &clap::Error, args: &[String]) -> Option<Error> {
         ErrorKind::UnknownArgument => {
             let arg = context(e, ContextKind::InvalidArg).unwrap_or_default();
             if arg.starts_with('-') {
-                format!("option provided but not defined: {}", option_name(&arg))
+                format!("option provided but not defined: {}", option_name(arg))
             } else {
                 let extra: Vec<&String> = args
                     .iter()
@@ -67,7 +52,7 @@ pub fn from_clap(e: &clap::Error, args: &[String]) -> Option<Error> {
             let arg = context(e, ContextKind::InvalidArg).unwrap_or_default();
             let value = context(e, ContextKind::InvalidValue).unwrap_or_default();
             if value.is_empty() && arg.starts_with('-') {
-                format!("option needs an argument: {}", option_name(&arg))
+                format!("option needs an argument: {}", option_name(arg))
             } else {
                 let why = e
                     .source()
@@ -79,7 +64,7 @@ pub fn from_clap(e: &clap::Error, args: &[String]) -> Option<Error> {
                     .unwrap_or_else(|| "invalid value".into());
                 format!(
                     "invalid value {value:?} for option {}: {why}",
-                    option_name(&arg)
+                    option_name(arg)
                 )
             }
         }
@@ -96,13 +81,13 @@ pub fn from_clap(e: &clap::Error, args: &[String]) -> Option<Error> {
             let other = context(e, ContextKind::PriorArg).unwrap_or_default();
             format!(
                 "{} and {} cannot be used together",
-                option_name(&arg),
-                option_name(&other)
+                option_name(arg),
+                option_name(other)
             )
         }
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
             let arg = context(e, ContextKind::InvalidArg).unwrap_or_default();
-            format!("wrong number of values for {}", option_name(&arg))
+            format!("wrong number of values for {}", option_name(arg))
         }
         _ => e
             .to_string()

@@ -768,15 +768,7 @@ pub fn debug_log(dir: &Path, limit: Option<usize>) -> Result<Vec<LogLine>> {
 /// A log line as `juju debug-log` prints it:
 /// `unit-app-0: HH:MM:SS LEVEL unit.app/0.<source> message`.
 pub fn log_line(l: &LogLine) -> String {
-    format!(
-        "unit-{}: {} {} unit.{}.{} {}",
-        l.unit.replace('/', "-"),
-        crate::fsutil::hms(l.at),
-        l.level,
-        l.unit,
-        l.source,
-        l.message
-    )
+    show::log_line(l)
 }
 
 /// The application of a unit name (`app/0` → `app`).

@@ -1,7 +1,9 @@
 //! What the model looks like from outside: `show-unit` (shaped like `juju show-unit`),
 //! `status` (like `juju status`), `debug-log`, `events`.
 
-use super::model::{app_of_unit, App, EventRecord, Model, Relation, StorageInstance, Task};
+use super::model::{
+    app_of_unit, App, EventRecord, LogLine, Model, Relation, StorageInstance, Task,
+};
 use super::table::table;
 use jujuc::{BagData, StatusValue};
 use serde_yaml::{Mapping, Value};
@@ -490,16 +492,7 @@ pub fn debug_log(model: &Model, unit: Option<&str>, level: Option<&str>) -> Stri
         if unit.is_some_and(|u| l.unit != u) || rank(&l.level) < min {
             continue;
         }
-        let _ = writeln!(
-            out,
-            "unit-{}: {} {} unit.{}.{} {}",
-            l.unit.replace('/', "-"),
-            crate::fsutil::hms(l.at),
-            l.level,
-            l.unit,
-            l.source,
-            l.message
-        );
+        let _ = writeln!(out, "{}", log_line(l));
     }
     out
 }
@@ -540,4 +533,18 @@ fn insert_path(m: &mut Mapping, parts: &[&str], v: &str) {
             }
         }
     }
+}
+
+/// A log line as `juju debug-log` prints it:
+/// `unit-app-0: HH:MM:SS LEVEL unit.app/0.<source> message`.
+pub fn log_line(l: &LogLine) -> String {
+    format!(
+        "unit-{}: {} {} unit.{}.{} {}",
+        l.unit.replace('/', "-"),
+        crate::fsutil::hms(l.at),
+        l.level,
+        l.unit,
+        l.source,
+        l.message
+    )
 }

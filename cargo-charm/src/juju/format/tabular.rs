@@ -3,39 +3,10 @@
 //! `output_tabular.go` writes them through its tab writer.
 
 use super::status::Status;
-use std::fmt::Write;
 
 /// Lays out `rows` (the first is the header); columns in `right` are right-aligned.
 pub fn table(rows: &[Vec<String>], right: &[usize]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (c, cell) in r.iter().enumerate() {
-            let last = c + 1 == r.len();
-            if right.contains(&c) {
-                let _ = write!(line, "{cell:>w$}", w = widths[c]);
-            } else if last {
-                line.push_str(cell);
-            } else {
-                let _ = write!(line, "{cell:<w$}", w = widths[c]);
-            }
-            if !last {
-                line.push_str("  ");
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::sim::table::aligned(rows, right)
 }
 
 /// `juju status` (tabular): the model, applications and units; with `relations`, the
