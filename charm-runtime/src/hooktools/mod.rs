@@ -8,6 +8,7 @@ mod call;
 pub mod cmd;
 mod error;
 mod process;
+mod pump;
 mod request;
 
 pub use backend::{HookTools, Recorder};
