@@ -367,3 +367,73 @@ fn only_a_connector_that_may_block_runs_on_a_helper_thread() {
         assert_eq!(probe.thread.lock().unwrap().as_deref(), Some(want.as_str()));
     }
 }
+
+/// A socket path is connected without blocking on the caller's thread; one whose listener's
+/// backlog is full (a non-blocking connect is refused with `EAGAIN`) is waited for on the
+/// helper thread, bounded by the client's timeout, and a missing one fails at once ("socket
+/// not found").
+#[test]
+fn a_socket_path_connects_at_once_and_a_full_backlog_is_bounded() {
+    use std::os::unix::net::{UnixListener, UnixStream};
+    use std::time::{Duration, Instant};
+
+    let dir = std::env::temp_dir().join(format!("pebble-connect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let socket = dir.join("pebble.socket");
+    let _ = std::fs::remove_file(&socket);
+    let listener = UnixListener::bind(&socket).unwrap();
+
+    // Served: one request answered on the listener.
+    let server = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = std::io::Read::read(&mut conn, &mut buf).unwrap();
+        let body = r#"{"type":"sync","status-code":200,"status":"OK","result":{"version":"1.32.1","boot-id":"b"}}"#;
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        std::io::Write::write_all(&mut conn, reply.as_bytes()).unwrap();
+        listener
+    });
+    let client = Client::at_socket("w", &socket).with_timeout(Duration::from_secs(5));
+    assert!(client.get_system_info().is_ok());
+    let listener = server.join().unwrap();
+
+    // Full backlog: connect until the kernel refuses a non-blocking one.
+    let mut held = Vec::new();
+    loop {
+        use rustix::net::{socket_with, AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
+        let fd = socket_with(
+            AddressFamily::UNIX,
+            SocketType::STREAM,
+            SocketFlags::NONBLOCK,
+            None,
+        )
+        .unwrap();
+        match rustix::net::connect(&fd, &SocketAddrUnix::new(&socket).unwrap()) {
+            Ok(()) => held.push(UnixStream::from(fd)),
+            Err(e) if e == rustix::io::Errno::AGAIN => break,
+            Err(e) => panic!("unexpected connect error: {e}"),
+        }
+        assert!(held.len() < 100_000, "the backlog never filled");
+    }
+    let started = Instant::now();
+    let client = Client::at_socket("w", &socket).with_timeout(Duration::from_millis(300));
+    let e = client.get_system_info().unwrap_err();
+    assert!(e.is_cannot_connect(), "{e}");
+    assert!(e.to_string().contains("timed out"), "{e}");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(held);
+    drop(listener);
+
+    // Missing: the system's error, at once.
+    std::fs::remove_file(&socket).unwrap();
+    let e = Client::at_socket("w", &socket)
+        .get_system_info()
+        .unwrap_err();
+    assert!(e.is_cannot_connect(), "{e}");
+    assert!(e.to_string().contains("socket not found"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
