@@ -1,5 +1,6 @@
 //! The data: what Juju knows (as one unit sees it) and what one hook has done.
 
+use crate::calls::CallLog;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -221,8 +222,8 @@ pub struct HookContext {
     pub action_logs: Vec<String>,
     /// `action-fail` message, if called.
     pub action_failed: Option<String>,
-    /// Every call, in order.
-    pub calls: Vec<CallRecord>,
+    /// Every call, in order (read as a slice of [`CallRecord`]s).
+    pub calls: CallLog,
     /// `storage-add` requests, in order: (storage name, count). Juju queues them until the
     /// hook ends; [`commit`](super::commit) leaves them here for the caller to act on (new
     /// storage arrives later as `-storage-attached` events).

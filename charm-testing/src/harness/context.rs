@@ -15,7 +15,7 @@ use charm_runtime::event::EnvError;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
 use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
 use jujuc::{
-    self, ActionWorld, BagData, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld,
+    self, ActionWorld, BagData, CallLog, HookContext, HookInfo, RelationWorld, SecretWorld,
     StatusValue, StorageWorld, UnitWorld,
 };
 use serde_json::{Map, Value};
@@ -698,8 +698,9 @@ pub struct Output {
     /// Every request the charm made to a container's Pebble, in order (see [`PebbleCall`]
     /// for what is kept of each).
     pub pebble_calls: Vec<PebbleCall>,
-    /// Every hook-tool call the charm made, in order, with its exit code and stderr.
-    pub tool_calls: Vec<CallRecord>,
+    /// Every hook-tool call the charm made, in order, with its exit code and stderr (read
+    /// as a slice of [`CallRecord`](jujuc::CallRecord)s, built when first read).
+    pub tool_calls: CallLog,
 }
 
 impl Output {

@@ -26,7 +26,8 @@ mod unit;
 #[cfg(test)]
 mod tests;
 
-use super::world::{BagData, CallRecord, HookContext, RelationWorld, SecretWorld, UnitWorld};
+use super::calls::CommandLine;
+use super::world::{BagData, HookContext, RelationWorld, SecretWorld, UnitWorld};
 
 /// What a tool invocation printed and how it exited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,8 +313,7 @@ pub fn run_tool(
     };
     record(
         hook,
-        tool,
-        args.iter().cloned(),
+        &ToolArgs { tool, args },
         stdin.map(str::to_string),
         &outcome,
     );
@@ -332,33 +332,33 @@ impl Fail {
     }
 }
 
-/// Records one call in `hook.calls`: `tool`, then `args`.
-pub(crate) fn record(
-    hook: &mut HookContext,
-    tool: &str,
-    args: impl ExactSizeIterator<Item = String>,
-    stdin: Option<String>,
-    outcome: &ToolOutcome,
-) {
-    let mut argv = Vec::with_capacity(args.len() + 1);
-    argv.push(tool.to_string());
-    argv.extend(args);
-    record_argv(hook, argv, stdin, outcome);
+/// A tool and its arguments, as [`run_tool`] gets them.
+struct ToolArgs<'a> {
+    tool: &'a str,
+    args: &'a [String],
 }
 
-/// Records one call in `hook.calls`: `argv` is the tool, then its arguments.
-pub(crate) fn record_argv(
+impl CommandLine for ToolArgs<'_> {
+    fn tool(&self) -> &str {
+        self.tool
+    }
+
+    fn each_arg(&self, arg: &mut dyn FnMut(&[&str])) {
+        for a in self.args {
+            arg(&[a.as_str()]);
+        }
+    }
+}
+
+/// Records one call in `hook.calls`: `line`, its stdin and its outcome.
+pub(crate) fn record(
     hook: &mut HookContext,
-    argv: Vec<String>,
+    line: &(impl CommandLine + ?Sized),
     stdin: Option<String>,
     outcome: &ToolOutcome,
 ) {
-    hook.calls.push(CallRecord {
-        argv,
-        stdin,
-        code: outcome.code,
-        stderr: outcome.stderr.clone(),
-    });
+    hook.calls
+        .push_line(line, stdin, outcome.code, outcome.stderr.clone());
 }
 
 /// Refuses what no invocation of `tool` may do here, before its flags are read: an
