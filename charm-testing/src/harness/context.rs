@@ -462,7 +462,13 @@ impl<C: Charm> Context<C> {
             resources: state.resources.clone(),
             action,
             planned_units: (0..state.planned_units)
-                .map(|i| format!("{}/{i}", self.app_name))
+                .map(|i| {
+                    if i == self.unit_id {
+                        self.unit_name.clone()
+                    } else {
+                        format!("{}/{i}", self.app_name)
+                    }
+                })
                 .collect(),
             unset_config_options: self
                 .meta

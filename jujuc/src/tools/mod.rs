@@ -209,16 +209,21 @@ pub(crate) fn app_of(unit: &str) -> &str {
 /// Juju's application-name rule (`names.IsValidApplication`): lowercase letters, digits
 /// and single hyphens, starting with a letter, and no segment made of digits only.
 pub(crate) fn valid_app(name: &str) -> bool {
-    let mut segments = name.split('-');
-    let first = segments.next().unwrap_or("");
-    let ok_chars = |s: &str| {
-        s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-    };
-    first.starts_with(|c: char| c.is_ascii_lowercase())
-        && ok_chars(first)
-        && segments
-            .all(|s| !s.is_empty() && ok_chars(s) && s.chars().any(|c| c.is_ascii_lowercase()))
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return false;
+    }
+    // One pass: a segment ends at a dash or at the end, and must hold a letter.
+    let mut segment_has_letter = true;
+    for b in name.bytes() {
+        match b {
+            b'-' if !segment_has_letter => return false,
+            b'-' => segment_has_letter = false,
+            b'a'..=b'z' => segment_has_letter = true,
+            b'0'..=b'9' => {}
+            _ => return false,
+        }
+    }
+    segment_has_letter
 }
 
 /// Juju's unit-name rule (`names.IsValidUnit`): `<application>/<number>`.
