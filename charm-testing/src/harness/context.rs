@@ -15,14 +15,15 @@ use charm_runtime::event::EnvError;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
 use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
 use jujuc::{
-    self, ActionWorld, BagData, CallLog, HookContext, HookInfo, RelationWorld, SecretWorld,
-    StatusValue, StorageWorld, UnitWorld,
+    self, ActionWorld, CallLog, HookContext, HookInfo, RelationWorld, SecretWorld, StatusValue,
+    StorageWorld, UnitWorld,
 };
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
+use std::mem::take;
 
 /// The Juju version a [`Context`] reports unless set (the same as `ops.testing`'s).
 pub const DEFAULT_JUJU_VERSION: &str = "3.6.14";
@@ -559,7 +560,9 @@ fn secret_from_world(s: SecretWorld) -> Secret {
 }
 
 /// The output state: the input with what Juju now holds for the unit. Each part is
-/// copied once: what the run can change is moved out of `world` (and `containers`), the
+/// copied once: what Juju holds is moved out of `world` (and `containers`) — what the run
+/// can change, and the copies of the input that no tool writes (model name and UUID,
+/// resources, cloud spec, a relation's endpoint, remote application and its bag) — the
 /// rest is cloned from `input` (the destructuring names every field, so a new one cannot
 /// be forgotten).
 fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> State {
@@ -572,15 +575,15 @@ fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> Stat
         opened_ports: _,
         storages,
         networks,
-        resources,
+        resources: _,
         unit_status: _,
         app_status: _,
         workload_version: _,
-        model_name,
-        model_uuid,
+        model_name: _,
+        model_uuid: _,
         planned_units,
         stored_state: _,
-        cloud_spec,
+        cloud_spec: _,
     } = input;
     let UnitWorld {
         relations: mut world_relations,
@@ -590,20 +593,17 @@ fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> Stat
         workload_version,
         state: stored_state,
         secrets,
+        model_name,
+        model_uuid,
+        resources,
+        cloud_spec,
         ..
     } = world;
     let relations = relations
         .iter()
         .map(|rel| {
-            let index = world_relations.iter().position(|w| w.id == rel.id);
-            let bags = index.map(|i| {
-                let w = &mut world_relations[i];
-                (
-                    std::mem::take(&mut w.local_app_data),
-                    std::mem::take(&mut w.local_unit_data),
-                )
-            });
-            relation_with(rel, bags)
+            let own = world_relations.iter_mut().find(|w| w.id == rel.id);
+            relation_with(rel, own)
         })
         .collect();
     State {
@@ -615,46 +615,61 @@ fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> Stat
         opened_ports: world_ports.iter().filter_map(|p| p.parse().ok()).collect(),
         storages: storages.clone(),
         networks: networks.clone(),
-        resources: resources.clone(),
+        resources,
         unit_status: workload_status(unit_status),
         app_status: workload_status(app_status),
         workload_version,
-        model_name: model_name.clone(),
-        model_uuid: model_uuid.clone(),
+        model_name,
+        model_uuid,
         planned_units: *planned_units,
         stored_state,
-        cloud_spec: cloud_spec.clone(),
+        cloud_spec,
     }
 }
 
-/// `rel` with these local bags (the application's, then this unit's), or a copy of its
-/// own when the world has none.
-fn relation_with(rel: &Relation, bags: Option<(BagData, BagData)>) -> Relation {
+/// `rel` as Juju now holds it: its local bags (the application's, then this unit's) and
+/// the copies of `rel`'s own values that no tool writes (its endpoint, remote
+/// application, remote application bag if not a peer's, remote model) taken from `world`,
+/// Juju's view of it; a copy of `rel` when the world has none.
+fn relation_with(rel: &Relation, world: Option<&mut RelationWorld>) -> Relation {
     let Relation {
         endpoint,
         id,
         kind,
         interface,
-        local_app_data,
-        local_unit_data,
+        local_app_data: _,
+        local_unit_data: _,
         remote_app_name,
         remote_app_data,
         remote_units_data,
         remote_model_uuid,
     } = rel;
-    let (local_app_data, local_unit_data) =
-        bags.unwrap_or_else(|| (local_app_data.clone(), local_unit_data.clone()));
+    let Some(w) = world else {
+        return rel.clone();
+    };
+    // Built from `rel` by `relation_world`: the same values, unless a tool wrote them
+    // (only the local bags, and a peer's remote application bag, which is its own).
+    debug_assert!(w.endpoint == *endpoint && w.remote_model_uuid == *remote_model_uuid);
+    let peer = *kind == RelationKind::Peer;
     Relation {
-        endpoint: endpoint.clone(),
+        endpoint: take(&mut w.endpoint),
         id: *id,
         kind: *kind,
         interface: interface.clone(),
-        local_app_data,
-        local_unit_data,
-        remote_app_name: remote_app_name.clone(),
-        remote_app_data: remote_app_data.clone(),
+        local_app_data: take(&mut w.local_app_data),
+        local_unit_data: take(&mut w.local_unit_data),
+        remote_app_name: if peer {
+            remote_app_name.clone()
+        } else {
+            take(&mut w.remote_app)
+        },
+        remote_app_data: if peer {
+            remote_app_data.clone()
+        } else {
+            take(&mut w.remote_app_data)
+        },
         remote_units_data: remote_units_data.clone(),
-        remote_model_uuid: remote_model_uuid.clone(),
+        remote_model_uuid: take(&mut w.remote_model_uuid),
     }
 }
 

@@ -894,6 +894,43 @@ fn unhandled_events_run_collect_status_only() {
     assert_eq!(out.state, expected);
 }
 
+/// What no tool writes comes back as it went in: model name and UUID, resources, cloud
+/// spec, and each relation's endpoint, interface, remote application, bags and remote
+/// model (the output takes Juju's copies of them).
+#[test]
+fn what_no_tool_writes_comes_back_unchanged() {
+    let state = State::builder()
+        .leader(true)
+        .relation(
+            peers()
+                .local_app_data([("a", "1")])
+                .local_unit_data([("u", "2")])
+                .remote_app_data([("peer-remote", "unused")])
+                .peer_data(1, [("p", "3")]),
+        )
+        .relation(
+            Relation::new("db")
+                .interface("pg")
+                .remote_app_name("pg")
+                .remote_model_uuid("0b9c8b4e-31d3-4f6e-8a5b-3c2d1e0f9a87")
+                .local_app_data([("la", "x")])
+                .remote_app_data([("user", "u1")])
+                .remote_units_data([(0, [("host", "h0")]), (3, [("host", "h3")])]),
+        )
+        .resource("blob", "/tmp/blob.tgz")
+        .model_name("elsewhere")
+        .model_uuid("5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c")
+        .cloud_spec(serde_json::json!({"type": "lxd", "name": "localhost"}))
+        .build();
+    let out = ctx().run(Event::leader_elected(), &state).unwrap();
+    let expected = state
+        .to_builder()
+        .unit_status(active("ready"))
+        .app_status(active("app ready"))
+        .build();
+    assert_eq!(out.state, expected);
+}
+
 /// `Event::collect_status()` runs the collectors alone: here `update-status`'s handler,
 /// which would panic, does not run.
 #[test]
