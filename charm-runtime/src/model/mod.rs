@@ -13,7 +13,7 @@ use crate::status::Status;
 use serde_json::{Map, Value};
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 mod action;
@@ -103,9 +103,11 @@ pub struct Model<'a> {
     leader: Option<bool>,
     config: Option<Map<String, Value>>,
     action_params: Option<Map<String, Value>>,
-    relation_ids: HashMap<&'static str, Vec<u64>>,
-    units: HashMap<u64, Vec<String>>,
-    remote_apps: HashMap<u64, String>,
+    // The per-dispatch caches are ordered maps: a handful of entries each, found with a
+    // few comparisons instead of hashing every key with SipHash.
+    relation_ids: BTreeMap<&'static str, Vec<u64>>,
+    units: BTreeMap<u64, Vec<String>>,
+    remote_apps: BTreeMap<u64, String>,
     /// Boxed: a node of unboxed states is over a kilobyte, past the allocator's cache of
     /// small blocks (every dispatch that reads a bag makes one).
     bags: BTreeMap<(relation::RelKey, Sel), Box<BagState>>,
@@ -114,7 +116,7 @@ pub struct Model<'a> {
     ports: BTreeMap<Port, bool>,
     /// Each container's per-dispatch cache (a `container::SharedCache`), type-erased so a
     /// charm that never calls `container()` links none of the plan types' code.
-    containers: RefCell<HashMap<String, Rc<dyn Any>>>,
+    containers: RefCell<BTreeMap<String, Rc<dyn Any>>>,
     /// Secrets, charm state, networks, storage, resources: cached reads, staged state.
     juju: cache::JujuCache,
 }
@@ -133,14 +135,14 @@ impl<'a> Model<'a> {
             leader: None,
             config: None,
             action_params: None,
-            relation_ids: HashMap::new(),
-            units: HashMap::new(),
-            remote_apps: HashMap::new(),
+            relation_ids: BTreeMap::new(),
+            units: BTreeMap::new(),
+            remote_apps: BTreeMap::new(),
             bags: BTreeMap::new(),
             unit_statuses: Vec::new(),
             app_statuses: Vec::new(),
             ports: BTreeMap::new(),
-            containers: RefCell::new(HashMap::new()),
+            containers: RefCell::new(BTreeMap::new()),
             juju: cache::JujuCache::default(),
         }
     }
