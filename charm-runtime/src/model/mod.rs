@@ -12,6 +12,7 @@ use crate::relation::{DeclaredEndpoint, Sel};
 use crate::status::Status;
 use serde_json::{Map, Value};
 use std::any::Any;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -40,6 +41,15 @@ struct BagState {
 }
 
 impl BagState {
+    /// The bag as the charm sees it: borrowed while nothing is staged, built otherwise.
+    fn current_view(&self) -> Cow<'_, BagData> {
+        if self.staged.is_empty() {
+            Cow::Borrowed(&self.original)
+        } else {
+            Cow::Owned(self.current())
+        }
+    }
+
     fn current(&self) -> BagData {
         let mut out = self.original.clone();
         for (k, v) in &self.staged {
@@ -72,16 +82,22 @@ impl BagState {
     }
 
     /// The writes that change something: new or different values, and deletions of keys
-    /// that exist.
-    fn changes(&self) -> BagData {
-        self.staged
-            .iter()
-            .filter(|(k, v)| match self.original.get(*k) {
-                Some(old) => old != *v,
-                None => !v.is_empty(),
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+    /// that exist (the staged writes themselves, borrowed, when every one does).
+    fn changes(&self) -> Cow<'_, BagData> {
+        let changes = |(k, v): &(&String, &String)| match self.original.get(*k) {
+            Some(old) => old != *v,
+            None => !v.is_empty(),
+        };
+        if self.staged.iter().all(|kv| changes(&kv)) {
+            return Cow::Borrowed(&self.staged);
+        }
+        Cow::Owned(
+            self.staged
+                .iter()
+                .filter(changes)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
     }
 }
 
@@ -308,14 +324,13 @@ impl<'a> Model<'a> {
         for (port, _) in ports.iter().filter(|(_, open)| **open) {
             cmd::open_port(self.tools, port)?;
         }
-        if let Some(s) = Status::highest(&self.unit_statuses).cloned() {
-            cmd::status_set(self.tools, false, &s)?;
+        if let Some(s) = Status::highest(&self.unit_statuses) {
+            cmd::status_set(self.tools, false, s)?;
         }
         if !self.app_statuses.is_empty() && self.is_leader()? {
-            let s = Status::highest(&self.app_statuses)
-                .cloned()
-                .expect("non-empty");
-            cmd::status_set(self.tools, true, &s)?;
+            if let Some(s) = Status::highest(&self.app_statuses) {
+                cmd::status_set(self.tools, true, s)?;
+            }
         }
         Ok(())
     }
