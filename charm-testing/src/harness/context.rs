@@ -2,6 +2,7 @@
 //! dispatch and the in-memory Juju ([`jujuc`]), and returns what came out.
 
 use super::check::{self, Inconsistency, Who};
+use super::env::EnvCache;
 use super::event::{EventKind, RelHook, WorkloadHook};
 use super::pebble::{PebbleCall, Workloads};
 use super::state::{
@@ -13,7 +14,7 @@ use super::Event;
 use crate::memory::MemoryTools;
 use charm_runtime::event::EnvError;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
-use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
+use charm_runtime::{Charm, LogLevel, Outcome, Port};
 use jujuc::{
     self, ActionWorld, CallLog, HookContext, HookInfo, RelationWorld, SecretWorld, StatusValue,
     StorageWorld, UnitWorld,
@@ -45,6 +46,8 @@ pub struct Context<C: Charm> {
     charm_dir: String,
     juju_version: String,
     allow_missing_peers: bool,
+    /// The last run's dispatch environment, for the next run with the same variables.
+    env_cache: EnvCache,
     _charm: PhantomData<fn() -> C>,
 }
 
@@ -109,6 +112,7 @@ impl<C: Charm> Context<C> {
             unit_id: 0,
             juju_version: DEFAULT_JUJU_VERSION.into(),
             allow_missing_peers: false,
+            env_cache: EnvCache::default(),
             _charm: PhantomData,
         }
     }
@@ -197,9 +201,11 @@ impl<C: Charm> Context<C> {
         let params =
             check::check(&self.meta, &self.who(), &event, state).map_err(RunError::Inconsistent)?;
         let hook_name = event.hook_name();
-        let mut env = self.hook_env(&event, &hook_name, state)?;
+        let mut env = self
+            .env_cache
+            .take(&self.hook_vars(&event, &hook_name, state), &hook_name)?;
         let workloads = Workloads::start(&state.containers).map_err(RunError::Container)?;
-        env.pebble = workloads.access();
+        env.env.pebble = workloads.access();
         let mut world = self.world(&event, state, params);
         let mut hook = HookContext {
             info: self.hook_info(&event, hook_name, state),
@@ -215,14 +221,15 @@ impl<C: Charm> Context<C> {
             };
             let outcome = match event.kind {
                 EventKind::CollectStatus => {
-                    charm_runtime::dispatch::collect_status::<C>(&env, &mut tools)
+                    charm_runtime::dispatch::collect_status::<C>(&env.env, &mut tools)
                 }
-                _ => charm_runtime::dispatch::<C>(&env, &mut tools),
+                _ => charm_runtime::dispatch::<C>(&env.env, &mut tools),
             };
             // What `charm_runtime::run` does after a failed dispatch.
-            charm_runtime::dispatch::report(&env, &mut tools, &outcome);
+            charm_runtime::dispatch::report(&env.env, &mut tools, &outcome);
             outcome
         };
+        self.env_cache.put_back(env);
         let handled = !matches!(outcome, Outcome::Unhandled);
         if !matches!(outcome, Outcome::Failed(_)) {
             jujuc::commit(&mut world, &hook);
@@ -246,9 +253,15 @@ impl<C: Charm> Context<C> {
         }
     }
 
-    /// The `JUJU_*` variables Juju would set, parsed by the runtime's own
-    /// `HookEnv::from_vars` (so the event goes through the real classification).
-    fn hook_env(&self, event: &Event, hook: &str, state: &State) -> Result<HookEnv, RunError> {
+    /// The `JUJU_*` variables Juju would set, which the runtime's own
+    /// `HookEnv::from_vars` parses (so the event goes through the real classification;
+    /// see [`EnvCache`]).
+    fn hook_vars<'s>(
+        &'s self,
+        event: &'s Event,
+        hook: &'s str,
+        state: &'s State,
+    ) -> Vec<(&'static str, Cow<'s, str>)> {
         // Borrowed where the value exists already: the lookup copies each value once.
         let mut vars: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(16);
         let dispatch_path = match &event.kind {
@@ -342,19 +355,7 @@ impl<C: Charm> Context<C> {
                 }
             }
         }
-        let lookup = |name: &str| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        };
-        match HookEnv::from_vars(lookup) {
-            Ok(Some(env)) => Ok(env),
-            Ok(None) => Err(RunError::Environment(EnvError::Missing {
-                var: "JUJU_DISPATCH_PATH",
-                hook: hook.to_string(),
-            })),
-            Err(e) => Err(RunError::Environment(e)),
-        }
+        vars
     }
 
     fn remote_app_of(&self, relation_id: u64, state: &State) -> String {

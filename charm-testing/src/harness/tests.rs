@@ -931,6 +931,45 @@ fn what_no_tool_writes_comes_back_unchanged() {
     assert_eq!(out.state, expected);
 }
 
+/// One context serves runs of different events and states in any order, from any thread:
+/// each gives what a fresh context gives (the environment kept from the last run is used
+/// only for the same variables).
+#[test]
+fn a_context_runs_any_sequence_of_events_as_fresh_contexts_do() {
+    fn same<T: Sync + Send>(_: &T) {}
+    let shared = ctx();
+    same(&shared);
+    let plain = base().leader(true).build();
+    let elsewhere = base().leader(true).model_name("elsewhere").build();
+    let db = Relation::new("db").remote_app_name("pg");
+    let with_db = base().leader(true).relation(db.clone()).build();
+    let runs = [
+        (Event::start(), &plain),
+        (Event::start(), &plain),
+        (Event::update_status(), &plain),
+        (Event::start(), &elsewhere),
+        (Event::relation_changed(&db, None), &with_db),
+        (Event::relation_changed(&db, 0), &with_db),
+        (Event::start(), &plain),
+    ];
+    let seen = |out: &Output| (out.command_lines(), out.state.clone());
+    for (event, state) in &runs {
+        let fresh = ctx().run(event.clone(), state).unwrap();
+        let again = shared.run(event.clone(), state).unwrap();
+        assert_eq!(seen(&again), seen(&fresh), "{}", event.hook_name());
+    }
+    std::thread::scope(|s| {
+        for (event, state) in &runs {
+            let shared = &shared;
+            s.spawn(move || {
+                let fresh = ctx().run(event.clone(), state).unwrap();
+                let again = shared.run(event.clone(), state).unwrap();
+                assert_eq!(seen(&again), seen(&fresh), "{}", event.hook_name());
+            });
+        }
+    });
+}
+
 /// `Event::collect_status()` runs the collectors alone: here `update-status`'s handler,
 /// which would panic, does not run.
 #[test]
