@@ -26,13 +26,9 @@ pub(crate) struct EnvCache(Mutex<Option<Entry>>);
 
 /// A run's environment, with the variables it was parsed from.
 pub(crate) struct Entry {
-    /// The variables, each written `NAME=value` and a NUL (values holding a NUL are not
-    /// kept).
-    key: String,
-    /// The previous key's buffer, reused for the next run's.
-    scratch: String,
-    /// Whether `key` stands for the variables (no value held a NUL).
-    keyed: bool,
+    /// The variables, each written `NAME=value` and a NUL; `None` if a value held a NUL
+    /// (the key would not tell the variables apart).
+    key: Option<String>,
     /// The environment `HookEnv::from_vars` gave for them.
     pub(crate) env: HookEnv,
 }
@@ -43,27 +39,23 @@ impl EnvCache {
     /// runtime refuses them).
     pub(crate) fn take(&self, vars: &Vars<'_>, hook: &str) -> Result<Entry, RunError> {
         let cached = self.0.lock().ok().and_then(|mut c| c.take());
-        let (old_key, mut key, old_env) = match cached {
-            Some(e) if e.keyed => (e.key, e.scratch, Some(e.env)),
-            Some(e) => (String::new(), e.scratch, None),
-            None => (String::new(), String::new(), None),
-        };
-        key.clear();
-        let keyed = write_key(&mut key, vars);
-        if let Some(env) = old_env {
-            if keyed && key == old_key {
-                return Ok(Entry {
-                    key: old_key,
-                    scratch: key,
-                    keyed,
-                    env,
-                });
+        let mut buffer = String::new();
+        if let Some(entry) = cached {
+            match entry.key {
+                Some(key) if matches(&key, vars) => {
+                    return Ok(Entry {
+                        key: Some(key),
+                        env: entry.env,
+                    })
+                }
+                // Its buffer serves the new key.
+                Some(key) => buffer = key,
+                None => {}
             }
         }
+        buffer.clear();
         Ok(Entry {
-            key,
-            scratch: old_key,
-            keyed,
+            key: write_key(buffer, vars),
             env: parse(vars, hook)?,
         })
     }
@@ -77,19 +69,36 @@ impl EnvCache {
     }
 }
 
-/// Writes `vars` into `key`, each as `NAME=value` and a NUL; false if a value holds a
-/// NUL (the key would not tell the variables apart).
-fn write_key(key: &mut String, vars: &Vars<'_>) -> bool {
+/// `vars` written into `key`, each as `NAME=value` and a NUL; `None` if a value holds a
+/// NUL.
+fn write_key(mut key: String, vars: &Vars<'_>) -> Option<String> {
     for (name, value) in vars {
         if value.contains('\0') {
-            return false;
+            return None;
         }
         key.push_str(name);
         key.push('=');
         key.push_str(value);
         key.push('\0');
     }
-    true
+    Some(key)
+}
+
+/// Whether `key` is what [`write_key`] writes for `vars` (compared in place).
+fn matches(key: &str, vars: &Vars<'_>) -> bool {
+    let mut rest = key.as_bytes();
+    for (name, value) in vars {
+        if value.contains('\0') {
+            return false;
+        }
+        for part in [name.as_bytes(), b"=", value.as_bytes(), b"\0"] {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+    }
+    rest.is_empty()
 }
 
 /// `HookEnv::from_vars` over `vars`.
@@ -106,5 +115,40 @@ fn parse(vars: &Vars<'_>, hook: &str) -> Result<HookEnv, RunError> {
             hook: hook.to_string(),
         })),
         Err(e) => Err(RunError::Environment(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars<'a>(pairs: &[(&'static str, &'a str)]) -> Vec<(&'static str, Cow<'a, str>)> {
+        pairs.iter().map(|(k, v)| (*k, Cow::Borrowed(*v))).collect()
+    }
+
+    #[test]
+    fn a_key_matches_exactly_its_variables() {
+        let base = vars(&[("JUJU_HOOK_NAME", "start"), ("JUJU_MODEL_NAME", "m")]);
+        let key = write_key(String::new(), &base).expect("no NUL");
+        assert!(matches(&key, &base));
+        for other in [
+            vars(&[("JUJU_HOOK_NAME", "start"), ("JUJU_MODEL_NAME", "n")]),
+            vars(&[("JUJU_HOOK_NAME", "start")]),
+            vars(&[("JUJU_HOOK_NAME", "start"), ("JUJU_MODEL_UUID", "m")]),
+            vars(&[
+                ("JUJU_HOOK_NAME", "start"),
+                ("JUJU_MODEL_NAME", "m"),
+                ("JUJU_VERSION", "3.6.14"),
+            ]),
+            vars(&[("JUJU_HOOK_NAME", "start=JUJU_MODEL_NAME=m")]),
+            // A NUL could stand for the separator: never a match, never a key.
+            vars(&[("JUJU_HOOK_NAME", "start\0JUJU_MODEL_NAME=m")]),
+        ] {
+            assert!(!matches(&key, &other), "{other:?}");
+        }
+        assert_eq!(
+            write_key(String::new(), &vars(&[("JUJU_HOOK_NAME", "a\0")])),
+            None
+        );
     }
 }
