@@ -7,11 +7,23 @@
 //! per call) and builds the [`CallRecord`]s the first time they are read; a recorded call
 //! reads exactly as before, through `Deref<Target = [CallRecord]>`.
 
-use crate::world::CallRecord;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::ops::Deref;
 use std::sync::OnceLock;
+
+/// One recorded tool call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallRecord {
+    /// Tool then arguments.
+    pub argv: Vec<String>,
+    /// Stdin, if any.
+    pub stdin: Option<String>,
+    /// Exit code.
+    pub code: i32,
+    /// Stderr (empty on success).
+    pub stderr: String,
+}
 
 /// A command line written argument by argument into whatever records it (a
 /// [`CallLog`]), so that a caller holding a typed call need not build a `Vec<String>`.

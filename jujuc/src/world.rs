@@ -1,6 +1,8 @@
 //! The data: what Juju knows (as one unit sees it) and what one hook has done.
 
 use crate::calls::CallLog;
+#[cfg(doc)]
+use crate::calls::CallRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -169,19 +171,6 @@ pub struct HookInfo {
     /// `JUJU_DEPARTING_UNIT`, in `-relation-departed` hooks (`relation-list` leaves it out).
     #[serde(default)]
     pub departing_unit: Option<String>,
-}
-
-/// One recorded tool call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallRecord {
-    /// Tool then arguments.
-    pub argv: Vec<String>,
-    /// Stdin, if any.
-    pub stdin: Option<String>,
-    /// Exit code.
-    pub code: i32,
-    /// Stderr (empty on success).
-    pub stderr: String,
 }
 
 /// Staged writes to one of this unit's bags.

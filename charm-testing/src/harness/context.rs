@@ -203,7 +203,8 @@ impl<C: Charm> Context<C> {
         let hook_name = event.hook_name();
         let mut env = self
             .env_cache
-            .take(&self.hook_vars(&event, &hook_name, state), &hook_name)?;
+            .take(&self.hook_vars(&event, &hook_name, state), &hook_name)
+            .map_err(RunError::Environment)?;
         let workloads = Workloads::start(&state.containers).map_err(RunError::Container)?;
         env.env.pebble = workloads.access();
         let mut world = self.world(&event, state, params);

@@ -9,7 +9,6 @@
 //! each run). A context shared between threads lends it to one run at a time; the others
 //! parse their own.
 
-use super::RunError;
 use charm_runtime::event::EnvError;
 use charm_runtime::pebble::PebbleAccess;
 use charm_runtime::HookEnv;
@@ -35,9 +34,9 @@ pub(crate) struct Entry {
 
 impl EnvCache {
     /// The environment for `vars` (hook `hook`): the last run's if its variables were the
-    /// same, parsed by `HookEnv::from_vars` otherwise ([`RunError::Environment`] if the
-    /// runtime refuses them).
-    pub(crate) fn take(&self, vars: &Vars<'_>, hook: &str) -> Result<Entry, RunError> {
+    /// same, parsed by `HookEnv::from_vars` otherwise (its error if the runtime refuses
+    /// them).
+    pub(crate) fn take(&self, vars: &Vars<'_>, hook: &str) -> Result<Entry, EnvError> {
         let cached = self.0.lock().ok().and_then(|mut c| c.take());
         let mut buffer = String::new();
         if let Some(entry) = cached {
@@ -102,20 +101,16 @@ fn matches(key: &str, vars: &Vars<'_>) -> bool {
 }
 
 /// `HookEnv::from_vars` over `vars`.
-fn parse(vars: &Vars<'_>, hook: &str) -> Result<HookEnv, RunError> {
+fn parse(vars: &Vars<'_>, hook: &str) -> Result<HookEnv, EnvError> {
     let lookup = |name: &str| {
         vars.iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_string())
     };
-    match HookEnv::from_vars(lookup) {
-        Ok(Some(env)) => Ok(env),
-        Ok(None) => Err(RunError::Environment(EnvError::Missing {
-            var: "JUJU_DISPATCH_PATH",
-            hook: hook.to_string(),
-        })),
-        Err(e) => Err(RunError::Environment(e)),
-    }
+    HookEnv::from_vars(lookup)?.ok_or_else(|| EnvError::Missing {
+        var: "JUJU_DISPATCH_PATH",
+        hook: hook.to_string(),
+    })
 }
 
 #[cfg(test)]
