@@ -21,9 +21,11 @@
 
 #![warn(missing_docs)]
 
+mod calls;
 mod tools;
 mod world;
 
+pub use calls::{CallLog, CallRecord, CommandLine};
 pub use tools::typed::{reads_as_flag, Invocation, Typed};
 pub use tools::{commit, run_tool, ToolOutcome, TOOLS};
 pub use world::*;

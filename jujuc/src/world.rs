@@ -1,5 +1,8 @@
 //! The data: what Juju knows (as one unit sees it) and what one hook has done.
 
+use crate::calls::CallLog;
+#[cfg(doc)]
+use crate::calls::CallRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -170,19 +173,6 @@ pub struct HookInfo {
     pub departing_unit: Option<String>,
 }
 
-/// One recorded tool call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallRecord {
-    /// Tool then arguments.
-    pub argv: Vec<String>,
-    /// Stdin, if any.
-    pub stdin: Option<String>,
-    /// Exit code.
-    pub code: i32,
-    /// Stderr (empty on success).
-    pub stderr: String,
-}
-
 /// Staged writes to one of this unit's bags.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelationWrite {
@@ -221,8 +211,8 @@ pub struct HookContext {
     pub action_logs: Vec<String>,
     /// `action-fail` message, if called.
     pub action_failed: Option<String>,
-    /// Every call, in order.
-    pub calls: Vec<CallRecord>,
+    /// Every call, in order (read as a slice of [`CallRecord`]s).
+    pub calls: CallLog,
     /// `storage-add` requests, in order: (storage name, count). Juju queues them until the
     /// hook ends; [`commit`](super::commit) leaves them here for the caller to act on (new
     /// storage arrives later as `-storage-attached` events).

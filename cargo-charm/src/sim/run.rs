@@ -423,7 +423,7 @@ pub fn dispatch(
         storage: step.storage.clone(),
         exit_code: code,
         wall_ms,
-        calls: ctx.calls.clone(),
+        calls: ctx.calls.to_vec(),
         cause: step.cause.clone(),
     };
     model.events.push(event.clone());

@@ -50,13 +50,24 @@ pub fn number(s: &str) -> Option<u64> {
     s.parse().ok()
 }
 
-/// `ApplicationSnippet` (and `StorageNameSnippet`).
+/// `ApplicationSnippet` (and `StorageNameSnippet`): dash-separated parts of lowercase
+/// letters and digits, the first starting with a letter, every other one holding one.
 pub fn is_application(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or_default();
-    first.starts_with(|c: char| c.is_ascii_lowercase())
-        && first.chars().all(lower_alnum)
-        && parts.all(|p| p.chars().all(lower_alnum) && p.chars().any(|c| c.is_ascii_lowercase()))
+    if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return false;
+    }
+    // One pass over the bytes: a part ends at a dash or at the end, and must have a letter.
+    let mut part_has_letter = true;
+    for b in s.bytes() {
+        match b {
+            b'-' if !part_has_letter => return false,
+            b'-' => part_has_letter = false,
+            b'a'..=b'z' => part_has_letter = true,
+            b'0'..=b'9' => {}
+            _ => return false,
+        }
+    }
+    part_has_letter
 }
 
 /// `UnitSnippet`: `<application>/<number>`, split.
@@ -193,6 +204,35 @@ mod tests {
         assert!(!is_secret_uri("secret:") && !is_secret_uri("-x") && !is_secret_uri("secret:a b"));
         assert_eq!(number("0"), Some(0));
         assert_eq!(number("007"), None);
+    }
+
+    /// The one-pass check against the rule as written (split at dashes), on every string of
+    /// up to five characters over letters, digits, dashes and other characters.
+    #[test]
+    fn application_names_by_the_rule() {
+        fn by_rule(s: &str) -> bool {
+            let mut parts = s.split('-');
+            let first = parts.next().unwrap_or_default();
+            first.starts_with(|c: char| c.is_ascii_lowercase())
+                && first.chars().all(lower_alnum)
+                && parts.all(|p| {
+                    p.chars().all(lower_alnum) && p.chars().any(|c| c.is_ascii_lowercase())
+                })
+        }
+        let alphabet = ['a', 'z', '0', '9', '-', 'A', '_', '/', 'é'];
+        let mut level = vec![String::new()];
+        let mut seen = 0;
+        for _ in 0..=5 {
+            for w in &level {
+                assert_eq!(is_application(w), by_rule(w), "{w:?}");
+                seen += 1;
+            }
+            level = level
+                .iter()
+                .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+                .collect();
+        }
+        assert_eq!(seen, (0..=5).map(|n| 9_usize.pow(n)).sum::<usize>());
     }
 
     #[test]

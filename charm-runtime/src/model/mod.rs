@@ -12,8 +12,9 @@ use crate::relation::{DeclaredEndpoint, Sel};
 use crate::status::Status;
 use serde_json::{Map, Value};
 use std::any::Any;
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 mod action;
@@ -40,6 +41,15 @@ struct BagState {
 }
 
 impl BagState {
+    /// The bag as the charm sees it: borrowed while nothing is staged, built otherwise.
+    fn current_view(&self) -> Cow<'_, BagData> {
+        if self.staged.is_empty() {
+            Cow::Borrowed(&self.original)
+        } else {
+            Cow::Owned(self.current())
+        }
+    }
+
     fn current(&self) -> BagData {
         let mut out = self.original.clone();
         for (k, v) in &self.staged {
@@ -72,16 +82,22 @@ impl BagState {
     }
 
     /// The writes that change something: new or different values, and deletions of keys
-    /// that exist.
-    fn changes(&self) -> BagData {
-        self.staged
-            .iter()
-            .filter(|(k, v)| match self.original.get(*k) {
-                Some(old) => old != *v,
-                None => !v.is_empty(),
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+    /// that exist (the staged writes themselves, borrowed, when every one does).
+    fn changes(&self) -> Cow<'_, BagData> {
+        let changes = |(k, v): &(&String, &String)| match self.original.get(*k) {
+            Some(old) => old != *v,
+            None => !v.is_empty(),
+        };
+        if self.staged.iter().all(|kv| changes(&kv)) {
+            return Cow::Borrowed(&self.staged);
+        }
+        Cow::Owned(
+            self.staged
+                .iter()
+                .filter(changes)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
     }
 }
 
@@ -103,9 +119,11 @@ pub struct Model<'a> {
     leader: Option<bool>,
     config: Option<Map<String, Value>>,
     action_params: Option<Map<String, Value>>,
-    relation_ids: HashMap<&'static str, Vec<u64>>,
-    units: HashMap<u64, Vec<String>>,
-    remote_apps: HashMap<u64, String>,
+    // The per-dispatch caches are ordered maps: a handful of entries each, found with a
+    // few comparisons instead of hashing every key with SipHash.
+    relation_ids: BTreeMap<&'static str, Vec<u64>>,
+    units: BTreeMap<u64, Vec<String>>,
+    remote_apps: BTreeMap<u64, String>,
     /// Boxed: a node of unboxed states is over a kilobyte, past the allocator's cache of
     /// small blocks (every dispatch that reads a bag makes one).
     bags: BTreeMap<(relation::RelKey, Sel), Box<BagState>>,
@@ -114,7 +132,7 @@ pub struct Model<'a> {
     ports: BTreeMap<Port, bool>,
     /// Each container's per-dispatch cache (a `container::SharedCache`), type-erased so a
     /// charm that never calls `container()` links none of the plan types' code.
-    containers: RefCell<HashMap<String, Rc<dyn Any>>>,
+    containers: RefCell<BTreeMap<String, Rc<dyn Any>>>,
     /// Secrets, charm state, networks, storage, resources: cached reads, staged state.
     juju: cache::JujuCache,
 }
@@ -133,14 +151,14 @@ impl<'a> Model<'a> {
             leader: None,
             config: None,
             action_params: None,
-            relation_ids: HashMap::new(),
-            units: HashMap::new(),
-            remote_apps: HashMap::new(),
+            relation_ids: BTreeMap::new(),
+            units: BTreeMap::new(),
+            remote_apps: BTreeMap::new(),
             bags: BTreeMap::new(),
             unit_statuses: Vec::new(),
             app_statuses: Vec::new(),
             ports: BTreeMap::new(),
-            containers: RefCell::new(HashMap::new()),
+            containers: RefCell::new(BTreeMap::new()),
             juju: cache::JujuCache::default(),
         }
     }
@@ -306,14 +324,13 @@ impl<'a> Model<'a> {
         for (port, _) in ports.iter().filter(|(_, open)| **open) {
             cmd::open_port(self.tools, port)?;
         }
-        if let Some(s) = Status::highest(&self.unit_statuses).cloned() {
-            cmd::status_set(self.tools, false, &s)?;
+        if let Some(s) = Status::highest(&self.unit_statuses) {
+            cmd::status_set(self.tools, false, s)?;
         }
         if !self.app_statuses.is_empty() && self.is_leader()? {
-            let s = Status::highest(&self.app_statuses)
-                .cloned()
-                .expect("non-empty");
-            cmd::status_set(self.tools, true, &s)?;
+            if let Some(s) = Status::highest(&self.app_statuses) {
+                cmd::status_set(self.tools, true, s)?;
+            }
         }
         Ok(())
     }

@@ -263,7 +263,10 @@ impl Model<'_> {
         bag: impl ReadBag<R>,
         key: &str,
     ) -> Result<Option<String>, RelationError> {
-        Ok(self.bag(relation, bag)?.remove(key))
+        let (rel, sel) = (RelKey::from(relation), bag.sel());
+        self.check_read(rel, sel)?;
+        // The one value, copied (not the whole bag).
+        Ok(self.bag_state(rel, sel)?.current_view().get(key).cloned())
     }
 
     /// Stages a write; `""` deletes the key. Checked against the access rules at once,
@@ -317,8 +320,10 @@ impl Model<'_> {
         bag: impl ReadBag<R>,
     ) -> Result<D, RelationError> {
         let (key, sel) = (RelKey::from(relation), bag.sel());
-        let data = self.read(key, sel)?;
-        D::from_bag(&data).map_err(|field| RelationError::Decode {
+        self.check_read(key, sel)?;
+        // Decoded from the bag as read while nothing is staged (no copy).
+        let decoded = D::from_bag(&self.bag_state(key, sel)?.current_view());
+        decoded.map_err(|field| RelationError::Decode {
             relation: key.to_string(),
             bag: self.bag_label(key, sel),
             field,

@@ -110,8 +110,10 @@ impl Model<'_> {
             return Ok(());
         };
         let changes = state.changes();
-        let (deleted, set): (BagData, BagData) =
-            changes.into_iter().partition(|(_, v)| v.is_empty());
+        let (deleted, set): (BagData, BagData) = changes
+            .into_owned()
+            .into_iter()
+            .partition(|(_, v)| v.is_empty());
         if !set.is_empty() {
             cmd::state_set(self.tools, &set)?;
         }

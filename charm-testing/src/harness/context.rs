@@ -2,6 +2,7 @@
 //! dispatch and the in-memory Juju ([`jujuc`]), and returns what came out.
 
 use super::check::{self, Inconsistency, Who};
+use super::env::EnvCache;
 use super::event::{EventKind, RelHook, WorkloadHook};
 use super::pebble::{PebbleCall, Workloads};
 use super::state::{
@@ -13,16 +14,17 @@ use super::Event;
 use crate::memory::MemoryTools;
 use charm_runtime::event::EnvError;
 use charm_runtime::metadata::{CharmMetadata, ConfigValue, Scope, StorageKind};
-use charm_runtime::{Charm, HookEnv, LogLevel, Outcome, Port};
+use charm_runtime::{Charm, LogLevel, Outcome, Port};
 use jujuc::{
-    self, ActionWorld, BagData, CallRecord, HookContext, HookInfo, RelationWorld, SecretWorld,
-    StatusValue, StorageWorld, UnitWorld,
+    self, ActionWorld, CallLog, HookContext, HookInfo, RelationWorld, SecretWorld, StatusValue,
+    StorageWorld, UnitWorld,
 };
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
+use std::mem::take;
 
 /// The Juju version a [`Context`] reports unless set (the same as `ops.testing`'s).
 pub const DEFAULT_JUJU_VERSION: &str = "3.6.14";
@@ -44,6 +46,8 @@ pub struct Context<C: Charm> {
     charm_dir: String,
     juju_version: String,
     allow_missing_peers: bool,
+    /// The last run's dispatch environment, for the next run with the same variables.
+    env_cache: EnvCache,
     _charm: PhantomData<fn() -> C>,
 }
 
@@ -108,6 +112,7 @@ impl<C: Charm> Context<C> {
             unit_id: 0,
             juju_version: DEFAULT_JUJU_VERSION.into(),
             allow_missing_peers: false,
+            env_cache: EnvCache::default(),
             _charm: PhantomData,
         }
     }
@@ -196,9 +201,12 @@ impl<C: Charm> Context<C> {
         let params =
             check::check(&self.meta, &self.who(), &event, state).map_err(RunError::Inconsistent)?;
         let hook_name = event.hook_name();
-        let mut env = self.hook_env(&event, &hook_name, state)?;
+        let mut env = self
+            .env_cache
+            .take(&self.hook_vars(&event, &hook_name, state), &hook_name)
+            .map_err(RunError::Environment)?;
         let workloads = Workloads::start(&state.containers).map_err(RunError::Container)?;
-        env.pebble = workloads.access();
+        env.env.pebble = workloads.access();
         let mut world = self.world(&event, state, params);
         let mut hook = HookContext {
             info: self.hook_info(&event, hook_name, state),
@@ -214,14 +222,15 @@ impl<C: Charm> Context<C> {
             };
             let outcome = match event.kind {
                 EventKind::CollectStatus => {
-                    charm_runtime::dispatch::collect_status::<C>(&env, &mut tools)
+                    charm_runtime::dispatch::collect_status::<C>(&env.env, &mut tools)
                 }
-                _ => charm_runtime::dispatch::<C>(&env, &mut tools),
+                _ => charm_runtime::dispatch::<C>(&env.env, &mut tools),
             };
             // What `charm_runtime::run` does after a failed dispatch.
-            charm_runtime::dispatch::report(&env, &mut tools, &outcome);
+            charm_runtime::dispatch::report(&env.env, &mut tools, &outcome);
             outcome
         };
+        self.env_cache.put_back(env);
         let handled = !matches!(outcome, Outcome::Unhandled);
         if !matches!(outcome, Outcome::Failed(_)) {
             jujuc::commit(&mut world, &hook);
@@ -245,9 +254,15 @@ impl<C: Charm> Context<C> {
         }
     }
 
-    /// The `JUJU_*` variables Juju would set, parsed by the runtime's own
-    /// `HookEnv::from_vars` (so the event goes through the real classification).
-    fn hook_env(&self, event: &Event, hook: &str, state: &State) -> Result<HookEnv, RunError> {
+    /// The `JUJU_*` variables Juju would set, which the runtime's own
+    /// `HookEnv::from_vars` parses (so the event goes through the real classification;
+    /// see [`EnvCache`]).
+    fn hook_vars<'s>(
+        &'s self,
+        event: &'s Event,
+        hook: &'s str,
+        state: &'s State,
+    ) -> Vec<(&'static str, Cow<'s, str>)> {
         // Borrowed where the value exists already: the lookup copies each value once.
         let mut vars: Vec<(&'static str, Cow<'_, str>)> = Vec::with_capacity(16);
         let dispatch_path = match &event.kind {
@@ -341,19 +356,7 @@ impl<C: Charm> Context<C> {
                 }
             }
         }
-        let lookup = |name: &str| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        };
-        match HookEnv::from_vars(lookup) {
-            Ok(Some(env)) => Ok(env),
-            Ok(None) => Err(RunError::Environment(EnvError::Missing {
-                var: "JUJU_DISPATCH_PATH",
-                hook: hook.to_string(),
-            })),
-            Err(e) => Err(RunError::Environment(e)),
-        }
+        vars
     }
 
     fn remote_app_of(&self, relation_id: u64, state: &State) -> String {
@@ -462,7 +465,13 @@ impl<C: Charm> Context<C> {
             resources: state.resources.clone(),
             action,
             planned_units: (0..state.planned_units)
-                .map(|i| format!("{}/{i}", self.app_name))
+                .map(|i| {
+                    if i == self.unit_id {
+                        self.unit_name.clone()
+                    } else {
+                        format!("{}/{i}", self.app_name)
+                    }
+                })
                 .collect(),
             unset_config_options: self
                 .meta
@@ -553,7 +562,9 @@ fn secret_from_world(s: SecretWorld) -> Secret {
 }
 
 /// The output state: the input with what Juju now holds for the unit. Each part is
-/// copied once: what the run can change is moved out of `world` (and `containers`), the
+/// copied once: what Juju holds is moved out of `world` (and `containers`) — what the run
+/// can change, and the copies of the input that no tool writes (model name and UUID,
+/// resources, cloud spec, a relation's endpoint, remote application and its bag) — the
 /// rest is cloned from `input` (the destructuring names every field, so a new one cannot
 /// be forgotten).
 fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> State {
@@ -566,15 +577,15 @@ fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> Stat
         opened_ports: _,
         storages,
         networks,
-        resources,
+        resources: _,
         unit_status: _,
         app_status: _,
         workload_version: _,
-        model_name,
-        model_uuid,
+        model_name: _,
+        model_uuid: _,
         planned_units,
         stored_state: _,
-        cloud_spec,
+        cloud_spec: _,
     } = input;
     let UnitWorld {
         relations: mut world_relations,
@@ -584,20 +595,17 @@ fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> Stat
         workload_version,
         state: stored_state,
         secrets,
+        model_name,
+        model_uuid,
+        resources,
+        cloud_spec,
         ..
     } = world;
     let relations = relations
         .iter()
         .map(|rel| {
-            let index = world_relations.iter().position(|w| w.id == rel.id);
-            let bags = index.map(|i| {
-                let w = &mut world_relations[i];
-                (
-                    std::mem::take(&mut w.local_app_data),
-                    std::mem::take(&mut w.local_unit_data),
-                )
-            });
-            relation_with(rel, bags)
+            let own = world_relations.iter_mut().find(|w| w.id == rel.id);
+            relation_with(rel, own)
         })
         .collect();
     State {
@@ -609,46 +617,61 @@ fn to_state(input: &State, world: UnitWorld, containers: Vec<Container>) -> Stat
         opened_ports: world_ports.iter().filter_map(|p| p.parse().ok()).collect(),
         storages: storages.clone(),
         networks: networks.clone(),
-        resources: resources.clone(),
+        resources,
         unit_status: workload_status(unit_status),
         app_status: workload_status(app_status),
         workload_version,
-        model_name: model_name.clone(),
-        model_uuid: model_uuid.clone(),
+        model_name,
+        model_uuid,
         planned_units: *planned_units,
         stored_state,
-        cloud_spec: cloud_spec.clone(),
+        cloud_spec,
     }
 }
 
-/// `rel` with these local bags (the application's, then this unit's), or a copy of its
-/// own when the world has none.
-fn relation_with(rel: &Relation, bags: Option<(BagData, BagData)>) -> Relation {
+/// `rel` as Juju now holds it: its local bags (the application's, then this unit's) and
+/// the copies of `rel`'s own values that no tool writes (its endpoint, remote
+/// application, remote application bag if not a peer's, remote model) taken from `world`,
+/// Juju's view of it; a copy of `rel` when the world has none.
+fn relation_with(rel: &Relation, world: Option<&mut RelationWorld>) -> Relation {
     let Relation {
         endpoint,
         id,
         kind,
         interface,
-        local_app_data,
-        local_unit_data,
+        local_app_data: _,
+        local_unit_data: _,
         remote_app_name,
         remote_app_data,
         remote_units_data,
         remote_model_uuid,
     } = rel;
-    let (local_app_data, local_unit_data) =
-        bags.unwrap_or_else(|| (local_app_data.clone(), local_unit_data.clone()));
+    let Some(w) = world else {
+        return rel.clone();
+    };
+    // Built from `rel` by `relation_world`: the same values, unless a tool wrote them
+    // (only the local bags, and a peer's remote application bag, which is its own).
+    debug_assert!(w.endpoint == *endpoint && w.remote_model_uuid == *remote_model_uuid);
+    let peer = *kind == RelationKind::Peer;
     Relation {
-        endpoint: endpoint.clone(),
+        endpoint: take(&mut w.endpoint),
         id: *id,
         kind: *kind,
         interface: interface.clone(),
-        local_app_data,
-        local_unit_data,
-        remote_app_name: remote_app_name.clone(),
-        remote_app_data: remote_app_data.clone(),
+        local_app_data: take(&mut w.local_app_data),
+        local_unit_data: take(&mut w.local_unit_data),
+        remote_app_name: if peer {
+            remote_app_name.clone()
+        } else {
+            take(&mut w.remote_app)
+        },
+        remote_app_data: if peer {
+            remote_app_data.clone()
+        } else {
+            take(&mut w.remote_app_data)
+        },
         remote_units_data: remote_units_data.clone(),
-        remote_model_uuid: remote_model_uuid.clone(),
+        remote_model_uuid: take(&mut w.remote_model_uuid),
     }
 }
 
@@ -698,8 +721,9 @@ pub struct Output {
     /// Every request the charm made to a container's Pebble, in order (see [`PebbleCall`]
     /// for what is kept of each).
     pub pebble_calls: Vec<PebbleCall>,
-    /// Every hook-tool call the charm made, in order, with its exit code and stderr.
-    pub tool_calls: Vec<CallRecord>,
+    /// Every hook-tool call the charm made, in order, with its exit code and stderr (read
+    /// as a slice of [`CallRecord`](jujuc::CallRecord)s, built when first read).
+    pub tool_calls: CallLog,
 }
 
 impl Output {

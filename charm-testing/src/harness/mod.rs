@@ -29,6 +29,7 @@
 
 pub mod check;
 mod context;
+mod env;
 mod event;
 mod pebble;
 mod state;

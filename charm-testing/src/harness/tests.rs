@@ -894,6 +894,82 @@ fn unhandled_events_run_collect_status_only() {
     assert_eq!(out.state, expected);
 }
 
+/// What no tool writes comes back as it went in: model name and UUID, resources, cloud
+/// spec, and each relation's endpoint, interface, remote application, bags and remote
+/// model (the output takes Juju's copies of them).
+#[test]
+fn what_no_tool_writes_comes_back_unchanged() {
+    let state = State::builder()
+        .leader(true)
+        .relation(
+            peers()
+                .local_app_data([("a", "1")])
+                .local_unit_data([("u", "2")])
+                .remote_app_data([("peer-remote", "unused")])
+                .peer_data(1, [("p", "3")]),
+        )
+        .relation(
+            Relation::new("db")
+                .interface("pg")
+                .remote_app_name("pg")
+                .remote_model_uuid("0b9c8b4e-31d3-4f6e-8a5b-3c2d1e0f9a87")
+                .local_app_data([("la", "x")])
+                .remote_app_data([("user", "u1")])
+                .remote_units_data([(0, [("host", "h0")]), (3, [("host", "h3")])]),
+        )
+        .resource("blob", "/tmp/blob.tgz")
+        .model_name("elsewhere")
+        .model_uuid("5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c")
+        .cloud_spec(serde_json::json!({"type": "lxd", "name": "localhost"}))
+        .build();
+    let out = ctx().run(Event::leader_elected(), &state).unwrap();
+    let expected = state
+        .to_builder()
+        .unit_status(active("ready"))
+        .app_status(active("app ready"))
+        .build();
+    assert_eq!(out.state, expected);
+}
+
+/// One context serves runs of different events and states in any order, from any thread:
+/// each gives what a fresh context gives (the environment kept from the last run is used
+/// only for the same variables).
+#[test]
+fn a_context_runs_any_sequence_of_events_as_fresh_contexts_do() {
+    fn same<T: Sync + Send>(_: &T) {}
+    let shared = ctx();
+    same(&shared);
+    let plain = base().leader(true).build();
+    let elsewhere = base().leader(true).model_name("elsewhere").build();
+    let db = Relation::new("db").remote_app_name("pg");
+    let with_db = base().leader(true).relation(db.clone()).build();
+    let runs = [
+        (Event::start(), &plain),
+        (Event::start(), &plain),
+        (Event::update_status(), &plain),
+        (Event::start(), &elsewhere),
+        (Event::relation_changed(&db, None), &with_db),
+        (Event::relation_changed(&db, 0), &with_db),
+        (Event::start(), &plain),
+    ];
+    let seen = |out: &Output| (out.command_lines(), out.state.clone());
+    for (event, state) in &runs {
+        let fresh = ctx().run(event.clone(), state).unwrap();
+        let again = shared.run(event.clone(), state).unwrap();
+        assert_eq!(seen(&again), seen(&fresh), "{}", event.hook_name());
+    }
+    std::thread::scope(|s| {
+        for (event, state) in &runs {
+            let shared = &shared;
+            s.spawn(move || {
+                let fresh = ctx().run(event.clone(), state).unwrap();
+                let again = shared.run(event.clone(), state).unwrap();
+                assert_eq!(seen(&again), seen(&fresh), "{}", event.hook_name());
+            });
+        }
+    });
+}
+
 /// `Event::collect_status()` runs the collectors alone: here `update-status`'s handler,
 /// which would panic, does not run.
 #[test]

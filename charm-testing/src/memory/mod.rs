@@ -8,7 +8,9 @@
 //! record the same call and give the same errors.
 
 use charm_runtime::hooktools::{HookTools, Reply, Request, ToolCall, ToolError};
-use jujuc::{reads_as_flag, run_tool, HookContext, Invocation, ToolOutcome, Typed, UnitWorld};
+use jujuc::{
+    reads_as_flag, run_tool, CommandLine, HookContext, Invocation, ToolOutcome, Typed, UnitWorld,
+};
 
 #[cfg(test)]
 mod tests;
@@ -22,6 +24,19 @@ pub struct MemoryTools<'a> {
     pub world: &'a mut UnitWorld,
     /// The hook.
     pub hook: &'a mut HookContext,
+}
+
+/// A request's command line, as `jujuc` records it.
+struct Line<'r, 'a>(&'r Request<'a>);
+
+impl CommandLine for Line<'_, '_> {
+    fn tool(&self) -> &str {
+        self.0.tool()
+    }
+
+    fn each_arg(&self, arg: &mut dyn FnMut(&[&str])) {
+        self.0.each_arg(arg)
+    }
 }
 
 impl HookTools for MemoryTools<'_> {
@@ -41,9 +56,12 @@ impl HookTools for MemoryTools<'_> {
     }
 
     fn answer(&mut self, request: &Request<'_>) -> Option<Result<Reply, ToolError>> {
-        // The argv this request stands for, moved into the record.
-        let (argv, stdin) = request.argv();
-        let inv = Invocation { argv, stdin };
+        // The argv this request stands for, written straight into the record.
+        let line = Line(request);
+        let inv = Invocation {
+            line: &line,
+            stdin: request.stdin(),
+        };
         let mut typed = Typed {
             world: self.world,
             hook: self.hook,

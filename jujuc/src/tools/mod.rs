@@ -26,7 +26,8 @@ mod unit;
 #[cfg(test)]
 mod tests;
 
-use super::world::{BagData, CallRecord, HookContext, RelationWorld, SecretWorld, UnitWorld};
+use super::calls::CommandLine;
+use super::world::{BagData, HookContext, RelationWorld, SecretWorld, UnitWorld};
 
 /// What a tool invocation printed and how it exited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,16 +209,21 @@ pub(crate) fn app_of(unit: &str) -> &str {
 /// Juju's application-name rule (`names.IsValidApplication`): lowercase letters, digits
 /// and single hyphens, starting with a letter, and no segment made of digits only.
 pub(crate) fn valid_app(name: &str) -> bool {
-    let mut segments = name.split('-');
-    let first = segments.next().unwrap_or("");
-    let ok_chars = |s: &str| {
-        s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-    };
-    first.starts_with(|c: char| c.is_ascii_lowercase())
-        && ok_chars(first)
-        && segments
-            .all(|s| !s.is_empty() && ok_chars(s) && s.chars().any(|c| c.is_ascii_lowercase()))
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return false;
+    }
+    // One pass: a segment ends at a dash or at the end, and must hold a letter.
+    let mut segment_has_letter = true;
+    for b in name.bytes() {
+        match b {
+            b'-' if !segment_has_letter => return false,
+            b'-' => segment_has_letter = false,
+            b'a'..=b'z' => segment_has_letter = true,
+            b'0'..=b'9' => {}
+            _ => return false,
+        }
+    }
+    segment_has_letter
 }
 
 /// Juju's unit-name rule (`names.IsValidUnit`): `<application>/<number>`.
@@ -312,8 +318,7 @@ pub fn run_tool(
     };
     record(
         hook,
-        tool,
-        args.iter().cloned(),
+        &ToolArgs { tool, args },
         stdin.map(str::to_string),
         &outcome,
     );
@@ -332,33 +337,33 @@ impl Fail {
     }
 }
 
-/// Records one call in `hook.calls`: `tool`, then `args`.
-pub(crate) fn record(
-    hook: &mut HookContext,
-    tool: &str,
-    args: impl ExactSizeIterator<Item = String>,
-    stdin: Option<String>,
-    outcome: &ToolOutcome,
-) {
-    let mut argv = Vec::with_capacity(args.len() + 1);
-    argv.push(tool.to_string());
-    argv.extend(args);
-    record_argv(hook, argv, stdin, outcome);
+/// A tool and its arguments, as [`run_tool`] gets them.
+struct ToolArgs<'a> {
+    tool: &'a str,
+    args: &'a [String],
 }
 
-/// Records one call in `hook.calls`: `argv` is the tool, then its arguments.
-pub(crate) fn record_argv(
+impl CommandLine for ToolArgs<'_> {
+    fn tool(&self) -> &str {
+        self.tool
+    }
+
+    fn each_arg(&self, arg: &mut dyn FnMut(&[&str])) {
+        for a in self.args {
+            arg(&[a.as_str()]);
+        }
+    }
+}
+
+/// Records one call in `hook.calls`: `line`, its stdin and its outcome.
+pub(crate) fn record(
     hook: &mut HookContext,
-    argv: Vec<String>,
+    line: &(impl CommandLine + ?Sized),
     stdin: Option<String>,
     outcome: &ToolOutcome,
 ) {
-    hook.calls.push(CallRecord {
-        argv,
-        stdin,
-        code: outcome.code,
-        stderr: outcome.stderr.clone(),
-    });
+    hook.calls
+        .push_line(line, stdin, outcome.code, outcome.stderr.clone());
 }
 
 /// Refuses what no invocation of `tool` may do here, before its flags are read: an

@@ -8,7 +8,8 @@
 //! in `hook.calls` exactly as `run_tool` records it (exit code and stderr included).
 //! Positional arguments that [`reads_as_flag`] are the caller's to route to `run_tool`.
 
-use super::{admit, record_argv, relation, state, unit, Ctx, Fail};
+use super::{admit, record, relation, state, unit, Ctx, Fail};
+use crate::calls::CommandLine;
 use crate::world::{BagData, HookContext, UnitWorld};
 use serde_json::{Map, Value};
 
@@ -19,14 +20,13 @@ pub fn reads_as_flag(arg: &str) -> bool {
     arg.len() > 1 && arg.starts_with('-')
 }
 
-/// The command line a typed call stands for: what is recorded, as if it had run (moved
-/// into the record, not copied).
+/// The command line a typed call stands for: what is recorded, as if it had run (written
+/// straight into the hook's [`CallLog`](crate::CallLog), argument by argument).
 ///
 /// Each [`Typed`] method documents the argv it answers; the caller passes that argv here.
-#[derive(Debug, Clone)]
-pub struct Invocation {
-    /// The tool, then its arguments: the recorded [`CallRecord::argv`](crate::CallRecord).
-    pub argv: Vec<String>,
+pub struct Invocation<'a> {
+    /// The tool and its arguments: the recorded [`CallRecord::argv`](crate::CallRecord).
+    pub line: &'a dyn CommandLine,
     /// Its stdin.
     pub stdin: Option<String>,
 }
@@ -49,7 +49,7 @@ impl Typed<'_> {
     /// and records `call`.
     fn run<T>(
         &mut self,
-        call: Invocation,
+        call: Invocation<'_>,
         f: impl FnOnce(&mut Ctx<'_>) -> Result<T, Fail>,
     ) -> Answer<T> {
         let result = {
@@ -58,8 +58,7 @@ impl Typed<'_> {
                 hook: &mut *self.hook,
                 stdin: call.stdin.as_deref(),
             };
-            let tool = call.argv.first().map_or("", String::as_str);
-            admit(&ctx, tool).and_then(|()| f(&mut ctx))
+            admit(&ctx, call.line.tool()).and_then(|()| f(&mut ctx))
         };
         let (value, outcome) = match result {
             Ok(v) => (
@@ -72,19 +71,19 @@ impl Typed<'_> {
             ),
             Err(fail) => (None, fail.outcome()),
         };
-        record_argv(self.hook, call.argv, call.stdin, &outcome);
+        record(self.hook, call.line, call.stdin, &outcome);
         value.ok_or(outcome)
     }
 
     /// `relation-ids <endpoint> --format=json`: the ids, in the tool's order.
-    pub fn relation_ids(&mut self, call: Invocation, endpoint: &str) -> Answer<Vec<u64>> {
+    pub fn relation_ids(&mut self, call: Invocation<'_>, endpoint: &str) -> Answer<Vec<u64>> {
         self.run(call, |ctx| Ok(relation::live_ids(ctx, endpoint)))
     }
 
     /// `relation-list --format=json -r <endpoint>:<id>`: the remote units.
     pub fn relation_list(
         &mut self,
-        call: Invocation,
+        call: Invocation<'_>,
         endpoint: &str,
         id: u64,
     ) -> Answer<Vec<String>> {
@@ -97,7 +96,7 @@ impl Typed<'_> {
     /// `relation-get --format=json -r <endpoint>:<id> [--app] - <owner>`: a whole bag.
     pub fn relation_get(
         &mut self,
-        call: Invocation,
+        call: Invocation<'_>,
         endpoint: &str,
         id: u64,
         owner: &str,
@@ -114,7 +113,7 @@ impl Typed<'_> {
     /// (`""` deletes a key): staged.
     pub fn relation_set(
         &mut self,
-        call: Invocation,
+        call: Invocation<'_>,
         endpoint: &str,
         id: u64,
         app: bool,
@@ -127,19 +126,19 @@ impl Typed<'_> {
     }
 
     /// `config-get --format=json`.
-    pub fn config_get(&mut self, call: Invocation) -> Answer<Map<String, Value>> {
+    pub fn config_get(&mut self, call: Invocation<'_>) -> Answer<Map<String, Value>> {
         self.run(call, |ctx| Ok(unit::config(ctx, false)))
     }
 
     /// `is-leader --format=json`.
-    pub fn is_leader(&mut self, call: Invocation) -> Answer<bool> {
+    pub fn is_leader(&mut self, call: Invocation<'_>) -> Answer<bool> {
         self.run(call, |ctx| Ok(ctx.world.leader))
     }
 
     /// `status-set --application=<True|False> <status> -- <message>`: at once.
     pub fn status_set(
         &mut self,
-        call: Invocation,
+        call: Invocation<'_>,
         application: bool,
         status: &str,
         message: &str,
@@ -151,7 +150,7 @@ impl Typed<'_> {
     }
 
     /// `juju-log --log-level <level> -- <message>`: at once.
-    pub fn juju_log(&mut self, call: Invocation, level: &str, message: &str) -> Answer<()> {
+    pub fn juju_log(&mut self, call: Invocation<'_>, level: &str, message: &str) -> Answer<()> {
         self.run(call, |ctx| {
             unit::log(ctx, false, Some(level), message);
             Ok(())
@@ -159,7 +158,7 @@ impl Typed<'_> {
     }
 
     /// `application-version-set -- <version>`: at once.
-    pub fn application_version_set(&mut self, call: Invocation, version: &str) -> Answer<()> {
+    pub fn application_version_set(&mut self, call: Invocation<'_>, version: &str) -> Answer<()> {
         self.run(call, |ctx| {
             unit::set_version(ctx, version.to_string());
             Ok(())
@@ -167,17 +166,17 @@ impl Typed<'_> {
     }
 
     /// `state-get --format=json`: the unit state with this hook's writes.
-    pub fn state_get(&mut self, call: Invocation) -> Answer<BagData> {
+    pub fn state_get(&mut self, call: Invocation<'_>) -> Answer<BagData> {
         self.run(call, |ctx| Ok(state::current(ctx)))
     }
 
     /// `state-set --file -`, stdin carrying `values`: staged.
-    pub fn state_set(&mut self, call: Invocation, values: &BagData) -> Answer<()> {
+    pub fn state_set(&mut self, call: Invocation<'_>, values: &BagData) -> Answer<()> {
         self.run(call, |ctx| state::stage_state(ctx, values.clone()))
     }
 
     /// `state-delete <key>`: staged.
-    pub fn state_delete(&mut self, call: Invocation, key: &str) -> Answer<()> {
+    pub fn state_delete(&mut self, call: Invocation<'_>, key: &str) -> Answer<()> {
         self.run(call, |ctx| {
             state::stage_delete(ctx, key.to_string());
             Ok(())

@@ -16,19 +16,21 @@ pub fn relation_arg(endpoint: &str, id: u64) -> String {
 /// `relation-set -r <ep>:<id> [--app] --file -`, without its stdin.
 pub(crate) fn relation_set_call(endpoint: &str, id: u64, app: bool) -> ToolCall {
     let mut args = Vec::with_capacity(5);
-    push_relation_set_args(&mut args, endpoint, id, app);
+    relation_set_args(endpoint, id, app, &mut |parts: &[&str]| {
+        args.push(parts.concat())
+    });
     ToolCall::new("relation-set", args)
 }
 
-/// The arguments of `relation-set -r <ep>:<id> [--app] --file -`.
-fn push_relation_set_args(args: &mut Vec<String>, endpoint: &str, id: u64, app: bool) {
-    args.push("-r".to_string());
-    args.push(relation_arg(endpoint, id));
+/// The arguments of `relation-set -r <ep>:<id> [--app] --file -`, one `arg` call each.
+fn relation_set_args(endpoint: &str, id: u64, app: bool, arg: &mut dyn FnMut(&[&str])) {
+    arg(&["-r"]);
+    arg(&[endpoint, ":", decimal(id, &mut [0; 20])]);
     if app {
-        args.push("--app".into());
+        arg(&["--app"]);
     }
-    args.push("--file".into());
-    args.push("-".into());
+    arg(&["--file"]);
+    arg(&["-"]);
 }
 
 impl Request<'_> {
@@ -73,8 +75,8 @@ impl Request<'_> {
         }
     }
 
-    /// What the call writes to the tool's stdin.
-    fn stdin(&self) -> Option<String> {
+    /// What [`Request::call`] writes to the tool's stdin.
+    pub fn stdin(&self) -> Option<String> {
         match *self {
             Request::RelationSet { changes, .. } => Some(
                 crate::json::to_tool_input(changes).expect("a map of strings always serializes"),
@@ -88,15 +90,22 @@ impl Request<'_> {
 
     /// Appends the call's arguments (after the tool) to `args`.
     fn push_args(&self, args: &mut Vec<String>) {
+        self.each_arg(&mut |parts: &[&str]| args.push(parts.concat()));
+    }
+
+    /// Calls `arg` once per argument of [`Request::call`] after the tool, in order, each
+    /// given as the pieces it is made of (the argument is their concatenation): the argv
+    /// without a `String` per argument, for a backend that records it elsewhere.
+    pub fn each_arg(&self, arg: &mut dyn FnMut(&[&str])) {
         match *self {
             Request::RelationIds { endpoint } => {
-                push_str(args, endpoint);
-                push_str(args, "--format=json");
+                arg(&[endpoint]);
+                arg(&["--format=json"]);
             }
             Request::RelationList { endpoint, id } => {
-                push_str(args, "--format=json");
-                push_str(args, "-r");
-                args.push(relation_arg(endpoint, id));
+                arg(&["--format=json"]);
+                arg(&["-r"]);
+                arg(&[endpoint, ":", decimal(id, &mut [0; 20])]);
             }
             Request::RelationGet {
                 endpoint,
@@ -104,57 +113,62 @@ impl Request<'_> {
                 owner,
                 app,
             } => {
-                push_str(args, "--format=json");
-                push_str(args, "-r");
-                args.push(relation_arg(endpoint, id));
+                arg(&["--format=json"]);
+                arg(&["-r"]);
+                arg(&[endpoint, ":", decimal(id, &mut [0; 20])]);
                 if app {
-                    args.push("--app".into());
+                    arg(&["--app"]);
                 }
-                args.push("-".into());
-                args.push(owner.into());
+                arg(&["-"]);
+                arg(&[owner]);
             }
             Request::RelationSet {
                 endpoint, id, app, ..
-            } => push_relation_set_args(args, endpoint, id, app),
-            Request::ConfigGet | Request::IsLeader | Request::StateGet => {
-                push_str(args, "--format=json")
-            }
+            } => relation_set_args(endpoint, id, app, arg),
+            Request::ConfigGet | Request::IsLeader | Request::StateGet => arg(&["--format=json"]),
             Request::StatusSet {
                 application,
                 status,
             } => {
-                push_str(
-                    args,
-                    if application {
-                        "--application=True"
-                    } else {
-                        "--application=False"
-                    },
-                );
-                push_str(args, status.name());
-                push_str(args, "--");
-                push_str(args, status.message());
+                arg(&[if application {
+                    "--application=True"
+                } else {
+                    "--application=False"
+                }]);
+                arg(&[status.name()]);
+                arg(&["--"]);
+                arg(&[status.message()]);
             }
             Request::JujuLog { level, message } => {
-                push_str(args, "--log-level");
-                push_str(args, level.as_str());
-                push_str(args, "--");
-                push_str(args, message);
+                arg(&["--log-level"]);
+                arg(&[level.as_str()]);
+                arg(&["--"]);
+                arg(&[message]);
             }
             Request::ApplicationVersionSet { version } => {
-                push_str(args, "--");
-                push_str(args, version);
+                arg(&["--"]);
+                arg(&[version]);
             }
             Request::StateSet { .. } => {
-                push_str(args, "--file");
-                push_str(args, "-");
+                arg(&["--file"]);
+                arg(&["-"]);
             }
-            Request::StateDelete { key } => push_str(args, key),
+            Request::StateDelete { key } => arg(&[key]),
         }
     }
 }
 
-/// Appends a copy of `arg`.
-fn push_str(args: &mut Vec<String>, arg: &str) {
-    args.push(arg.to_owned());
+/// `n` in decimal, written into the end of `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }

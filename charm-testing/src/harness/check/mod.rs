@@ -55,7 +55,7 @@ use containers::{check_containers, check_workload_event};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use words::{at_least, list, parse_version, version_str};
+use words::{at_least, list, parse_version, version_str, Version};
 
 /// The test input is something Juju could never produce; nothing was run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,21 +169,22 @@ pub(crate) fn check(
                 "Juju version `{}` is not `<major>.<minor>.<patch>`",
                 who.juju_version
             ));
-            vec![3, 6, 0]
+            Version::FALLBACK
         }
     };
+    let version = version.as_slice();
     if !is_valid_app_name(who.app_name) {
         p.push(format!(
             "application name `{}` is not a valid Juju application name (lowercase letters, digits and dashes, starting with a letter)",
             who.app_name
         ));
     }
-    check_config(meta, &version, state, &mut p);
+    check_config(meta, version, state, &mut p);
     check_relations(meta, who, event, state, &mut p);
     check_containers(meta, state, &mut p);
-    check_secrets(&version, state, &mut p);
+    check_secrets(version, state, &mut p);
     check_other(meta, state, &mut p);
-    let params = check_event(meta, who, &version, event, state, &mut p);
+    let params = check_event(meta, who, version, event, state, &mut p);
     if p.is_empty() {
         Ok(params)
     } else {

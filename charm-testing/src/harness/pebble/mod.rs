@@ -102,7 +102,12 @@ impl Connector for HarnessConnector {
     }
 
     fn describe(&self, container: &str) -> String {
-        format!("the harness's in-memory Pebble of container `{container}`")
+        [
+            "the harness's in-memory Pebble of container `",
+            container,
+            "`",
+        ]
+        .concat()
     }
 
     /// A socket pair and a serving thread: never blocks, so the client needs no helper

@@ -199,3 +199,35 @@ fn world_and_hook_round_trip_through_json_and_old_files_still_load() {
     }
     let _: crate::UnitWorld = serde_json::from_value(v).unwrap();
 }
+
+/// The one-pass application-name check against the rule as written (split at hyphens),
+/// on every string of up to five characters over letters, digits, hyphens and others.
+#[test]
+fn application_names_by_the_rule() {
+    fn by_rule(name: &str) -> bool {
+        let mut segments = name.split('-');
+        let first = segments.next().unwrap_or("");
+        let ok_chars = |s: &str| {
+            s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        };
+        first.starts_with(|c: char| c.is_ascii_lowercase())
+            && ok_chars(first)
+            && segments
+                .all(|s| !s.is_empty() && ok_chars(s) && s.chars().any(|c| c.is_ascii_lowercase()))
+    }
+    let alphabet = ['a', 'z', '0', '9', '-', 'A', '_', '/', 'é'];
+    let mut level = vec![String::new()];
+    let mut seen = 0;
+    for _ in 0..=5 {
+        for w in &level {
+            assert_eq!(crate::tools::valid_app(w), by_rule(w), "{w:?}");
+            seen += 1;
+        }
+        level = level
+            .iter()
+            .flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}")))
+            .collect();
+    }
+    assert_eq!(seen, (0..=5).map(|n| 9_usize.pow(n)).sum::<usize>());
+}
