@@ -83,15 +83,29 @@ impl Store {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| Error::msg(format!("creating {}: {e}", dir.display())))?;
             }
-            let canonical = dir.canonicalize()?;
-            ensure_marked(&canonical, create)?;
+            // A `destroy` holding the lock may remove the directory under any of these
+            // steps: then the loop starts over too.
+            let canonical = match dir.canonicalize() {
+                Ok(canonical) => canonical,
+                Err(_) if !dir.is_dir() => continue,
+                Err(e) => return Err(e.into()),
+            };
+            match ensure_marked(&canonical, create) {
+                Ok(()) => {}
+                Err(_) if !canonical.is_dir() => continue,
+                Err(e) => return Err(e),
+            }
             let lock_path = canonical.join("lock");
-            let lock = Lock::exclusive(&lock_path, || {
+            let lock = match Lock::exclusive(&lock_path, || {
                 eprintln!(
                     "waiting for another cargo-charm command using {}...",
                     canonical.display()
                 )
-            })?;
+            }) {
+                Ok(lock) => lock,
+                Err(_) if !canonical.is_dir() => continue,
+                Err(e) => return Err(e),
+            };
             if lock.is_at(&lock_path) && canonical.join(MARK).is_file() {
                 let mut store = Store {
                     dir: canonical,
