@@ -90,11 +90,11 @@ impl Store {
                 Err(_) if !dir.is_dir() => continue,
                 Err(e) => return Err(e.into()),
             };
-            match ensure_marked(&canonical, create) {
-                Ok(()) => {}
+            let marked = match ensure_marked(&canonical, create) {
+                Ok(marked) => marked,
                 Err(_) if !canonical.is_dir() => continue,
                 Err(e) => return Err(e),
-            }
+            };
             let lock_path = canonical.join("lock");
             let lock = match Lock::exclusive(&lock_path, || {
                 eprintln!(
@@ -106,15 +106,28 @@ impl Store {
                 Err(_) if !canonical.is_dir() => continue,
                 Err(e) => return Err(e),
             };
-            if lock.is_at(&lock_path) && canonical.join(MARK).is_file() {
-                let mut store = Store {
-                    dir: canonical,
-                    recovered: Vec::new(),
-                    _lock: lock,
-                };
-                store.recovered = store.recover_runs()?;
-                return Ok(store);
+            if !lock.is_at(&lock_path) {
+                continue;
             }
+            if !canonical.join(MARK).is_file() {
+                if marked {
+                    // Destroyed while this command waited: look again.
+                    continue;
+                }
+                // Only a lock file, and nobody holding it: what a destroy killed between
+                // removing the mark and the lock leaves.
+                if !create {
+                    return Err(no_model(&canonical));
+                }
+                write_mark(&canonical)?;
+            }
+            let mut store = Store {
+                dir: canonical,
+                recovered: Vec::new(),
+                _lock: lock,
+            };
+            store.recovered = store.recover_runs()?;
+            return Ok(store);
         }
     }
 
@@ -469,6 +482,15 @@ impl Store {
     }
 }
 
+/// Marks `dir` a state directory. Written in place, not through a temporary file: a kill
+/// leaves an empty mark at worst, which marks the directory as well (its contents are for
+/// people).
+fn write_mark(dir: &Path) -> Result<()> {
+    let mark = dir.join(MARK);
+    std::fs::write(&mark, MARK_TEXT)
+        .map_err(|e| Error::msg(format!("writing {}: {e}", mark.display())))
+}
+
 /// [`history::append`] of `records` to `file`.
 fn append<T: serde::Serialize>(
     dir: &Path,
@@ -491,15 +513,21 @@ struct Legacy {
 }
 
 /// Fails unless `dir` is a state directory: marked, or made before the mark existed (then
-/// it is marked now). With `create`, an empty directory is marked.
-fn ensure_marked(dir: &Path, create: bool) -> Result<()> {
+/// it is marked now). With `create`, an empty directory is marked. `Ok(false)`: it holds
+/// only a lock file, which a destroy leaves for a moment after removing the mark (or for
+/// good if it was killed then); the caller decides under the lock.
+fn ensure_marked(dir: &Path, create: bool) -> Result<bool> {
     let mark = dir.join(MARK);
     if mark.is_file() {
-        return Ok(());
+        return Ok(true);
     }
     let mut names = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         names.push(entry?.file_name().to_string_lossy().into_owned());
+    }
+    if names.iter().any(|n| n == MARK) {
+        // Marked meanwhile (by a deploy making it at the same time).
+        return Ok(true);
     }
     let empty = names.is_empty();
     let legacy = !empty
@@ -508,10 +536,14 @@ fn ensure_marked(dir: &Path, create: bool) -> Result<()> {
             .all(|n| OWN.contains(&n.as_str()) || n.starts_with(TEMPORARY))
         && is_saved_model(&dir.join("model.json"));
     if (create && empty) || legacy {
-        // Written in place, not through a temporary file: a kill leaves an empty mark at
-        // worst, which marks the directory as well (its contents are for people).
-        return std::fs::write(&mark, MARK_TEXT)
-            .map_err(|e| Error::msg(format!("writing {}: {e}", mark.display())));
+        return write_mark(dir).map(|()| true);
+    }
+    if !empty
+        && names
+            .iter()
+            .all(|n| n == "lock" || n.starts_with(TEMPORARY))
+    {
+        return Ok(false);
     }
     if empty {
         return Err(no_model(dir));
