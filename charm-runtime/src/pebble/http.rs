@@ -54,14 +54,6 @@ pub trait Connector: Send + Sync {
     fn may_block(&self) -> bool {
         true
     }
-
-    /// The socket `container` is reached at, when this connector is a plain socket path:
-    /// the client then first tries a non-blocking connect on the caller's thread, and
-    /// needs the helper thread only when the listener's backlog is full.
-    fn socket_file(&self, container: &str) -> Option<PathBuf> {
-        let _ = container;
-        None
-    }
 }
 
 impl<F: Fn(&str) -> io::Result<UnixStream> + Send + Sync> Connector for F {
@@ -80,9 +72,6 @@ impl Connector for SocketPath {
     }
     fn describe(&self, _container: &str) -> String {
         self.0.display().to_string()
-    }
-    fn socket_file(&self, _container: &str) -> Option<PathBuf> {
-        Some(self.0.clone())
     }
 }
 
@@ -108,10 +97,7 @@ impl Connector for SocketDir {
         UnixStream::connect(self.socket_path(container))
     }
     fn describe(&self, container: &str) -> String {
-        socket_path(&self.0, container).display().to_string()
-    }
-    fn socket_file(&self, container: &str) -> Option<PathBuf> {
-        Some(socket_path(&self.0, container))
+        self.socket_path(container).display().to_string()
     }
 }
 
@@ -126,13 +112,6 @@ pub(crate) fn connect(
 ) -> io::Result<UnixStream> {
     if !connector.may_block() {
         return connector.connect(container);
-    }
-    if let Some(path) = connector.socket_file(container) {
-        match connect_now(&path) {
-            Some(Err(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
-            Some(done) => return done,
-            None => {}
-        }
     }
     type Slot = (Mutex<Option<io::Result<UnixStream>>>, Condvar);
     let slot: Arc<Slot> = Arc::new((Mutex::new(None), Condvar::new()));
@@ -162,30 +141,6 @@ pub(crate) fn connect(
             format!("connect timed out after {timeout:?}"),
         ))
     })
-}
-
-/// A non-blocking connect to `path` on the caller's thread, made blocking once connected:
-/// `WouldBlock` when the listener's backlog is full (a Unix socket does not queue a
-/// non-blocking connect), `None` for a path a socket address cannot hold (the blocking
-/// connect then reports it as std does).
-fn connect_now(path: &Path) -> Option<io::Result<UnixStream>> {
-    use rustix::net::{
-        connect, socket_with, AddressFamily, SocketAddrUnix, SocketFlags, SocketType,
-    };
-    let addr = SocketAddrUnix::new(path).ok()?;
-    let attempt = || -> io::Result<UnixStream> {
-        let fd = socket_with(
-            AddressFamily::UNIX,
-            SocketType::STREAM,
-            SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
-            None,
-        )?;
-        connect(&fd, &addr)?;
-        let stream = UnixStream::from(fd);
-        stream.set_nonblocking(false)?;
-        Ok(stream)
-    };
-    Some(attempt())
 }
 
 /// One request.
