@@ -9,6 +9,7 @@ use crate::hooktools::ToolError;
 use crate::relation::{
     Endpoint, Leader, ReadBag, Relation, RelationError, RelationRole, Sel, UnitId, WriteBag,
 };
+use std::borrow::Cow;
 
 /// A relation without its role type: the model's cache key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -242,9 +243,11 @@ impl Model<'_> {
         Ok(self.bags.get_mut(&key).expect("just inserted"))
     }
 
-    fn read(&mut self, relation: RelKey, bag: Sel) -> Result<BagData, RelationError> {
+    /// The bag as the charm sees it, once the access rules allow the read: borrowed while
+    /// nothing is staged in it (no copy), built with the staged writes otherwise.
+    fn view(&mut self, relation: RelKey, bag: Sel) -> Result<Cow<'_, BagData>, RelationError> {
         self.check_read(relation, bag)?;
-        Ok(self.bag_state(relation, bag)?.current())
+        Ok(self.bag_state(relation, bag)?.current_view())
     }
 
     /// A whole bag, as Juju has it plus this dispatch's staged writes.
@@ -253,7 +256,7 @@ impl Model<'_> {
         relation: &Relation<R>,
         bag: impl ReadBag<R>,
     ) -> Result<BagData, RelationError> {
-        self.read(relation.into(), bag.sel())
+        Ok(self.view(relation.into(), bag.sel())?.into_owned())
     }
 
     /// One value of a bag.
@@ -263,10 +266,8 @@ impl Model<'_> {
         bag: impl ReadBag<R>,
         key: &str,
     ) -> Result<Option<String>, RelationError> {
-        let (rel, sel) = (RelKey::from(relation), bag.sel());
-        self.check_read(rel, sel)?;
         // The one value, copied (not the whole bag).
-        Ok(self.bag_state(rel, sel)?.current_view().get(key).cloned())
+        Ok(self.view(relation.into(), bag.sel())?.get(key).cloned())
     }
 
     /// Stages a write; `""` deletes the key. Checked against the access rules at once,
@@ -320,9 +321,7 @@ impl Model<'_> {
         bag: impl ReadBag<R>,
     ) -> Result<D, RelationError> {
         let (key, sel) = (RelKey::from(relation), bag.sel());
-        self.check_read(key, sel)?;
-        // Decoded from the bag as read while nothing is staged (no copy).
-        let decoded = D::from_bag(&self.bag_state(key, sel)?.current_view());
+        let decoded = D::from_bag(&*self.view(key, sel)?);
         decoded.map_err(|field| RelationError::Decode {
             relation: key.to_string(),
             bag: self.bag_label(key, sel),
